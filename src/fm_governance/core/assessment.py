@@ -1,0 +1,408 @@
+"""The fillable assessment: write a blank one, merge a checklist update into a filled one, read it.
+
+``fm-governance.yaml`` is a document people own. The tool only ever *adds* to it or *moves* within
+it; it never drops what a person wrote:
+
+* answers, notes, evidence, waivers, comments, key order and keys the tool does not know survive
+  every re-run (ruamel.yaml round trip);
+* items new in a checklist are inserted in checklist order, blank;
+* items that left a checklist move verbatim to that checklist's ``retired`` mapping;
+* an item that ``replaces`` old ids inherits the old item's node (answer, notes, comments) and
+  records ``carried_over_from`` so an auditor can trace it;
+* the comment after each item id — ``[severity · owner] question`` — belongs to the tool and is
+  refreshed when the checklist's wording changes; any other comment is the person's and is left
+  alone.
+
+Answers are written quoted (``"yes"``) so YAML 1.1 readers, which turn a bare ``yes`` into a
+boolean, read the same value as everyone else.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import re
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from ruamel.yaml.comments import CommentedMap, CommentedSeq
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+
+from .checklists import Catalog
+from .errors import InputError, InputErrors, Location
+from .models import (
+    MODES,
+    AssessedChecklist,
+    Assessment,
+    Checklist,
+    Item,
+    Response,
+    Waiver,
+    parse_answer,
+)
+from .schemas import schema_url, validate
+from .yamlio import dump_text, load_text, locate, new_yaml, read_text
+
+DEFAULT_FILENAME = "fm-governance.yaml"
+MODELINE_PREFIX = "# yaml-language-server: $schema="
+ANSWER_HINT = "yes | partial | no | n/a"
+
+_HEADER = """\
+fm-governance assessment: answer every item yes, partial, no or n/a (n/a needs notes).
+Re-run `fm-governance assess` at any time: answers, notes, evidence, waivers and comments are kept.
+The comment after each item id ([severity · owner] question) is maintained by the tool.
+A waiver (reason, approved_by, expires: YYYY-MM-DD) counts an item as met until it expires."""
+
+_ITEM_INDENT = 6  # checklists > <id> > items > <ITEM-ID>, two spaces a level
+_TOOL_COMMENT = re.compile(r"^#\s*\[(critical|high|medium|low) · [a-z]+\]")
+
+
+def modeline() -> str:
+    return MODELINE_PREFIX + schema_url("assessment")
+
+
+def item_comment(item: Item) -> str:
+    return f"[{item.severity.value} · {item.owner}] {item.question}"
+
+
+def blank_response() -> CommentedMap:
+    node = CommentedMap()
+    node["answer"] = None
+    node["notes"] = None
+    node["evidence"] = CommentedSeq()
+    node["waiver"] = None
+    # Explicit columns keep two spaces before every comment (ruamel otherwise varies it).
+    node.yaml_add_eol_comment(ANSWER_HINT, "answer", column=_ITEM_INDENT + 2 + len("answer: null") + 2)
+    return node
+
+
+def _new_document(project_name: str | None, modes: Sequence[str]) -> CommentedMap:
+    doc = CommentedMap()
+    project = CommentedMap()
+    project["name"] = project_name
+    project["assessors"] = CommentedSeq()
+    project["date"] = None
+    doc["project"] = project
+    context = CommentedMap()
+    context["modes"] = CommentedSeq(modes)
+    context.yaml_add_eol_comment(f"any of: {', '.join(MODES)}; empty = every item applies", "modes")
+    doc["context"] = context
+    doc["inventory"] = CommentedMap()
+    doc.yaml_add_eol_comment("written by the project scanner on every run; edits here are replaced", "inventory")
+    doc["checklists"] = CommentedMap()
+    doc.yaml_set_start_comment(_HEADER)
+    return doc
+
+
+@dataclass
+class ChecklistChanges:
+    checklist_id: str
+    created: bool = False
+    old_version: str | None = None
+    new_version: str = ""
+    added: list[str] = field(default_factory=list)
+    retired: list[str] = field(default_factory=list)
+    carried_over: dict[str, str] = field(default_factory=dict)  # new id -> old id
+    restored: list[str] = field(default_factory=list)
+
+    @property
+    def changed(self) -> bool:
+        return bool(self.created or self.old_version != self.new_version or self.added or self.retired or self.carried_over or self.restored)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "checklist": self.checklist_id,
+            "created": self.created,
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "added": self.added,
+            "retired": self.retired,
+            "carried_over": self.carried_over,
+            "restored": self.restored,
+        }
+
+
+@dataclass
+class MergeResult:
+    document: CommentedMap
+    changes: list[ChecklistChanges]
+    created: bool
+
+
+def template_document(checklists: Iterable[Checklist], *, project_name: str | None = None, modes: Sequence[str] = ()) -> CommentedMap:
+    doc = _new_document(project_name, modes)
+    for checklist in checklists:
+        _merge_checklist(doc["checklists"], checklist)
+    return doc
+
+
+def render(document: CommentedMap, *, original: str | None = None) -> str:
+    """Dump ``document``; keep the person's line endings and make sure the modeline leads."""
+    yaml = new_yaml()
+    if original is not None:
+        _match_indent(yaml, original)
+    text = dump_text(document, yaml)
+    leading = []
+    for line in text.splitlines():
+        if not line.startswith("#"):
+            break
+        leading.append(line)
+    if not any(line.startswith(MODELINE_PREFIX) for line in leading):
+        text = modeline() + "\n" + text
+    if original is not None and "\r\n" in original:
+        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    return text
+
+
+def _match_indent(yaml: Any, original: str) -> None:
+    """Re-use the sequence indentation the file already has, so a re-run does not reformat it."""
+    for line_no, line in enumerate(original.splitlines()):
+        stripped = line.lstrip(" ")
+        if stripped.startswith("- ") and line_no:
+            prev = original.splitlines()[line_no - 1]
+            if prev.rstrip().endswith(":"):
+                prev_indent = len(prev) - len(prev.lstrip(" "))
+                dash = len(line) - len(stripped) - prev_indent
+                if dash >= 0:
+                    yaml.indent(mapping=2, sequence=dash + 2, offset=dash)
+                return
+
+
+def template_text(checklists: Iterable[Checklist], *, project_name: str | None = None, modes: Sequence[str] = ()) -> str:
+    return render(template_document(checklists, project_name=project_name, modes=modes))
+
+
+def load_document(path: Any) -> tuple[CommentedMap | None, str]:
+    """Read an assessment file as a round-trip document plus its original text."""
+    text = read_text(path)
+    document = load_text(text, str(path))
+    if document is not None and not isinstance(document, CommentedMap):
+        raise InputError(Location(str(path), 1, 1), "is not a mapping", "an assessment starts with `project:`, `context:` and `checklists:` keys")
+    return document, text
+
+
+def merge(
+    document: CommentedMap | None,
+    catalog: Catalog,
+    *,
+    file: str,
+    select: Sequence[str] = (),
+    project_name: str | None = None,
+    modes: Sequence[str] = (),
+    inventory: dict[str, Any] | None = None,
+) -> MergeResult:
+    """Bring ``document`` up to date with ``catalog`` without losing anything a person wrote.
+
+    ``select`` names checklists to include (default: those already present, or all for a new file).
+    ``inventory``, when given, replaces the scanner-owned ``inventory`` section.
+    """
+    created = document is None
+    if document is None:
+        document = _new_document(project_name, modes)
+    else:
+        validate("assessment", document, file)
+        if modes:
+            context = document.setdefault("context", CommentedMap())
+            if not context.get("modes"):
+                context["modes"] = CommentedSeq(modes)
+    sections = document.get("checklists")
+    if sections is None:
+        sections = document["checklists"] = CommentedMap()
+    unknown = [cid for cid in sections if catalog.get(cid) is None]
+    if unknown:
+        raise InputError(
+            locate(document, ["checklists", unknown[0]], file, key=True),
+            f"unknown checklist {unknown[0]!r}",
+            f"known checklists: {', '.join(c.id for c in catalog)}; pass --checklists-dir for a custom one",
+        )
+    wanted = list(select) or ([] if sections else [c.id for c in catalog])
+    targets = list(dict.fromkeys([*sections.keys(), *wanted]))
+    changes = [_merge_checklist(sections, catalog.select([cid])[0]) for cid in targets]
+    if inventory is not None:
+        document["inventory"] = inventory
+    return MergeResult(document=document, changes=changes, created=created)
+
+
+def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistChanges:
+    changes = ChecklistChanges(checklist.id, new_version=checklist.version)
+    section = sections.get(checklist.id)
+    if section is None:
+        section = CommentedMap()
+        section["version"] = DoubleQuotedScalarString(checklist.version)
+        section["items"] = CommentedMap()
+        sections[checklist.id] = section
+        changes.created = True
+    else:
+        changes.old_version = str(section.get("version")) if section.get("version") is not None else None
+        if changes.old_version != checklist.version:
+            section["version"] = DoubleQuotedScalarString(checklist.version)
+    items = section.get("items")
+    if items is None:
+        items = section["items"] = CommentedMap()
+    retired = section.get("retired")
+    live = set(checklist.item_ids)
+
+    position = 0
+    for item in checklist.items:
+        if item.id in items:
+            position = list(items).index(item.id) + 1
+        else:
+            node, source = _inherit(item, items, retired, live)
+            if source is not None:
+                if source[1] == "retired":
+                    changes.restored.append(item.id)
+                changes.carried_over[item.id] = source[0]
+                if isinstance(node, CommentedMap):
+                    node["carried_over_from"] = source[0]
+            else:
+                node = blank_response()
+                changes.added.append(item.id)
+            items.insert(min(position, len(items)), item.id, node)
+            position = list(items).index(item.id) + 1
+        _refresh_comment(items, item)
+
+    for key in [k for k in items if k not in live]:
+        if retired is None:
+            retired = section["retired"] = CommentedMap()
+        target = str(key)
+        if target in retired:
+            target = f"{key}@{changes.old_version or 'unknown'}"
+            suffix = 2
+            while target in retired:
+                target = f"{key}@{changes.old_version or 'unknown'}.{suffix}"
+                suffix += 1
+        retired[target] = items.pop(key)
+        changes.retired.append(str(key))
+    return changes
+
+
+def _inherit(item: Item, items: CommentedMap, retired: CommentedMap | None, live: set[str]) -> tuple[Any, tuple[str, str] | None]:
+    """The node of an old item this one replaces, taken from the live items or from ``retired``."""
+    for old in item.replaces:
+        if old in items and old not in live:
+            return items.pop(old), (old, "items")
+    if retired is not None:
+        for old in item.replaces:
+            if old in retired:
+                return retired.pop(old), (old, "retired")
+    return None, None
+
+
+def _refresh_comment(items: CommentedMap, item: Item) -> None:
+    text = item_comment(item)
+    slot = items.ca.items.get(item.id)
+    token = slot[2] if slot and len(slot) > 2 else None
+    if token is None:
+        child = items.get(item.id)
+        start = getattr(getattr(child, "ca", None), "comment", None)
+        token = start[0] if start else None
+    if token is None:
+        items.yaml_add_eol_comment(text, item.id, column=_ITEM_INDENT + len(item.id) + 1 + 2)
+        return
+    first, sep, rest = token.value.partition("\n")
+    if _TOOL_COMMENT.match(first.strip()):
+        new_value = f"# {text}{sep}{rest}"
+        if token.value != new_value:
+            token.value = new_value
+
+
+# --- reading a filled assessment ----------------------------------------------------------------
+
+_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from")
+
+
+def read_assessment(path: Any, catalog: Catalog) -> tuple[Assessment, CommentedMap]:
+    """Load, validate and interpret an assessment file against ``catalog``.
+
+    Structural problems (schema) and references to checklists or items that do not exist are
+    errors. Softer problems — an expired waiver, ``n/a`` without notes, a stale version — are for
+    the scorer to report, because the file is still readable.
+    """
+    file = str(path)
+    document, _text = load_document(path)
+    if document is None:
+        raise InputError(Location(file, 1, 1), "is empty", "create it with `fm-governance assess`")
+    plain = validate("assessment", document, file)
+    errors: list[InputError] = []
+    checklists: dict[str, AssessedChecklist] = {}
+    for checklist_id, section in (plain.get("checklists") or {}).items():
+        checklist = catalog.get(checklist_id)
+        if checklist is None:
+            errors.append(
+                InputError(
+                    locate(document, ["checklists", checklist_id], file, key=True),
+                    f"unknown checklist {checklist_id!r}",
+                    f"known checklists: {', '.join(c.id for c in catalog)}; pass --checklists-dir for a custom one",
+                )
+            )
+            continue
+        responses: dict[str, Response] = {}
+        for item_id, raw in (section.get("items") or {}).items():
+            base = ["checklists", checklist_id, "items", item_id]
+            if checklist.item(item_id) is None:
+                errors.append(
+                    InputError(
+                        locate(document, base, file, key=True),
+                        f"unknown item {item_id!r} in checklist {checklist_id!r} {checklist.version}",
+                        "check the id, or run `fm-governance assess` to move items that left the checklist to `retired`",
+                    )
+                )
+                continue
+            raw = raw or {}
+            waiver = None
+            if raw.get("waiver"):
+                w = raw["waiver"]
+                waiver = Waiver(reason=w["reason"], approved_by=w["approved_by"], expires=_dt.date.fromisoformat(w["expires"]))
+            evidence = raw.get("evidence") or ()
+            if isinstance(evidence, str):
+                evidence = (evidence,)
+            responses[item_id] = Response(
+                checklist_id=checklist_id,
+                item_id=item_id,
+                answer=parse_answer(raw.get("answer")),
+                notes=(raw.get("notes") or "").strip(),
+                evidence=tuple(evidence),
+                waiver=waiver,
+                location=locate(document, base, file, key=True),
+                answer_location=locate(document, [*base, "answer"], file) if "answer" in raw else locate(document, base, file, key=True),
+            )
+        checklists[checklist_id] = AssessedChecklist(
+            id=checklist_id,
+            version=str(section.get("version") or ""),
+            responses=responses,
+            location=locate(document, ["checklists", checklist_id], file, key=True),
+        )
+    if errors:
+        raise InputErrors(errors)
+    project = plain.get("project") or {}
+    context = plain.get("context") or {}
+    assessment = Assessment(
+        path=file,
+        project_name=str(project.get("name") or ""),
+        assessors=tuple(project.get("assessors") or ()),
+        date=str(project.get("date") or ""),
+        modes=tuple(context.get("modes") or ()),
+        checklists=checklists,
+        inventory=dict(plain.get("inventory") or {}),
+    )
+    return assessment, document
+
+
+def unknown_response_keys(document: CommentedMap, file: str) -> list[tuple[Location, str, str | None]]:
+    """Keys inside item responses that the tool does not know, with a likely intended key.
+
+    They are kept (a person may store anything), but a typo such as ``anwser`` would otherwise
+    silently leave the item unanswered, so the scorer reports them.
+    """
+    import difflib
+
+    found: list[tuple[Location, str, str | None]] = []
+    for checklist_id, section in (document.get("checklists") or {}).items():
+        for item_id, node in ((section or {}).get("items") or {}).items():
+            if not isinstance(node, dict):
+                continue
+            for key in node:
+                if key not in _RESPONSE_KEYS:
+                    close = difflib.get_close_matches(str(key), _RESPONSE_KEYS, n=1, cutoff=0.75)
+                    found.append((locate(document, ["checklists", checklist_id, "items", item_id, key], file, key=True), str(key), close[0] if close else None))
+    return found

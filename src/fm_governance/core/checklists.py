@@ -1,0 +1,218 @@
+"""Loading checklists: the built-in four plus any a project adds, validated once, located always.
+
+The built-in checklists live in the top-level ``checklists/`` folder of the repository and are
+packaged into the wheel as ``fm_governance/checklists``. A project may add its own folder of
+checklist files (``--checklists-dir`` on the CLI, ``fmg_checklist_dirs`` in Sphinx); they go through
+exactly the same validation.
+
+Beyond the JSON Schema, a catalog must be consistent as a whole: file name matches the checklist id,
+ids and item ids are unique across every loaded checklist, items of one checklist share a prefix,
+``replaces`` never names a live item, and every signal is one the scanner knows.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, InputErrors, Location
+from .models import Checklist, Item, Reference, Severity
+from .schemas import validate
+from .yamlio import load_file, load_text, locate
+
+#: Built-in checklist ids, in the order they are presented.
+BUILTIN_IDS: tuple[str, ...] = ("data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity")
+
+
+def builtin_dir() -> Path:
+    """Folder holding the built-in checklists.
+
+    In an installed wheel it is ``fm_governance/checklists``. In a source checkout (editable
+    install, or running from ``src/``) the top-level ``checklists/`` folder is the same data, so
+    contributors edit one copy and see it at once.
+    """
+    packaged = Path(str(resources.files("fm_governance"))) / "checklists"
+    if packaged.is_dir():
+        return packaged
+    source = Path(__file__).resolve().parents[3] / "checklists"
+    return source
+
+
+@functools.cache
+def known_signals() -> frozenset[str]:
+    """Signal ids the scanner can produce (``scan/signals.yaml``)."""
+    text = resources.files("fm_governance.scan").joinpath("signals.yaml").read_text("utf-8")
+    data = load_text(text, "signals.yaml")
+    return frozenset(str(s["id"]) for s in data["signals"])
+
+
+def load_checklist(path: Path) -> Checklist:
+    """Load and validate one checklist file; raise located errors."""
+    file = str(path)
+    document = load_file(path)
+    if document is None:
+        raise InputError(Location(file, 1, 1), "is empty", "a checklist needs id, title, version, summary, owner and items")
+    plain = validate("checklist", document, file)
+    errors: list[InputError] = []
+    if path.stem != plain["id"]:
+        errors.append(
+            InputError(
+                locate(document, ["id"], file),
+                f"checklist id {plain['id']!r} does not match the file name {path.name!r}",
+                f"rename the file to {plain['id']}.yaml or change the id",
+            )
+        )
+    seen: dict[str, int] = {}
+    prefixes: set[str] = set()
+    signals = known_signals()
+    for index, raw in enumerate(plain["items"]):
+        item_id = raw["id"]
+        prefixes.add(item_id.split("-")[0])
+        if item_id in seen:
+            errors.append(
+                InputError(
+                    locate(document, ["items", index, "id"], file),
+                    f"duplicate item id {item_id!r} (also item {seen[item_id] + 1})",
+                    "item ids are never reused: give this item the next free id",
+                )
+            )
+        seen[item_id] = index
+        for s_index, signal in enumerate(raw.get("signals", [])):
+            if signal not in signals:
+                errors.append(
+                    InputError(
+                        locate(document, ["items", index, "signals", s_index], file), f"unknown signal {signal!r}", f"use one of: {', '.join(sorted(signals))}"
+                    )
+                )
+    for index, raw in enumerate(plain["items"]):
+        for r_index, old in enumerate(raw.get("replaces", [])):
+            if old in seen:
+                errors.append(
+                    InputError(
+                        locate(document, ["items", index, "replaces", r_index], file),
+                        f"{raw['id']} replaces {old}, which is still in the checklist",
+                        "remove it from `replaces`, or remove the old item",
+                    )
+                )
+    expected_prefix = plain.get("prefix")
+    if expected_prefix and prefixes - {expected_prefix}:
+        errors.append(InputError(locate(document, ["items"], file), f"item ids must start with {expected_prefix}-", "rename the items or change `prefix`"))
+    elif len(prefixes) > 1:
+        errors.append(
+            InputError(locate(document, ["items"], file), f"items use several id prefixes ({', '.join(sorted(prefixes))})", "use one prefix per checklist")
+        )
+    if errors:
+        raise InputErrors(errors)
+    items = tuple(_item(raw, plain["owner"], plain["id"], locate(document, ["items", i], file)) for i, raw in enumerate(plain["items"]))
+    return Checklist(
+        id=plain["id"], title=plain["title"], version=plain["version"], summary=plain["summary"].strip(), owner=plain["owner"], items=items, path=file
+    )
+
+
+def _item(raw: dict[str, Any], default_owner: str, checklist_id: str, location: Location) -> Item:
+    return Item(
+        id=raw["id"],
+        title=raw["title"].strip(),
+        question=" ".join(raw["question"].split()),
+        why=raw["why"].strip(),
+        guidance=raw["guidance"].strip(),
+        evidence=tuple(e.strip() for e in raw["evidence"]),
+        severity=Severity(raw["severity"]),
+        owner=raw.get("owner") or default_owner,
+        applies_to=tuple(raw.get("applies_to") or ()),
+        signals=tuple(raw.get("signals") or ()),
+        references=tuple(Reference(**ref) for ref in raw.get("references") or ()),
+        replaces=tuple(raw.get("replaces") or ()),
+        checklist_id=checklist_id,
+        location=location,
+    )
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """Every loaded checklist, by id, in presentation order."""
+
+    checklists: dict[str, Checklist]
+
+    def __iter__(self):  # type: ignore[no-untyped-def]
+        return iter(self.checklists.values())
+
+    def __len__(self) -> int:
+        return len(self.checklists)
+
+    def get(self, checklist_id: str) -> Checklist | None:
+        return self.checklists.get(checklist_id)
+
+    def item(self, item_id: str) -> Item | None:
+        for checklist in self.checklists.values():
+            found = checklist.item(item_id)
+            if found is not None:
+                return found
+        return None
+
+    def select(self, ids: Sequence[str]) -> list[Checklist]:
+        """The named checklists (all when ``ids`` is empty); unknown ids are a usage error."""
+        if not ids:
+            return list(self.checklists.values())
+        unknown = [i for i in ids if i not in self.checklists]
+        if unknown:
+            raise InputError(Location("checklist"), f"unknown checklist id {unknown[0]!r}", f"known ids: {', '.join(self.checklists)}")
+        return [self.checklists[i] for i in dict.fromkeys(ids)]
+
+
+def checklist_files(folder: Path) -> list[Path]:
+    if not folder.is_dir():
+        raise InputError(Location(str(folder)), "is not a folder of checklists", "pass a folder that holds <id>.yaml checklist files")
+    return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def load_catalog(extra_dirs: Iterable[Path] = (), *, builtins: Sequence[str] | None = None) -> Catalog:
+    """Load the built-in checklists (all, or those named in ``builtins``) and any extra folders."""
+    folder = builtin_dir()
+    wanted = BUILTIN_IDS if builtins is None else tuple(builtins)
+    unknown = [b for b in wanted if b not in BUILTIN_IDS]
+    if unknown:
+        raise InputError(Location("checklist"), f"unknown built-in checklist {unknown[0]!r}", f"built-ins are: {', '.join(BUILTIN_IDS)}")
+    paths = [folder / f"{b}.yaml" for b in wanted]
+    for extra in extra_dirs:
+        paths.extend(checklist_files(Path(extra)))
+    checklists: dict[str, Checklist] = {}
+    owners_of_items: dict[str, str] = {}
+    errors: list[InputError] = []
+    for path in paths:
+        try:
+            checklist = load_checklist(path)
+        except InputErrors as exc:
+            errors.extend(exc.errors)
+            continue
+        except InputError as exc:
+            errors.append(exc)
+            continue
+        if checklist.id in checklists:
+            errors.append(
+                InputError(
+                    Location(str(path), 1, 1),
+                    f"checklist id {checklist.id!r} is already loaded from {checklists[checklist.id].path}",
+                    "give the checklist a different id",
+                )
+            )
+            continue
+        for item in checklist.items:
+            previous = owners_of_items.get(item.id)
+            if previous is not None:
+                errors.append(
+                    InputError(
+                        item.location or Location(str(path)),
+                        f"item id {item.id!r} is also used by checklist {previous!r}",
+                        "item ids are unique across checklists: use another prefix",
+                    )
+                )
+            owners_of_items[item.id] = checklist.id
+        checklists[checklist.id] = checklist
+    if errors:
+        raise InputErrors(errors)
+    return Catalog(checklists)

@@ -1,0 +1,188 @@
+"""The domain: checklists, their items, and the answers an assessment gives them.
+
+These are plain, immutable dataclasses built by :mod:`.checklists` and :mod:`.assessment` from
+validated YAML. Everything downstream — the scorer, the reports, the CLI and the Sphinx extension —
+works on these objects, never on raw YAML, so a field's meaning is decided in one place.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from dataclasses import dataclass, field
+
+from .errors import Location
+
+
+class Severity(enum.StrEnum):
+    CRITICAL = "critical"
+    HIGH = "high"
+    MEDIUM = "medium"
+    LOW = "low"
+
+    @property
+    def weight(self) -> int:
+        """Scoring weight (DESIGN.md): critical 4, high 3, medium 2, low 1."""
+        return _WEIGHTS[self]
+
+    @property
+    def rank(self) -> int:
+        """Higher is more severe; used for ``--fail-on`` (at or above) and sorting."""
+        return _WEIGHTS[self]
+
+
+_WEIGHTS = {Severity.CRITICAL: 4, Severity.HIGH: 3, Severity.MEDIUM: 2, Severity.LOW: 1}
+
+OWNERS: tuple[str, ...] = ("legal", "procurement", "risk", "security", "privacy", "engineering")
+
+#: Adaptation/deployment modes; an item's ``applies_to`` and an assessment's ``context.modes``
+#: draw from these. Their meaning is documented in the checklist schema and the handbook.
+MODES: tuple[str, ...] = ("hosted-api", "rag", "hosted-fine-tuning", "self-hosted")
+
+
+class Answer(enum.StrEnum):
+    YES = "yes"
+    PARTIAL = "partial"
+    NO = "no"
+    NOT_APPLICABLE = "n/a"
+
+    @property
+    def value_score(self) -> float | None:
+        return {Answer.YES: 1.0, Answer.PARTIAL: 0.5, Answer.NO: 0.0, Answer.NOT_APPLICABLE: None}[self]
+
+
+#: The answer values the assessment schema allows. YAML 1.1 readers (PyYAML, many editors) read an
+#: unquoted ``yes``/``no`` as a boolean, so booleans are accepted and mean the same thing; the tool
+#: itself always writes answers quoted.
+ANSWER_VALUES: tuple[object, ...] = ("yes", "partial", "no", "n/a", True, False, None)
+
+
+def parse_answer(value: object) -> Answer | None:
+    """Map a validated answer value to an :class:`Answer` (``None`` = unanswered)."""
+    if value is None:
+        return None
+    if value is True:
+        return Answer.YES
+    if value is False:
+        return Answer.NO
+    return Answer(str(value))
+
+
+@dataclass(frozen=True)
+class Reference:
+    """A framework control (``framework`` + ``id``) or a primary source (``url`` + ``title``)."""
+
+    framework: str = ""
+    id: str = ""
+    note: str = ""
+    url: str = ""
+    title: str = ""
+    as_of: str = ""
+
+    @property
+    def is_source(self) -> bool:
+        return bool(self.url)
+
+    @property
+    def label(self) -> str:
+        if self.is_source:
+            return f"{self.title} (as of {self.as_of})" if self.as_of else self.title
+        return f"{FRAMEWORK_TITLES.get(self.framework, self.framework)} {self.id}"
+
+
+FRAMEWORK_TITLES: dict[str, str] = {
+    "nist-ai-rmf": "NIST AI RMF 1.0",
+    "nist-ai-600-1": "NIST AI 600-1",
+    "eu-ai-act": "EU AI Act",
+    "iso-iec-42001": "ISO/IEC 42001",
+    "gdpr": "GDPR",
+    "dora": "DORA",
+    "eu-data-act": "EU Data Act",
+    "owasp-llm-top-10": "OWASP Top 10 for LLM Applications",
+}
+
+
+@dataclass(frozen=True)
+class Item:
+    id: str
+    title: str
+    question: str
+    why: str
+    guidance: str
+    evidence: tuple[str, ...]
+    severity: Severity
+    owner: str
+    applies_to: tuple[str, ...] = ()
+    signals: tuple[str, ...] = ()
+    references: tuple[Reference, ...] = ()
+    replaces: tuple[str, ...] = ()
+    checklist_id: str = ""
+    location: Location | None = field(default=None, compare=False)
+
+    def applies(self, modes: tuple[str, ...] | frozenset[str]) -> bool:
+        """An item applies when it names no modes, no modes are declared, or the two overlap."""
+        return not self.applies_to or not modes or bool(set(self.applies_to) & set(modes))
+
+
+@dataclass(frozen=True)
+class Checklist:
+    id: str
+    title: str
+    version: str
+    summary: str
+    owner: str
+    items: tuple[Item, ...]
+    path: str = ""
+
+    def item(self, item_id: str) -> Item | None:
+        for it in self.items:
+            if it.id == item_id:
+                return it
+        return None
+
+    @property
+    def item_ids(self) -> tuple[str, ...]:
+        return tuple(it.id for it in self.items)
+
+
+@dataclass(frozen=True)
+class Waiver:
+    reason: str
+    approved_by: str
+    expires: _dt.date
+
+    def valid_on(self, today: _dt.date) -> bool:
+        return today <= self.expires
+
+
+@dataclass(frozen=True)
+class Response:
+    """What an assessment says about one item."""
+
+    checklist_id: str
+    item_id: str
+    answer: Answer | None
+    notes: str
+    evidence: tuple[str, ...]
+    waiver: Waiver | None
+    location: Location
+    answer_location: Location
+
+
+@dataclass(frozen=True)
+class AssessedChecklist:
+    id: str
+    version: str
+    responses: dict[str, Response]
+    location: Location
+
+
+@dataclass(frozen=True)
+class Assessment:
+    path: str
+    project_name: str
+    assessors: tuple[str, ...]
+    date: str
+    modes: tuple[str, ...]
+    checklists: dict[str, AssessedChecklist]
+    inventory: dict[str, object]

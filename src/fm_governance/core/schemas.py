@@ -1,0 +1,144 @@
+"""The shipped JSON Schemas (draft 2020-12) and validation that reports file:line:column.
+
+The schemas are data files beside this module. They serve three readers: this validator, editors
+(through the ``yaml-language-server`` modeline every assessment starts with) and people (printed by
+``fm-governance schema``). Error messages are rewritten from jsonschema's wording into what to do.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from collections.abc import Iterable
+from importlib import resources
+from typing import Any
+
+from .errors import InputError, InputErrors
+from .yamlio import locate, to_plain
+
+SCHEMA_KINDS = ("checklist", "assessment")
+
+#: Where the schemas are published (the handbook copies them into its static files).
+SCHEMA_BASE_URL = "https://fm-governance.readthedocs.io/en/stable/_static/schemas/"
+
+
+@functools.cache
+def schema(kind: str) -> dict[str, Any]:
+    if kind not in SCHEMA_KINDS:
+        raise ValueError(f"unknown schema kind {kind!r}")
+    text = resources.files(__package__).joinpath("schemas", f"{kind}.schema.json").read_text("utf-8")
+    data: dict[str, Any] = json.loads(text)
+    return data
+
+
+def schema_text(kind: str) -> str:
+    return json.dumps(schema(kind), indent=2, ensure_ascii=False) + "\n"
+
+
+def schema_url(kind: str) -> str:
+    return f"{SCHEMA_BASE_URL}{kind}.schema.json"
+
+
+@functools.cache
+def _validator(kind: str) -> Any:
+    # Imported here: jsonschema costs ~60 ms to import and only commands that validate need it.
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema(kind))
+    cls.check_schema(schema(kind))
+    return cls(schema(kind), format_checker=cls.FORMAT_CHECKER)
+
+
+def validate(kind: str, document: Any, file: str) -> Any:
+    """Validate a round-trip ``document``; return it as plain data, or raise located errors."""
+    plain = to_plain(document)
+    errors = sorted(_validator(kind).iter_errors(plain), key=lambda e: [str(p) for p in e.absolute_path])
+    if errors:
+        raise InputErrors(_dedupe(_located(kind, e, document, file) for e in errors))
+    return plain
+
+
+def _dedupe(errors: Iterable[InputError]) -> list[InputError]:
+    seen: set[str] = set()
+    out: list[InputError] = []
+    for e in errors:
+        if e.one_line() not in seen:
+            seen.add(e.one_line())
+            out.append(e)
+    return sorted(out, key=lambda e: (e.location.line, e.location.column))
+
+
+def _dotted(path: Iterable[Any]) -> str:
+    parts: list[str] = []
+    for p in path:
+        parts.append(f"[{p}]" if isinstance(p, int) else (("." if parts else "") + str(p)))
+    return "".join(parts) or "(top level)"
+
+
+def _located(kind: str, error: Any, document: Any, file: str) -> InputError:
+    # oneOf/anyOf failures are noisy; the most specific sub-error says what is really wrong.
+    if error.validator in ("oneOf", "anyOf") and error.context:
+        import jsonschema
+
+        error = jsonschema.exceptions.best_match(error.context)
+        path = list(error.absolute_path)
+    else:
+        path = list(error.absolute_path)
+    where = _dotted(path)
+    validator = error.validator
+    if validator == "additionalProperties":
+        extra = [k for k in error.instance if k not in error.schema.get("properties", {})] if isinstance(error.instance, dict) else []
+        name = extra[0] if extra else "?"
+        known = list(error.schema.get("properties", {}))
+        close = difflib.get_close_matches(str(name), known, n=1)
+        fix = f"did you mean {close[0]!r}?" if close else f"allowed keys here: {', '.join(known)}"
+        return InputError(locate(document, [*path, name], file, key=True), f"unknown key {name!r} in {where}", fix)
+    if validator == "required":
+        missing = error.message.split("'")[1] if "'" in error.message else "a key"
+        return InputError(locate(document, path, file, key=True), f"{where} is missing {missing!r}", f"add `{missing}:`")
+    location = locate(document, path, file)
+    if validator == "enum":
+        allowed = ", ".join("null" if v is None else str(v).lower() for v in error.validator_value)
+        return InputError(location, f"{where}: {_show(error.instance)} is not allowed", f"use one of: {allowed}")
+    if validator == "type":
+        expected = error.validator_value
+        expected = " or ".join(expected) if isinstance(expected, list) else expected
+        return InputError(
+            location, f"{where} must be {_article(expected)}, not {_kind(error.instance)}", f"write {where.rsplit('.', 1)[-1]} as {_article(expected)}"
+        )
+    if validator == "pattern":
+        return InputError(location, f"{where}: {_show(error.instance)} is not well-formed", f"it must match {error.validator_value}")
+    if validator == "format":
+        return InputError(location, f"{where}: {_show(error.instance)} is not a valid {error.validator_value}", "write dates as YYYY-MM-DD")
+    if validator in ("minItems", "minLength"):
+        return InputError(location, f"{where} is empty", "fill it in")
+    if validator == "uniqueItems":
+        return InputError(location, f"{where} lists the same value twice", "remove the repeat")
+    if validator == "propertyNames":
+        return InputError(locate(document, path, file, key=True), f"{where}: {error.message}", "check the key's spelling")
+    return InputError(location, f"{where}: {error.message}", f"see `fm-governance schema {kind}`")
+
+
+def _show(value: Any) -> str:
+    text = json.dumps(value, ensure_ascii=False, default=str)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def _kind(value: Any) -> str:
+    return {dict: "a mapping", list: "a list", str: "a string", bool: "a boolean", int: "a number", float: "a number", type(None): "empty"}.get(
+        type(value), type(value).__name__
+    )
+
+
+def _article(word: str) -> str:
+    names = {
+        "object": "a mapping",
+        "array": "a list",
+        "string": "a string",
+        "null": "null",
+        "boolean": "a boolean",
+        "integer": "a whole number",
+        "number": "a number",
+    }
+    return " or ".join(names.get(w.strip(), w) for w in word.split(" or "))

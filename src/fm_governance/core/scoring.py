@@ -1,0 +1,202 @@
+"""Scoring and gating a filled assessment — the one scorer behind ``check``, ``report`` and Sphinx.
+
+The rules are DESIGN.md's: ``yes`` = 1, ``partial`` = ½, ``no`` = 0, unanswered = 0 and counted as
+open, ``n/a`` excluded; weights by severity (critical 4, high 3, medium 2, low 1); a waiver counts
+as met until it expires. Scores are 0–100, per checklist and overall (the overall score weighs every
+counted item across all checklists, so a large checklist is not diluted by a small one).
+
+Two choices the design leaves open, made here on purpose:
+
+* ``n/a`` without notes is reported and scored as *open*: an unexplained exclusion would otherwise
+  raise the score by shrinking the denominator.
+* Items whose ``applies_to`` shares no mode with the assessment's ``context.modes`` are "not
+  applicable" and take no part, exactly like a justified ``n/a``.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import enum
+from dataclasses import dataclass, field
+
+from .checklists import Catalog
+from .errors import Location
+from .models import Answer, Assessment, Checklist, Item, Response, Severity
+
+
+class Status(enum.StrEnum):
+    MET = "met"
+    PARTIAL = "partial"
+    NOT_MET = "not-met"
+    OPEN = "open"
+    WAIVED = "waived"
+    EXCLUDED = "n/a"
+    NOT_APPLICABLE = "not-applicable"
+
+
+@dataclass(frozen=True)
+class Problem:
+    level: str  # "warning" | "error"
+    location: Location
+    message: str
+    item_id: str = ""
+
+    def one_line(self) -> str:
+        return f"{self.location}: {self.level}: {self.message}"
+
+
+@dataclass(frozen=True)
+class ItemResult:
+    item: Item
+    response: Response | None
+    status: Status
+    value: float | None  # None when the item takes no part in the score
+
+    @property
+    def counted(self) -> bool:
+        return self.value is not None
+
+    @property
+    def is_open(self) -> bool:
+        """Unanswered, or answered ``no``, with no valid waiver: what ``--fail-on`` looks at."""
+        return self.status in (Status.OPEN, Status.NOT_MET)
+
+    @property
+    def location(self) -> Location | None:
+        return self.response.location if self.response else None
+
+
+@dataclass(frozen=True)
+class ChecklistResult:
+    checklist: Checklist
+    items: tuple[ItemResult, ...]
+    assessed_version: str
+
+    @property
+    def score(self) -> float | None:
+        return _score(self.items)
+
+    def count(self, *statuses: Status) -> int:
+        return sum(1 for r in self.items if r.status in statuses)
+
+
+@dataclass(frozen=True)
+class Result:
+    assessment: Assessment
+    checklists: tuple[ChecklistResult, ...]
+    problems: tuple[Problem, ...]
+    today: _dt.date
+
+    @property
+    def items(self) -> tuple[ItemResult, ...]:
+        return tuple(r for c in self.checklists for r in c.items)
+
+    @property
+    def score(self) -> float | None:
+        return _score(self.items)
+
+    def open_at_or_above(self, severity: Severity) -> list[ItemResult]:
+        return [r for r in self.items if r.is_open and r.item.severity.rank >= severity.rank]
+
+
+@dataclass(frozen=True)
+class Gate:
+    fail_under: float | None = None
+    fail_on: Severity | None = None
+
+
+@dataclass(frozen=True)
+class GateOutcome:
+    passed: bool
+    reasons: tuple[str, ...] = field(default=())
+
+
+def _score(results: tuple[ItemResult, ...]) -> float | None:
+    total = 0.0
+    got = 0.0
+    for r in results:
+        if r.value is None:
+            continue
+        weight = r.item.severity.weight
+        total += weight
+        got += weight * r.value
+    if total == 0:
+        return None
+    return round(100.0 * got / total, 1)
+
+
+def score(assessment: Assessment, catalog: Catalog, *, today: _dt.date | None = None, extra_problems: list[Problem] | None = None) -> Result:
+    """Score every checklist in ``assessment`` against ``catalog``."""
+    today = today or _dt.date.today()
+    problems: list[Problem] = list(extra_problems or ())
+    modes = frozenset(assessment.modes)
+    checklist_results = []
+    for assessed in assessment.checklists.values():
+        checklist = catalog.get(assessed.id)
+        if checklist is None:  # read_assessment already refused unknown checklists
+            continue
+        if assessed.version and assessed.version != checklist.version:
+            problems.append(
+                Problem(
+                    "warning",
+                    assessed.location,
+                    f"{checklist.id} was merged at version {assessed.version}; the checklist is now {checklist.version} — run `fm-governance assess` to update the file",
+                )
+            )
+        results = []
+        for item in checklist.items:
+            response = assessed.responses.get(item.id)
+            if response is None:
+                problems.append(
+                    Problem(
+                        "warning", assessed.location, f"{item.id} is missing from the file (counted as open) — run `fm-governance assess` to add it", item.id
+                    )
+                )
+            results.append(_evaluate(item, response, modes, today, problems))
+        checklist_results.append(ChecklistResult(checklist, tuple(results), assessed.version))
+    problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
+    return Result(assessment, tuple(checklist_results), tuple(problems), today)
+
+
+def _evaluate(item: Item, response: Response | None, modes: frozenset[str], today: _dt.date, problems: list[Problem]) -> ItemResult:
+    if not item.applies(modes):
+        return ItemResult(item, response, Status.NOT_APPLICABLE, None)
+    answer = response.answer if response else None
+    if response and response.waiver is not None:
+        if response.waiver.valid_on(today):
+            if answer is not Answer.YES:
+                return ItemResult(item, response, Status.WAIVED, 1.0)
+        else:
+            problems.append(
+                Problem(
+                    "warning",
+                    response.location,
+                    f"{item.id}: waiver expired on {response.waiver.expires.isoformat()} — renew it with a new approval and date, or answer the item",
+                    item.id,
+                )
+            )
+    if answer is None:
+        return ItemResult(item, response, Status.OPEN, 0.0)
+    if answer is Answer.NOT_APPLICABLE:
+        assert response is not None
+        if not response.notes:
+            problems.append(Problem("warning", response.answer_location, f"{item.id}: n/a needs notes saying why (scored as open until it has them)", item.id))
+            return ItemResult(item, response, Status.OPEN, 0.0)
+        return ItemResult(item, response, Status.EXCLUDED, None)
+    status = {Answer.YES: Status.MET, Answer.PARTIAL: Status.PARTIAL, Answer.NO: Status.NOT_MET}[answer]
+    return ItemResult(item, response, status, answer.value_score)
+
+
+def evaluate_gate(result: Result, gate: Gate) -> GateOutcome:
+    reasons: list[str] = []
+    if gate.fail_under is not None:
+        overall = result.score
+        if overall is None:
+            reasons.append(f"no item is scored, so the overall score cannot reach {gate.fail_under:g}")
+        elif overall < gate.fail_under:
+            reasons.append(f"overall score {overall:g} is under {gate.fail_under:g}")
+    if gate.fail_on is not None:
+        for r in result.open_at_or_above(gate.fail_on):
+            state = "unanswered" if r.status is Status.OPEN else "answered no"
+            reasons.append(f"{r.item.id} ({r.item.severity.value}) is {state}")
+    return GateOutcome(passed=not reasons, reasons=tuple(reasons))

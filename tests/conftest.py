@@ -1,0 +1,63 @@
+"""Shared fixtures: small checklist catalogs written to a temporary folder, and CLI helpers."""
+
+from __future__ import annotations
+
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+from ruamel.yaml import YAML
+
+from fm_governance.core.checklists import load_catalog
+
+pytest_plugins = ["sphinx.testing.fixtures"]
+
+PREFIXES = {"alpha": "AL", "beta": "BE"}
+
+
+def item(item_id: str, severity: str = "high", owner: str = "legal", **extra: object) -> dict[str, object]:
+    data: dict[str, object] = {
+        "id": item_id,
+        "title": f"Title of {item_id}",
+        "question": f"Is {item_id} under control?",
+        "why": "Because it matters.",
+        "guidance": "Do the thing.",
+        "evidence": ["A document"],
+        "severity": severity,
+        "owner": owner,
+    }
+    data.update(extra)
+    return data
+
+
+def write_checklist(folder: Path, checklist_id: str, items: list[dict[str, object]], version: str = "1.0.0") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    doc = {"id": checklist_id, "title": checklist_id.title(), "version": version, "summary": "A test checklist.", "owner": "risk", "items": items}
+    path = folder / f"{checklist_id}.yaml"
+    with path.open("w", encoding="utf-8") as fh:
+        YAML().dump(doc, fh)
+    return path
+
+
+@pytest.fixture
+def catalog_dir(tmp_path: Path) -> Path:
+    """A folder with two small checklists, alpha (3 items) and beta (2 items)."""
+    folder = tmp_path / "checklists"
+    write_checklist(folder, "alpha", [item("AL-01", "critical"), item("AL-02", "high", applies_to=["rag"]), item("AL-03", "low", "engineering")])
+    write_checklist(folder, "beta", [item("BE-01", "medium", "privacy"), item("BE-02", "high", "security")])
+    return folder
+
+
+@pytest.fixture
+def catalog(catalog_dir: Path):  # type: ignore[no-untyped-def]
+    return load_catalog([catalog_dir], builtins=())
+
+
+@pytest.fixture
+def installed_cli() -> str:
+    """Path of the installed ``fm-governance`` console script (the one users run)."""
+    candidate = Path(sys.executable).with_name("fm-governance")
+    found = str(candidate) if candidate.exists() else shutil.which("fm-governance")
+    assert found, "fm-governance is not installed in this environment; run `make test`"
+    return found

@@ -1,0 +1,112 @@
+"""The one YAML reader: limits, located errors, atomic writes."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from fm_governance.core import yamlio
+from fm_governance.core.errors import InputError
+
+BOMB = "a: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        (BOMB, "f.yaml:", "YAML aliases"),
+        ("a: &a [*a]\n", "f.yaml:1:4", "recursive YAML alias"),
+        ("a: !!python/object:os.system x\n", "f.yaml:1:4", "is not allowed"),
+        ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1", "duplicate key 'a'"),
+        ("a: [1, 2\nb: 3\n", "f.yaml:2:2", "invalid YAML"),
+        ("a:\n\tb: 1\n", "f.yaml:2:1", "invalid YAML"),
+        ("[" * 200 + "]" * 200, "f.yaml:1:", "nested deeper than 64"),
+    ],
+)
+def test_bad_yaml_is_a_located_one_line_error(text: str, where: str, fragment: str) -> None:
+    with pytest.raises(InputError) as info:
+        yamlio.load_text(text, "f.yaml")
+    line = info.value.one_line()
+    assert line.startswith(where)
+    assert fragment in line
+    assert "\n" not in line
+    assert " — " in line  # every error says what to do
+
+
+def test_alias_bomb_is_refused_before_expansion() -> None:
+    # 9**10 values if expanded: refusing must not depend on walking them.
+    with pytest.raises(InputError, match="expands to more than"):
+        yamlio.load_text(BOMB + "j: [*i, *i, *i, *i, *i, *i, *i, *i, *i]\n", "f.yaml")
+
+
+def test_few_aliases_are_fine() -> None:
+    data = yamlio.load_text("a: &a {x: 1}\nb: *a\n", "f.yaml")
+    assert data["b"]["x"] == 1
+
+
+def test_non_utf8_reports_line_and_column(tmp_path: Path) -> None:
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes("a: 1\nname: caf\u00e9\n".encode("latin-1"))
+    with pytest.raises(InputError) as info:
+        yamlio.load_file(path)
+    assert info.value.one_line().startswith(f"{path}:2:10: is not UTF-8")
+
+
+def test_utf8_bom_is_accepted(tmp_path: Path) -> None:
+    path = tmp_path / "bom.yaml"
+    path.write_bytes(b"\xef\xbb\xbfa: 1\n")
+    assert yamlio.load_file(path) == {"a": 1}
+
+
+def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path) -> None:
+    path = tmp_path / "big.yaml"
+    with path.open("wb") as fh:
+        fh.truncate(50 * 1024 * 1024)
+    with pytest.raises(InputError, match="larger than 8 MiB"):
+        yamlio.load_file(path)
+
+
+@pytest.mark.parametrize("kind", ["missing", "directory"])
+def test_missing_file_and_directory(tmp_path: Path, kind: str) -> None:
+    path = tmp_path / "x.yaml"
+    if kind == "directory":
+        path.mkdir()
+    with pytest.raises(InputError) as info:
+        yamlio.load_file(path)
+    assert info.value.one_line().startswith(str(path))
+    assert ("no such file" if kind == "missing" else "is a directory") in info.value.one_line()
+
+
+def test_write_atomic_replaces_and_keeps_mode(tmp_path: Path) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("old\n")
+    os.chmod(path, 0o600)
+    yamlio.write_atomic(path, "new\n")
+    assert path.read_text() == "new\n"
+    assert path.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_crash_mid_write_leaves_the_old_file(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    path = tmp_path / "a.yaml"
+    path.write_text("answer: yes\n")
+
+    def boom(*_args: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(os, "fsync", boom)
+    with pytest.raises(OSError, match="disk full"):
+        yamlio.write_atomic(path, "answer: no\n" * 1000)
+    assert path.read_text() == "answer: yes\n"
+    assert [p.name for p in tmp_path.iterdir()] == ["a.yaml"]
+
+
+def test_locate_finds_keys_values_and_list_items() -> None:
+    doc = yamlio.load_text("a:\n  b:\n    - x\n    - y\n  c: 3\n", "f.yaml")
+    assert str(yamlio.locate(doc, ["a", "c"], "f.yaml")) == "f.yaml:5:6"
+    assert str(yamlio.locate(doc, ["a", "c"], "f.yaml", key=True)) == "f.yaml:5:3"
+    assert str(yamlio.locate(doc, ["a", "b", 1], "f.yaml")) == "f.yaml:4:7"
+    # a missing tail locates at the deepest container that exists
+    assert str(yamlio.locate(doc, ["a", "missing", "x"], "f.yaml")) == "f.yaml:2:3"
