@@ -79,12 +79,8 @@ def _dotted(path: Iterable[Any]) -> str:
 def _located(kind: str, error: Any, document: Any, file: str) -> InputError:
     # oneOf/anyOf failures are noisy; the most specific sub-error says what is really wrong.
     if error.validator in ("oneOf", "anyOf") and error.context:
-        import jsonschema
-
-        error = jsonschema.exceptions.best_match(error.context)
-        path = list(error.absolute_path)
-    else:
-        path = list(error.absolute_path)
+        error = _branch_error(error)
+    path = list(error.absolute_path)
     where = _dotted(path)
     validator = error.validator
     if validator == "additionalProperties":
@@ -118,6 +114,25 @@ def _located(kind: str, error: Any, document: Any, file: str) -> InputError:
     if validator == "propertyNames":
         return InputError(locate(document, path, file, key=True), f"{where}: {error.message}", "check the key's spelling")
     return InputError(location, f"{where}: {error.message}", f"see `fm-governance schema {kind}`")
+
+
+def _branch_error(error: Any) -> Any:
+    """The most useful sub-error of a failed oneOf/anyOf.
+
+    A branch whose required keys the instance has is the one the author meant (a reference with a
+    ``framework`` key is a framework reference, not a malformed source); its errors say what is wrong.
+    """
+    import jsonschema
+
+    branches = error.validator_value
+    instance = error.instance
+    if isinstance(instance, dict):
+        meant = [i for i, b in enumerate(branches) if isinstance(b, dict) and b.get("required") and set(b["required"]) <= set(instance)]
+        if len(meant) == 1:
+            chosen = [e for e in error.context if e.schema_path and e.schema_path[0] == meant[0]]
+            if chosen:
+                return jsonschema.exceptions.best_match(chosen)
+    return jsonschema.exceptions.best_match(error.context)
 
 
 def _show(value: Any) -> str:

@@ -30,6 +30,7 @@ from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
 from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Location
 
@@ -164,19 +165,29 @@ def load_text(text: str, file: str, yaml: YAML | None = None) -> Any:
     yaml = yaml or new_yaml()
     stream = io.StringIO(text)
     stream.name = file
-    constructor, parser = yaml.get_constructor_parser(stream)
+    parser = None
     try:
+        constructor, parser = yaml.get_constructor_parser(stream)
         node = constructor.composer.get_single_node()
         if node is None:
             return None
         _check_graph(file, node)
         return constructor.construct_document(node)
+    except ReaderError as exc:
+        # Raised for characters YAML forbids (NUL, most C0 controls); it carries an offset only.
+        offset = max(0, min(int(exc.position), len(text)))
+        line = text.count("\n", 0, offset) + 1
+        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+        raise InputError(
+            Location(file, line, column), f"character U+{exc.character:04X} is not allowed in YAML", "remove it (the file may be binary or in another encoding)"
+        ) from None
     except YAMLError as exc:
         raise _yaml_error(file, exc) from None
     except RecursionError:
         raise InputError(Location(file), "nested too deeply to read", "flatten the structure") from None
     finally:
-        parser.dispose()
+        if parser is not None:
+            parser.dispose()
         for part in ("reader", "scanner"):
             reset = getattr(getattr(yaml, "_" + part, None), f"reset_{part}", None)
             if reset is not None:
