@@ -59,7 +59,7 @@ def test_bare_yes_and_booleans_mean_yes(catalog, tmp_path: Path) -> None:  # typ
     text = template_text(catalog)
     text = text.replace("answer: null", "answer: yes", 1).replace("answer: null", "answer: true", 1).replace("answer: null", "answer: false", 1)
     path.write_text(text)
-    assessment, _ = read_assessment(path, catalog)
+    assessment = read_assessment(path, catalog)
     answers = {rid: r.answer for rid, r in assessment.checklists["alpha"].responses.items()}
     assert answers == {"AL-01": Answer.YES, "AL-02": Answer.YES, "AL-03": Answer.NO}
 

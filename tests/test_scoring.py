@@ -26,7 +26,7 @@ def answered(catalog, tmp_path: Path, answers: dict[str, str], modes: str = "[]"
         text = head + marker + tail
     path = tmp_path / "fm-governance.yaml"
     path.write_text(text)
-    assessment, _ = read_assessment(path, catalog)
+    assessment = read_assessment(path, catalog)
     return score(assessment, catalog, today=TODAY)
 
 

@@ -275,16 +275,11 @@ def check(
 
 
 def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.datetime | None) -> Any:
-    from .core.assessment import read_assessment, unknown_response_keys
-    from .core.scoring import Problem, score
+    from .core.assessment import read_assessment
+    from .core.scoring import score
 
     catalog = _catalog(checklists_dirs)
-    assessment, document = read_assessment(file, catalog)
-    extra = [
-        Problem("warning", loc, f"unknown key {key!r} (kept, but ignored)" + (f" — did you mean {close!r}?" if close else ""))
-        for loc, key, close in unknown_response_keys(document, str(file))
-    ]
-    return score(assessment, catalog, today=as_of.date() if as_of else None, extra_problems=extra)
+    return score(read_assessment(file, catalog), catalog, today=as_of.date() if as_of else None)
 
 
 def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bool) -> None:

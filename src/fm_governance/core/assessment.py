@@ -20,6 +20,7 @@ boolean, read the same value as everyone else.
 from __future__ import annotations
 
 import datetime as _dt
+import difflib
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -40,8 +41,8 @@ from .models import (
     Waiver,
     parse_answer,
 )
-from .schemas import schema_url, validate
-from .yamlio import dump_text, load_text, locate, new_yaml, read_text
+from .schemas import schema_url, validate, validate_plain
+from .yamlio import dump_text, load_located, load_text, locate, new_yaml, read_text
 
 DEFAULT_FILENAME = "fm-governance.yaml"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
@@ -311,26 +312,30 @@ def _refresh_comment(items: CommentedMap, item: Item) -> None:
 _RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from")
 
 
-def read_assessment(path: Any, catalog: Catalog) -> tuple[Assessment, CommentedMap]:
+def read_assessment(path: Any, catalog: Catalog) -> Assessment:
     """Load, validate and interpret an assessment file against ``catalog``.
 
     Structural problems (schema) and references to checklists or items that do not exist are
-    errors. Softer problems — an expired waiver, ``n/a`` without notes, a stale version — are for
-    the scorer to report, because the file is still readable.
+    errors. Softer problems — an expired waiver, ``n/a`` without notes, a stale version, a key the
+    tool does not know — are for the scorer to report, because the file is still readable.
+    Reading uses the fast located loader: scoring never rewrites the file.
     """
     file = str(path)
-    document, _text = load_document(path)
-    if document is None:
+    data, locate = load_located(read_text(path), file)
+    if data is None:
         raise InputError(Location(file, 1, 1), "is empty", "create it with `fm-governance assess`")
-    plain = validate("assessment", document, file)
+    if not isinstance(data, dict):
+        raise InputError(Location(file, 1, 1), "is not a mapping", "an assessment starts with `project:`, `context:` and `checklists:` keys")
+    plain = validate_plain("assessment", data, locate)
     errors: list[InputError] = []
+    unknown_keys: list[tuple[Location, str, str | None]] = []
     checklists: dict[str, AssessedChecklist] = {}
     for checklist_id, section in (plain.get("checklists") or {}).items():
         checklist = catalog.get(checklist_id)
         if checklist is None:
             errors.append(
                 InputError(
-                    locate(document, ["checklists", checklist_id], file, key=True),
+                    locate(["checklists", checklist_id], key=True),
                     f"unknown checklist {checklist_id!r}",
                     f"known checklists: {', '.join(c.id for c in catalog)}; pass --checklists-dir for a custom one",
                 )
@@ -342,13 +347,17 @@ def read_assessment(path: Any, catalog: Catalog) -> tuple[Assessment, CommentedM
             if checklist.item(item_id) is None:
                 errors.append(
                     InputError(
-                        locate(document, base, file, key=True),
+                        locate(base, key=True),
                         f"unknown item {item_id!r} in checklist {checklist_id!r} {checklist.version}",
                         "check the id, or run `fm-governance assess` to move items that left the checklist to `retired`",
                     )
                 )
                 continue
             raw = raw or {}
+            for key in raw:
+                if key not in _RESPONSE_KEYS:
+                    close = difflib.get_close_matches(str(key), _RESPONSE_KEYS, n=1, cutoff=0.75)
+                    unknown_keys.append((locate([*base, key], key=True), str(key), close[0] if close else None))
             waiver = None
             if raw.get("waiver"):
                 w = raw["waiver"]
@@ -356,6 +365,7 @@ def read_assessment(path: Any, catalog: Catalog) -> tuple[Assessment, CommentedM
             evidence = raw.get("evidence") or ()
             if isinstance(evidence, str):
                 evidence = (evidence,)
+            item_location = locate(base, key=True)
             responses[item_id] = Response(
                 checklist_id=checklist_id,
                 item_id=item_id,
@@ -363,20 +373,20 @@ def read_assessment(path: Any, catalog: Catalog) -> tuple[Assessment, CommentedM
                 notes=(raw.get("notes") or "").strip(),
                 evidence=tuple(evidence),
                 waiver=waiver,
-                location=locate(document, base, file, key=True),
-                answer_location=locate(document, [*base, "answer"], file) if "answer" in raw else locate(document, base, file, key=True),
+                location=item_location,
+                answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
             )
         checklists[checklist_id] = AssessedChecklist(
             id=checklist_id,
             version=str(section.get("version") or ""),
             responses=responses,
-            location=locate(document, ["checklists", checklist_id], file, key=True),
+            location=locate(["checklists", checklist_id], key=True),
         )
     if errors:
         raise InputErrors(errors)
     project = plain.get("project") or {}
     context = plain.get("context") or {}
-    assessment = Assessment(
+    return Assessment(
         path=file,
         project_name=str(project.get("name") or ""),
         assessors=tuple(project.get("assessors") or ()),
@@ -384,25 +394,5 @@ def read_assessment(path: Any, catalog: Catalog) -> tuple[Assessment, CommentedM
         modes=tuple(context.get("modes") or ()),
         checklists=checklists,
         inventory=dict(plain.get("inventory") or {}),
+        unknown_keys=tuple(unknown_keys),
     )
-    return assessment, document
-
-
-def unknown_response_keys(document: CommentedMap, file: str) -> list[tuple[Location, str, str | None]]:
-    """Keys inside item responses that the tool does not know, with a likely intended key.
-
-    They are kept (a person may store anything), but a typo such as ``anwser`` would otherwise
-    silently leave the item unanswered, so the scorer reports them.
-    """
-    import difflib
-
-    found: list[tuple[Location, str, str | None]] = []
-    for checklist_id, section in (document.get("checklists") or {}).items():
-        for item_id, node in ((section or {}).get("items") or {}).items():
-            if not isinstance(node, dict):
-                continue
-            for key in node:
-                if key not in _RESPONSE_KEYS:
-                    close = difflib.get_close_matches(str(key), _RESPONSE_KEYS, n=1, cutoff=0.75)
-                    found.append((locate(document, ["checklists", checklist_id, "items", item_id, key], file, key=True), str(key), close[0] if close else None))
-    return found

@@ -21,8 +21,8 @@ from typing import Any
 
 from .errors import InputError, InputErrors, Location
 from .models import Checklist, Item, Reference, Severity
-from .schemas import validate
-from .yamlio import load_file, load_text, locate
+from .schemas import validate_plain
+from .yamlio import load_located, read_text
 
 #: Built-in checklist ids, in the order they are presented.
 BUILTIN_IDS: tuple[str, ...] = ("data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity")
@@ -46,22 +46,22 @@ def builtin_dir() -> Path:
 def known_signals() -> frozenset[str]:
     """Signal ids the scanner can produce (``scan/signals.yaml``)."""
     text = resources.files("fm_governance.scan").joinpath("signals.yaml").read_text("utf-8")
-    data = load_text(text, "signals.yaml")
+    data, _ = load_located(text, "signals.yaml")
     return frozenset(str(s["id"]) for s in data["signals"])
 
 
 def load_checklist(path: Path) -> Checklist:
     """Load and validate one checklist file; raise located errors."""
     file = str(path)
-    document = load_file(path)
-    if document is None:
+    data, locate = load_located(read_text(path), file)
+    if data is None:
         raise InputError(Location(file, 1, 1), "is empty", "a checklist needs id, title, version, summary, owner and items")
-    plain = validate("checklist", document, file)
+    plain = validate_plain("checklist", data, locate)
     errors: list[InputError] = []
     if path.stem != plain["id"]:
         errors.append(
             InputError(
-                locate(document, ["id"], file),
+                locate(["id"]),
                 f"checklist id {plain['id']!r} does not match the file name {path.name!r}",
                 f"rename the file to {plain['id']}.yaml or change the id",
             )
@@ -75,7 +75,7 @@ def load_checklist(path: Path) -> Checklist:
         if item_id in seen:
             errors.append(
                 InputError(
-                    locate(document, ["items", index, "id"], file),
+                    locate(["items", index, "id"]),
                     f"duplicate item id {item_id!r} (also item {seen[item_id] + 1})",
                     "item ids are never reused: give this item the next free id",
                 )
@@ -84,30 +84,26 @@ def load_checklist(path: Path) -> Checklist:
         for s_index, signal in enumerate(raw.get("signals", [])):
             if signal not in signals:
                 errors.append(
-                    InputError(
-                        locate(document, ["items", index, "signals", s_index], file), f"unknown signal {signal!r}", f"use one of: {', '.join(sorted(signals))}"
-                    )
+                    InputError(locate(["items", index, "signals", s_index]), f"unknown signal {signal!r}", f"use one of: {', '.join(sorted(signals))}")
                 )
     for index, raw in enumerate(plain["items"]):
         for r_index, old in enumerate(raw.get("replaces", [])):
             if old in seen:
                 errors.append(
                     InputError(
-                        locate(document, ["items", index, "replaces", r_index], file),
+                        locate(["items", index, "replaces", r_index]),
                         f"{raw['id']} replaces {old}, which is still in the checklist",
                         "remove it from `replaces`, or remove the old item",
                     )
                 )
     expected_prefix = plain.get("prefix")
     if expected_prefix and prefixes - {expected_prefix}:
-        errors.append(InputError(locate(document, ["items"], file), f"item ids must start with {expected_prefix}-", "rename the items or change `prefix`"))
+        errors.append(InputError(locate(["items"]), f"item ids must start with {expected_prefix}-", "rename the items or change `prefix`"))
     elif len(prefixes) > 1:
-        errors.append(
-            InputError(locate(document, ["items"], file), f"items use several id prefixes ({', '.join(sorted(prefixes))})", "use one prefix per checklist")
-        )
+        errors.append(InputError(locate(["items"]), f"items use several id prefixes ({', '.join(sorted(prefixes))})", "use one prefix per checklist"))
     if errors:
         raise InputErrors(errors)
-    items = tuple(_item(raw, plain["owner"], plain["id"], locate(document, ["items", i], file)) for i, raw in enumerate(plain["items"]))
+    items = tuple(_item(raw, plain["owner"], plain["id"], locate(["items", i])) for i, raw in enumerate(plain["items"]))
     return Checklist(
         id=plain["id"], title=plain["title"], version=plain["version"], summary=plain["summary"].strip(), owner=plain["owner"], items=items, path=file
     )

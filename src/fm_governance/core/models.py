@@ -186,3 +186,7 @@ class Assessment:
     modes: tuple[str, ...]
     checklists: dict[str, AssessedChecklist]
     inventory: dict[str, object]
+    #: Keys inside item responses that the tool does not know: (where, key, likely intended key).
+    #: They are kept — a person may store anything — but a typo such as ``anwser`` would otherwise
+    #: silently leave an item unanswered, so the scorer reports them.
+    unknown_keys: tuple[tuple[Location, str, str | None], ...] = ()

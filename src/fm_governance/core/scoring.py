@@ -125,10 +125,13 @@ def _score(results: tuple[ItemResult, ...]) -> float | None:
     return round(100.0 * got / total, 1)
 
 
-def score(assessment: Assessment, catalog: Catalog, *, today: _dt.date | None = None, extra_problems: list[Problem] | None = None) -> Result:
+def score(assessment: Assessment, catalog: Catalog, *, today: _dt.date | None = None) -> Result:
     """Score every checklist in ``assessment`` against ``catalog``."""
     today = today or _dt.date.today()
-    problems: list[Problem] = list(extra_problems or ())
+    problems: list[Problem] = [
+        Problem("warning", where, f"unknown key {key!r} (kept, but ignored)" + (f" — did you mean {close!r}?" if close else ""))
+        for where, key, close in assessment.unknown_keys
+    ]
     modes = frozenset(assessment.modes)
     checklist_results = []
     for assessed in assessment.checklists.values():

@@ -19,17 +19,17 @@ from __future__ import annotations
 
 import contextlib
 import datetime as _dt
+import functools
 import io
 import os
 import tempfile
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from ruamel.yaml import YAML
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.nodes import MappingNode, Node, SequenceNode
+from ruamel.yaml.error import YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Location
@@ -102,8 +102,9 @@ def _mark_location(file: str, mark: Any) -> Location:
     return Location(file, getattr(mark, "line", -1) + 1, getattr(mark, "column", -1) + 1)
 
 
-def _yaml_error(file: str, exc: YAMLError) -> InputError:
-    if isinstance(exc, MarkedYAMLError):
+def _yaml_error(file: str, exc: Any) -> InputError:
+    """A parser error (ruamel.yaml's or PyYAML's: they share the attribute names) as one line."""
+    if hasattr(exc, "problem_mark") or hasattr(exc, "context_mark"):
         mark = exc.problem_mark or exc.context_mark
         problem = exc.problem or exc.context or "invalid YAML"
         context = exc.context if exc.problem and exc.context else ""
@@ -117,43 +118,67 @@ def _yaml_error(file: str, exc: YAMLError) -> InputError:
     return InputError(Location(file), f"invalid YAML: {exc}", "fix the YAML syntax")
 
 
-def _check_graph(file: str, root: Node) -> None:
-    """Refuse custom tags, recursive aliases, deep nesting and alias expansion bombs.
+def _reader_error(text: str, file: str, exc: Any) -> InputError:
+    """Characters YAML forbids (NUL, most C0 controls): the error carries an offset only."""
+    offset = max(0, min(int(exc.position), len(text)))
+    line = text.count("\n", 0, offset) + 1
+    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
+    return InputError(
+        Location(file, line, column), f"character U+{exc.character:04X} is not allowed in YAML", "remove it (the file may be binary or in another encoding)"
+    )
+
+
+def _check_graph(file: str, root: Any) -> None:
+    """Refuse custom tags, duplicate keys, recursive aliases, deep nesting and alias bombs.
 
     Sizes are memoised per node, so a document whose aliases multiply it a billion-fold is measured
-    in time linear in its *text*, and refused before anything expands it.
+    in time linear in its *text*, and refused before anything expands it. Scalars, the bulk of
+    every document, take the short path: only their tag is looked at.
     """
     sizes: dict[int, int] = {}
     active: set[int] = set()
+    standard = _STANDARD_TAGS
 
-    def size(node: Node, depth: int) -> int:
+    def fail(node: Any, message: str, fix: str) -> NoReturn:
+        raise InputError(_mark_location(file, node.start_mark), message, fix)
+
+    def check_tag(node: Any) -> None:
+        tag = node.tag
+        if tag.__class__ is not str:  # ruamel.yaml wraps tags in a Tag object
+            tag = getattr(tag, "value", tag)
+        if tag is not None and tag not in standard:
+            fail(node, f"YAML tag {tag!r} is not allowed", "remove the tag; only plain YAML data is read")
+
+    def size(node: Any, depth: int) -> int:
+        kind = node.id
+        if kind == "scalar":
+            check_tag(node)
+            return 1
         key = id(node)
         known = sizes.get(key)
         if known is not None:
             return known
-        where = _mark_location(file, node.start_mark)
         if key in active:
-            raise InputError(where, "recursive YAML alias", "replace the alias with the values it stands for")
+            fail(node, "recursive YAML alias", "replace the alias with the values it stands for")
         if depth > MAX_DEPTH:
-            raise InputError(where, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
-        tag = getattr(node.tag, "value", node.tag)
-        if tag is not None and tag not in _STANDARD_TAGS:
-            raise InputError(where, f"YAML tag {tag!r} is not allowed", "remove the tag; only plain YAML data is read")
+            fail(node, f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
+        check_tag(node)
         active.add(key)
         total = 1
-        if isinstance(node, MappingNode):
+        if kind == "mapping":
+            keys: set[str] = set()
             for k, v in node.value:
+                if k.id == "scalar":
+                    if k.value in keys:
+                        fail(k, f"duplicate key {k.value!r}", "each key may appear once in a mapping: merge or remove the repeated entry")
+                    keys.add(k.value)
                 total += size(k, depth + 1) + size(v, depth + 1)
-        elif isinstance(node, SequenceNode):
+        else:
             for v in node.value:
                 total += size(v, depth + 1)
         active.discard(key)
         if total > MAX_EXPANDED_NODES:
-            raise InputError(
-                where,
-                f"expands to more than {MAX_EXPANDED_NODES:,} values through YAML aliases",
-                "write the data out instead of nesting aliases",
-            )
+            fail(node, f"expands to more than {MAX_EXPANDED_NODES:,} values through YAML aliases", "write the data out instead of nesting aliases")
         sizes[key] = total
         return total
 
@@ -161,26 +186,105 @@ def _check_graph(file: str, root: Node) -> None:
 
 
 def load_text(text: str, file: str, yaml: YAML | None = None) -> Any:
-    """Parse one YAML document from ``text`` (round-trip types), enforcing the limits above."""
-    yaml = yaml or new_yaml()
+    """Parse one YAML document from ``text`` as round-trip types (for files the tool rewrites)."""
+    return _load(text, file, yaml or new_yaml())[0]
+
+
+def load_located(text: str, file: str) -> tuple[Any, Locator]:
+    """Parse ``text`` into plain Python data plus a :class:`Locator` for file:line:column.
+
+    For files that are only read (checklists, and assessments being scored) this is several times
+    faster than the round-trip loader: libyaml's C parser through PyYAML, with a YAML 1.2 core
+    schema resolver (so ``yes`` is a string, as ruamel.yaml reads it), the same duplicate-key check,
+    the same alias and depth limits, and no tags beyond the standard ones. The data is plain JSON
+    types already (timestamps stay strings, keys are strings), ready for schema validation.
+    """
+    import yaml as pyyaml
+
+    loader = _core_loader()(text)
+    try:
+        node = loader.get_single_node()
+        if node is None:
+            return None, Locator(None, file)
+        _check_graph(file, node)
+        return loader.construct_document(node), Locator(node, file)
+    except pyyaml.reader.ReaderError as exc:
+        raise _reader_error(text, file, exc) from None
+    except pyyaml.YAMLError as exc:
+        raise _yaml_error(file, exc) from None
+    except RecursionError:
+        raise InputError(Location(file), "nested too deeply to read", "flatten the structure") from None
+    finally:
+        loader.dispose()
+
+
+@functools.cache
+def _core_loader() -> Any:
+    """A PyYAML loader (C-accelerated when libyaml is available) that resolves plain scalars by the
+    YAML 1.2 core schema, as ruamel.yaml does, instead of PyYAML's YAML 1.1 rules (where ``yes``,
+    ``on`` and ``no`` are booleans and ``1:20`` is a base-60 number)."""
+    import re
+
+    import yaml as pyyaml
+
+    base = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
+
+    class CoreLoader(base):  # type: ignore[misc, valid-type]
+        pass
+
+    CoreLoader.yaml_implicit_resolvers = {}
+    add = CoreLoader.add_implicit_resolver
+    add("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
+    add("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
+    add(
+        "tag:yaml.org,2002:float",
+        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
+        list("-+0123456789."),
+    )
+    add("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
+    add("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
+    timestamp = next(r for r in pyyaml.resolver.Resolver.yaml_implicit_resolvers["2"] if r[0] == "tag:yaml.org,2002:timestamp")
+    add(timestamp[0], timestamp[1], list("0123456789"))
+
+    def construct_int(loader: Any, node: Any) -> int:
+        value = str(loader.construct_scalar(node))
+        if value.startswith("0o"):
+            return int(value[2:], 8)
+        if value.startswith("0x"):
+            return int(value[2:], 16)
+        return int(value)  # YAML 1.2: a leading zero is still decimal
+
+    def construct_timestamp(loader: Any, node: Any) -> str:
+        # Kept as written: the schemas check dates as strings, and plain data stays JSON-ready.
+        return str(loader.construct_scalar(node))
+
+    def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[str, Any]:
+        mapping: dict[str, Any] = base.construct_mapping(loader, node, deep=deep)
+        if any(k.__class__ is not str for k in mapping):
+            mapping = {k if isinstance(k, str) else str(k): v for k, v in mapping.items()}
+        return mapping
+
+    CoreLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
+    CoreLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
+    CoreLoader.construct_mapping = construct_mapping
+    return CoreLoader
+
+
+def _load(text: str, file: str, yaml: YAML) -> tuple[Any, Any]:
     stream = io.StringIO(text)
     stream.name = file
     parser = None
     try:
         constructor, parser = yaml.get_constructor_parser(stream)
-        node = constructor.composer.get_single_node()
+        # The C loader is its own composer; the pure-Python one has a separate composer object.
+        get_node = getattr(constructor, "get_single_node", None) or constructor.composer.get_single_node
+        node = get_node()
         if node is None:
-            return None
+            return None, None
         _check_graph(file, node)
-        return constructor.construct_document(node)
+        return constructor.construct_document(node), node
     except ReaderError as exc:
-        # Raised for characters YAML forbids (NUL, most C0 controls); it carries an offset only.
-        offset = max(0, min(int(exc.position), len(text)))
-        line = text.count("\n", 0, offset) + 1
-        column = offset - (text.rfind("\n", 0, offset) + 1) + 1
-        raise InputError(
-            Location(file, line, column), f"character U+{exc.character:04X} is not allowed in YAML", "remove it (the file may be binary or in another encoding)"
-        ) from None
+        raise _reader_error(text, file, exc) from None
     except YAMLError as exc:
         raise _yaml_error(file, exc) from None
     except RecursionError:
@@ -192,6 +296,60 @@ def load_text(text: str, file: str, yaml: YAML | None = None) -> Any:
             reset = getattr(getattr(yaml, "_" + part, None), f"reset_{part}", None)
             if reset is not None:
                 reset()
+
+
+class Locator:
+    """Answers "where in the file is the value at this path?" from the composed node graph.
+
+    Used with :func:`load_located`, whose plain data carries no positions. Mapping lookups are
+    cached per node, so locating every item of a large assessment stays linear.
+    """
+
+    def __init__(self, root: Any, file: str) -> None:
+        self.root = root
+        self.file = file
+        self._keys: dict[int, dict[str, tuple[Any, Any]]] = {}
+
+    def _mark(self, node: Any) -> Location:
+        mark = getattr(node, "start_mark", None)
+        if mark is None:
+            return Location(self.file, 1, 1)
+        return Location(self.file, mark.line + 1, mark.column + 1)
+
+    def _mapping(self, node: Any) -> dict[str, tuple[Any, Any]]:
+        cached = self._keys.get(id(node))
+        if cached is None:
+            cached = {str(k.value): (k, v) for k, v in node.value if getattr(k, "id", "") == "scalar"}
+            self._keys[id(node)] = cached
+        return cached
+
+    def __call__(self, path: Sequence[str | int], *, key: bool = False) -> Location:
+        node = self.root
+        if node is None:
+            return Location(self.file, 1, 1)
+        best = self._mark(node)
+        for index, step in enumerate(path):
+            last = index == len(path) - 1
+            kind = getattr(node, "id", "")
+            if kind == "mapping" and str(step) in self._mapping(node):
+                k, v = self._mapping(node)[str(step)]
+                best = self._mark(k if (key and last) else v)
+                node = v
+            elif kind == "sequence" and isinstance(step, int) and 0 <= step < len(node.value):
+                node = node.value[step]
+                best = self._mark(node)
+            else:
+                break
+        return best
+
+
+def document_locator(document: Any, file: str) -> Callable[..., Location]:
+    """A locator with the :class:`Locator` interface over a round-trip document."""
+
+    def find(path: Sequence[str | int], *, key: bool = False) -> Location:
+        return locate(document, path, file, key=key)
+
+    return find
 
 
 def load_file(path: Path, yaml: YAML | None = None) -> Any:
