@@ -9,7 +9,11 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := examples/support-bot
 
-.PHONY: run test lint docs pytest bench clean
+# Debian packages the test suite needs (the LaTeX/PDF build of the handbook and extension tests).
+# Installed with apt-get only when missing, so a machine that has them is not touched.
+SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre
+
+.PHONY: run test lint docs pytest bench clean system-deps
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -33,7 +37,16 @@ lint: $(STAMP)
 pytest: $(STAMP)
 	$(BIN)/python -m pytest
 
-test: lint pytest
+system-deps:
+	@missing=""; for p in $(SYSTEM_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || missing="$$missing $$p"; done; \
+	if [ -n "$$missing" ]; then \
+	  echo "Installing Debian packages:$$missing"; \
+	  if ! command -v apt-get >/dev/null 2>&1; then echo "apt-get not found: install$$missing with your package manager" >&2; exit 1; fi; \
+	  sudo=""; [ "$$(id -u)" = 0 ] || sudo=sudo; \
+	  $$sudo apt-get update -qq && DEBIAN_FRONTEND=noninteractive $$sudo apt-get install -y -qq --no-install-recommends $$missing; \
+	fi
+
+test: system-deps lint pytest
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/run.py
