@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import functools
+import os
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn, TypeVar
@@ -49,6 +50,10 @@ def reports_input_errors(func: F) -> F:
         except OSError as exc:
             target = exc.filename or "output"
             _fail([f"{target}: {exc.strerror or exc} — check the path and permissions"])
+        except Exception as exc:  # a bug in fm-governance: still one line, never a traceback
+            if os.environ.get("FMG_DEBUG"):
+                raise
+            _fail([f"fm-governance: internal error ({type(exc).__name__}: {exc}) — please report it; FMG_DEBUG=1 shows the traceback"])
 
     return wrapper  # type: ignore[return-value]
 
@@ -140,6 +145,7 @@ def main() -> None:
     "--mode", "modes", multiple=True, type=click.Choice(MODES), help="How the project adapts models (repeatable); written to context.modes when that is empty."
 )
 @click.option("--project-name", help="Project name for a new assessment [default: the folder name].")
+@click.option("--no-scan", is_flag=True, help="Do not scan PATH; leave the inventory section as it is.")
 @checklists_dir_option
 @version_option
 @reports_input_errors
@@ -151,6 +157,7 @@ def assess(
     checklist_ids: tuple[str, ...],
     modes: tuple[str, ...],
     project_name: str | None,
+    no_scan: bool,
     checklists_dirs: tuple[Path, ...],
 ) -> None:
     """Create or update the assessment of the project at PATH.
@@ -159,6 +166,10 @@ def assess(
     answers, notes, evidence, waivers, comments, key order and unknown keys are kept; new items
     are added; items that left a checklist move to `retired`; an item that replaces an old one
     inherits its answer. The write is atomic.
+
+    Unless --no-scan is given, PATH is scanned first: the providers, SDKs, model ids and signals
+    found in its code, configuration and manifests replace the file's `inventory` section (secrets
+    are reported by kind and location, never by value).
     """
     import json
 
@@ -178,8 +189,15 @@ def assess(
         document, original = load_document(target)
     else:
         document, original = None, None
+    scan = None
+    if not no_scan:
+        from .scan import scan_project
+
+        scan = scan_project(path, progress=None if fmt == "text" else False, catalog=catalog, exclude=[target])
     name = project_name or path.resolve().name
-    result = merge(document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes)
+    result = merge(
+        document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes, inventory=scan.to_inventory() if scan is not None else None
+    )
     text = render(result.document, original=original)
     changed = text != original
     action = "created" if original is None else ("updated" if changed else "unchanged")
@@ -193,8 +211,9 @@ def assess(
             "action": action,
             "dry_run": dry_run,
             "checklists": [c.as_dict() for c in result.changes],
+            **(scan.to_json_dict() if scan is not None else {"scanned": False}),
         }
-        click.echo(json.dumps(summary, indent=2))
+        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
         return
     if dry_run:
         import difflib
@@ -206,6 +225,20 @@ def assess(
         click.echo(out if out else f"{target}: up to date, nothing to change", nl=not out)
         return
     click.echo(_assess_summary(str(target), action, result.changes))
+    if scan is not None:
+        click.echo(_scan_summary(scan))
+
+
+def _scan_summary(scan: Any) -> str:
+    providers = ", ".join(p["id"] for p in scan.providers) or "none"
+    lines = [f"scan: {scan.stats.get('files_listed', '?')} files; providers in use: {providers}"]
+    if scan.models:
+        lines.append("  models: " + ", ".join(sorted({m["id"] for m in scan.models})))
+    if scan.signals:
+        lines.append("  signals: " + ", ".join(s["id"] for s in scan.signals))
+    if scan.skipped:
+        lines.append(f"  skipped {len(scan.skipped)} paths (see --format json)")
+    return "\n".join(lines)
 
 
 def _assess_summary(target: str, action: str, changes: list[Any]) -> str:

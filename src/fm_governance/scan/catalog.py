@@ -1,0 +1,376 @@
+"""The scanner's data, loaded once: provider rules, the model catalog and the signal list.
+
+All detection knowledge lives in YAML beside this module (``providers.yaml``, ``models.yaml``,
+``signals.yaml``), each validated against its JSON Schema when first used, so adding a provider or a
+model is a data change reviewed like any other. This module turns that data into the structures the
+hot loop needs: dictionaries for exact names, and a handful of *combined* regular expressions (one
+alternation with a named group per rule) so a line is searched once per kind, not once per rule.
+
+The prefilter is the reason the scanner is fast: every rule can only match text that contains one of
+a few hundred lowercase "stems". Files are searched for the stems first, with an Aho-Corasick
+automaton when ``ahocorasick_rs`` is installed (about 15 times faster than Python's ``re`` on a
+large alternation) and with one trie-shaped regular expression otherwise; the detailed rules then
+run only on the lines that hold a stem.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import functools
+import json
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from importlib import resources
+from typing import Any
+
+from ..core.errors import InputError, InputErrors
+from ..core.yamlio import load_text, locate, to_plain
+
+ROLES = ("hosted", "self-hosted", "abstraction", "hub")
+
+#: A provider attribution: (provider id, role of the rule group that matched).
+Hit = tuple[str, str]
+
+
+def _data_text(name: str) -> str:
+    return resources.files(__package__).joinpath(name).read_text("utf-8")
+
+
+def _load_validated(name: str, schema_name: str) -> dict[str, Any]:
+    """Load a data file and validate it; errors name the data file's line and column."""
+    import jsonschema
+    from ruamel.yaml import YAML
+
+    text = _data_text(name)
+    # These are the package's own files, so the fast C-backed safe loader is enough (a third of the
+    # round-trip loader's time); the round-trip load happens only to locate a validation error.
+    plain: dict[str, Any] = to_plain(YAML(typ="safe").load(text))
+    schema = json.loads(_data_text(schema_name))
+    cls = jsonschema.validators.validator_for(schema)
+    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
+    problems = sorted(validator.iter_errors(plain), key=lambda e: [str(p) for p in e.absolute_path])
+    if problems:
+        document = load_text(text, name)
+        raise InputErrors([InputError(locate(document, list(e.absolute_path), name), e.message, f"fix {name} to match {schema_name}") for e in problems])
+    return plain
+
+
+def normalise_pypi(name: str) -> str:
+    """PEP 503 normalisation, so ``Sentence_Transformers`` and ``sentence-transformers`` agree."""
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _trie_pattern(words: Iterable[str]) -> str:
+    """One regular expression equivalent to ``a|b|c`` but shaped as a trie.
+
+    Python's ``re`` tries each alternative at each position; sharing prefixes cuts the work to
+    roughly one branch per character, which is what makes the no-Aho-Corasick fallback usable.
+    """
+    trie: dict[str, Any] = {}
+    for word in words:
+        node = trie
+        for ch in word:
+            node = node.setdefault(ch, {})
+        node[""] = {}
+
+    def build(node: dict[str, Any]) -> str:
+        if list(node) == [""]:
+            return ""
+        alternatives = [re.escape(ch) + build(sub) for ch, sub in sorted(node.items()) if ch]
+        optional = "" in node
+        body = alternatives[0] if len(alternatives) == 1 and not optional else "(?:" + "|".join(alternatives) + ")"
+        if optional:
+            body = (body if body.startswith("(?:") else f"(?:{body})") + "?"
+        return body
+
+    return build(trie)
+
+
+class Prefilter:
+    """Finds the byte offsets of stems in lowercased text."""
+
+    def __init__(self, stems: Iterable[str]) -> None:
+        self.stems = sorted({s.lower() for s in stems})
+        self.engine = "regex"
+        self._ac: Any = None
+        try:
+            import ahocorasick_rs
+
+            patterns = [s.encode() for s in self.stems]
+            try:  # a DFA is ~2x faster to search than the default NFA and small for a few hundred stems
+                self._ac = ahocorasick_rs.BytesAhoCorasick(patterns, implementation=ahocorasick_rs.Implementation.DFA)
+            except (AttributeError, TypeError):  # pragma: no cover - older ahocorasick_rs
+                self._ac = ahocorasick_rs.BytesAhoCorasick(patterns)
+            self.engine = "aho-corasick"
+        except ImportError:  # pragma: no cover - depends on the environment
+            self._ac = None
+        self._rx = re.compile(_trie_pattern(self.stems).encode())
+
+    def positions(self, lowered: bytes) -> list[int]:
+        if self._ac is not None:
+            return [start for _index, start, _end in self._ac.find_matches_as_indexes(lowered)]
+        return [m.start() for m in self._rx.finditer(lowered)]
+
+
+def _combined(rules: list[tuple[str, Any]], flags: int = 0) -> tuple[re.Pattern[str] | None, list[Any]]:
+    """One regex ``(?P<r0>...)|(?P<r1>...)`` and the payload of each group, in group order."""
+    if not rules:
+        return None, []
+    parts = [f"(?P<r{i}>{pattern})" for i, (pattern, _payload) in enumerate(rules)]
+    return re.compile("|".join(parts), flags), [payload for _pattern, payload in rules]
+
+
+@dataclass
+class GlobTable:
+    """Exact names plus trailing-``*`` prefix globs, each mapping to provider hits."""
+
+    exact: dict[str, list[Hit]] = field(default_factory=dict)
+    prefixes: list[tuple[str, Hit]] = field(default_factory=list)
+
+    def add(self, name: str, hit: Hit) -> None:
+        if name.endswith("*"):
+            self.prefixes.append((name[:-1], hit))
+        else:
+            self.exact.setdefault(name, []).append(hit)
+
+    def lookup(self, name: str) -> list[Hit]:
+        hits = list(self.exact.get(name, ()))
+        hits.extend(hit for prefix, hit in self.prefixes if name.startswith(prefix) and hit not in hits)
+        return hits
+
+
+@dataclass
+class ModelInfo:
+    """What the catalog says about one model id."""
+
+    maker: str
+    family: str
+    weights: str
+    licence: dict[str, Any]
+    lifecycle: dict[str, Any] | None
+
+    def status_on(self, today: _dt.date) -> str | None:
+        """``retired``, ``deprecated`` or None, judged on ``today``."""
+        if not self.lifecycle:
+            return None
+        retired = self.lifecycle.get("retired")
+        if retired and _dt.date.fromisoformat(retired) <= today:
+            return "retired"
+        deprecated = self.lifecycle.get("deprecated")
+        if deprecated and _dt.date.fromisoformat(deprecated) <= today:
+            return "deprecated"
+        return None
+
+
+@dataclass
+class Rules:
+    """Everything the detectors need, compiled."""
+
+    providers: dict[str, dict[str, Any]]
+    pypi: GlobTable
+    npm: GlobTable
+    cargo: GlobTable
+    maven: GlobTable
+    go: list[tuple[str, Hit]]
+    java: list[tuple[str, Hit]]
+    python: GlobTable
+    rust: GlobTable
+    symbols: re.Pattern[str] | None
+    symbol_hits: list[Hit]
+    env: re.Pattern[str] | None
+    env_names: dict[str, Hit]
+    hosts: re.Pattern[str] | None
+    host_hits: list[Hit]
+    images: re.Pattern[str] | None
+    image_hits: list[Hit]
+    commands: re.Pattern[str] | None
+    command_hits: list[Hit]
+    downloads: re.Pattern[str] | None
+    download_hits: list[Hit]
+    model_ids: re.Pattern[str] | None
+    model_hits: list[Hit]
+    fine_tunes: re.Pattern[str] | None
+    fine_tune_hits: list[Hit]
+    litellm: dict[str, Hit]
+    hub_orgs: frozenset[str]
+    weights: dict[str, Hit]
+    weight_exts: frozenset[str]
+    secrets: re.Pattern[str] | None
+    secret_kinds: list[tuple[str, str]]
+    prefilter: Prefilter
+    models: list[tuple[re.Pattern[str], ModelInfo]]
+    floating: list[re.Pattern[str]]
+    pinned: list[re.Pattern[str]]
+    as_of: str
+
+    def model_info(self, model_id: str) -> ModelInfo | None:
+        key = model_id.lower()
+        for candidate in (key, key.split(":", 1)[0]) if ":" in key and not key.startswith("ft:") else (key,):
+            for pattern, info in self.models:
+                if pattern.fullmatch(candidate):
+                    return info
+        return None
+
+    def alias_kind(self, model_id: str) -> str:
+        """``floating``, ``pinned`` or ``unknown`` for a model id (routing prefix removed)."""
+        key = model_id.lower()
+        if any(p.fullmatch(key) for p in self.floating):
+            return "floating"
+        if any(p.fullmatch(key) for p in self.pinned):
+            return "pinned"
+        return "unknown"
+
+    def role_of(self, provider: str) -> str:
+        groups = self.providers.get(provider, {}).get("groups", [])
+        return str(groups[0]["role"]) if groups else "hosted"
+
+
+@functools.cache
+def rules() -> Rules:
+    """Load, validate and compile the scanner's data (once per process)."""
+    data = _load_validated("providers.yaml", "providers.schema.json")
+    catalog = _load_validated("models.yaml", "models.schema.json")
+
+    pypi, npm, cargo, maven, python, rust = GlobTable(), GlobTable(), GlobTable(), GlobTable(), GlobTable(), GlobTable()
+    go: list[tuple[str, Hit]] = []
+    java: list[tuple[str, Hit]] = []
+    symbol_rules: list[tuple[str, Hit]] = []
+    env_names: dict[str, Hit] = {}
+    host_rules: list[tuple[str, Hit]] = []
+    image_rules: list[tuple[str, Hit]] = []
+    command_rules: list[tuple[str, Hit]] = []
+    download_rules: list[tuple[str, Hit]] = []
+    model_rules: list[tuple[str, Hit]] = []
+    fine_tune_rules: list[tuple[str, Hit]] = []
+    litellm: dict[str, Hit] = {}
+    weights: dict[str, Hit] = {}
+    literal_stems: set[str] = set()
+
+    for provider in data["providers"]:
+        pid = provider["id"]
+        for group in provider["groups"]:
+            hit: Hit = (pid, group["role"])
+            for name in group.get("pypi", ()):
+                pypi.add(normalise_pypi(name.split("[")[0]) + (name[name.index("[") :].lower() if "[" in name else ""), hit)
+                literal_stems.add(name.split("[")[0].rstrip("*-"))
+            for name in group.get("npm", ()):
+                npm.add(name, hit)
+                literal_stems.add(name.rstrip("*/-"))
+            for name in group.get("cargo", ()):
+                cargo.add(name.replace("_", "-"), hit)
+                literal_stems.add(name)
+            for name in group.get("rust", ()):
+                rust.add(name, hit)
+                literal_stems.add(name)
+            for name in group.get("maven", ()):
+                maven.add(name.replace(":*", ":") + ("*" if name.endswith(":*") else ""), hit)
+                literal_stems.add(name.split(":")[0] if name.endswith(":*") else name.split(":")[1])
+            for name in group.get("go", ()):
+                go.append((name, hit))
+                literal_stems.add(name)
+            for name in group.get("java", ()):
+                java.append((name, hit))
+                literal_stems.add(name)
+            for name in group.get("python", ()):
+                python.add(name, hit)
+                literal_stems.add(name.rstrip("*_"))
+            for name in group.get("symbols", ()):
+                symbol_rules.append((re.escape(name), hit))
+                literal_stems.add(name)
+            for name in group.get("env", ()):
+                env_names[name] = hit
+                literal_stems.add(name)
+            host_rules += [(p, hit) for p in group.get("hosts", ())]
+            image_rules += [(p, hit) for p in group.get("images", ())]
+            command_rules += [(p, hit) for p in group.get("commands", ())]
+            download_rules += [(p, hit) for p in group.get("downloads", ())]
+            model_rules += [(p, hit) for p in group.get("model_ids", ())]
+            fine_tune_rules += [(p, hit) for p in group.get("fine_tunes", ())]
+            for prefix in group.get("litellm", ()):
+                litellm[prefix] = hit
+            for ext in group.get("weights", ()):
+                weights[ext] = hit
+
+    symbols, symbol_hits = _combined([(rf"\b{p}\b", h) for p, h in symbol_rules])
+    env_rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, env_names), key=len, reverse=True)) + r")\b") if env_names else None
+    hosts, host_hits = _combined(host_rules, re.I)
+    images, image_hits = _combined(image_rules, re.I)
+    commands, command_hits = _combined(command_rules)
+    downloads, download_hits = _combined(download_rules)
+    # Case-sensitive: real model ids are lowercase, while "GPT-4" or "DeepSeek-R1" in a document is a
+    # product name, not a model parameter.
+    model_ids, model_hits = _combined(model_rules)
+    fine_tunes, fine_tune_hits = _combined(fine_tune_rules)
+    secrets, secret_kinds = _combined([(s["pattern"], (s["kind"], s["provider"])) for s in data["secrets"]])
+
+    stems = set(data["prefilter"])
+    for literal in literal_stems:
+        low = literal.lower()
+        # Short literals ("ai") would match everywhere; the explicit list covers them in context.
+        if len(low) >= 4 and not any(stem in low for stem in stems):
+            stems.add(low)
+
+    models = []
+    for entry in catalog["models"]:
+        info = ModelInfo(entry["maker"], entry["family"], entry["weights"], entry["licence"], entry.get("lifecycle"))
+        models.append((re.compile(entry["match"], re.I), info))
+    return Rules(
+        providers={p["id"]: p for p in data["providers"]},
+        pypi=pypi,
+        npm=npm,
+        cargo=cargo,
+        maven=maven,
+        go=go,
+        java=java,
+        python=python,
+        rust=rust,
+        symbols=symbols,
+        symbol_hits=symbol_hits,
+        env=env_rx,
+        env_names=env_names,
+        hosts=hosts,
+        host_hits=host_hits,
+        images=images,
+        image_hits=image_hits,
+        commands=commands,
+        command_hits=command_hits,
+        downloads=downloads,
+        download_hits=download_hits,
+        model_ids=model_ids,
+        model_hits=model_hits,
+        fine_tunes=fine_tunes,
+        fine_tune_hits=fine_tune_hits,
+        litellm=litellm,
+        hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
+        weights=weights,
+        weight_exts=frozenset(weights),
+        secrets=secrets,
+        secret_kinds=secret_kinds,
+        prefilter=Prefilter(stems),
+        models=models,
+        floating=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["floating"]],
+        pinned=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["pinned"]],
+        as_of=catalog["as_of"],
+    )
+
+
+def provider_table() -> list[dict[str, Any]]:
+    """Canonical provider ids with their names and roles, for the reference documentation."""
+    return [{"id": pid, "name": p["name"], "roles": sorted({g["role"] for g in p["groups"]})} for pid, p in sorted(rules().providers.items())]
+
+
+@functools.cache
+def signal_definitions() -> dict[str, dict[str, Any]]:
+    """``signals.yaml`` as ``{id: {title, description}}`` in file order."""
+    data = to_plain(load_text(_data_text("signals.yaml"), "signals.yaml"))
+    return {s["id"]: s for s in data["signals"]}
+
+
+def group_payload(match: re.Match[str], payloads: list[Any]) -> Any:
+    """The payload of the rule whose named group matched in a combined regex."""
+    # ``lastgroup`` would do if no rule had an inner capturing group; scanning the dict is safe.
+    for name, value in match.groupdict().items():
+        if value is not None and name.startswith("r") and name[1:].isdigit():
+            return payloads[int(name[1:])]
+    return None

@@ -1,0 +1,617 @@
+"""Per-file detection: from one file's bytes to a list of findings.
+
+This runs in worker processes, so it is written for throughput: a file is read once as bytes; files
+that are not manifests are searched for the prefilter stems on their lowercased bytes, and nothing
+else happens to a file with no stem (the large majority). For files with stems, only the lines that
+hold one are decoded and given to the line detectors.
+
+A finding is a plain dict (cheap to pickle back to the parent) with ``provider``, ``kind``,
+``file``, ``line``, ``confidence``, ``context`` and a ``value`` naming the evidence (package, module,
+variable, host, model id, image...). For secrets ``value`` is the *kind* of credential: the matched
+text is never stored, so it cannot leak into any output.
+
+``context`` says whether the evidence is live: ``code`` (including examples and notebook code
+cells), ``config``, ``dependency`` and ``artifact`` count as use; ``test`` (anything under a test
+folder or in a test file) and ``prose`` (Markdown, reStructuredText, comments, notebook Markdown
+cells) are reported but do not make a provider "used".
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import os
+import re
+import stat
+import tomllib
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from .catalog import Hit, Rules, group_payload, normalise_pypi
+from .files import FileKind, classify
+
+#: Text files larger than this are skipped (generated bundles, data dumps); lock files get more room.
+MAX_TEXT_BYTES = 2 * 1024 * 1024
+MAX_LOCK_BYTES = 32 * 1024 * 1024
+
+Finding = dict[str, Any]
+
+_COMMENT_PREFIX = {
+    "python": ("#",),
+    "hash": ("#",),
+    "js": ("//", "/*", "*", "<!--"),
+    "go": ("//", "/*", "*"),
+    "rust": ("//", "/*", "*"),
+    "java": ("//", "/*", "*"),
+    "c": ("//", "/*", "*", "#"),
+    "lua": ("--",),
+    "sql": ("--",),
+}
+_PY_IMPORT = re.compile(r"^\s*(?:from\s+([A-Za-z_][\w.]*)\s+import\b|import\s+([A-Za-z_][\w.]*(?:\s+as\s+\w+)?(?:\s*,\s*[A-Za-z_][\w.]*(?:\s+as\s+\w+)?)*))")
+_PY_DYNAMIC = re.compile(r"(?:import_module|__import__|find_spec)\(\s*[\"']([A-Za-z_][\w.]*)[\"']")
+_JS_IMPORT = re.compile(r"(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*import\s+|\bexport\s+\*\s+from\s*)[\"']([^\"'\s]+)[\"']")
+_GO_IMPORT = re.compile(r"^\s*(?:import\s+)?(?:[\w.]+\s+)?\"((?:[\w-]+\.)+[\w-]+/[^\"\s]+)\"")
+_JAVA_IMPORT = re.compile(r"^\s*import\s+(?:static\s+)?([a-z][\w]*(?:\.[\w*]+)+)")
+_RUST_USE = re.compile(r"^\s*(?:pub\s+)?(?:use|extern\s+crate)\s+(\w+)")
+_QUOTED = re.compile(r"([\"'`])([^\"'`\s]{2,200})\1")
+_UNQUOTED_VALUE = re.compile(r"(?:[:=]|^\s*-)\s*([A-Za-z][\w./:@-]{1,199})\s*(?:#.*)?$")
+_BASE_URL = re.compile(r"base_?url|baseURL|api_base|BASE_URL|api_base_url|endpoint", re.I)
+_INSTALL = re.compile(r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add))\s+([^;&|#\n]+)")
+_IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
+_REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
+_ASSIGNED_SECRET = re.compile(r"\b([A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET))\b[\"']?\s*[:=]\s*[\"']?([^\s\"'#,;)]+)")
+_PLACEHOLDER = re.compile(
+    r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
+)
+
+_REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
+_REQ_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@].*)?")
+_TOML_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
+_NPM_LOCK_KEY = re.compile(r'"(?:node_modules/)+((?:@[^/"]+/)?[^/"]+)"\s*:')
+_YARN_LOCK = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@/"\s]+)@', re.M)
+_PNPM_LOCK = re.compile(r"^[ ]{2,4}['\"]?/?((?:@[^@/'\"\s]+/)?[^@/'\"\s]+)@\d", re.M)
+_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)\s+v\d", re.M)
+_GRADLE_DEP = re.compile(r"[\"']([\w.-]+):([\w.-]+)(?::[^\"']*)?[\"']")
+_GRADLE_CATALOG = re.compile(r"module\s*=\s*[\"']([\w.-]+):([\w.-]+)[\"']|group\s*=\s*[\"']([\w.-]+)[\"']\s*,\s*name\s*=\s*[\"']([\w.-]+)[\"']")
+_POM_DEP = re.compile(r"<groupId>\s*([\w.-]+)\s*</groupId>\s*<artifactId>\s*([\w.-]+)\s*</artifactId>")
+_CARGO_DEP = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=", re.M)
+
+
+class FileScan:
+    """Collects the findings of one file, de-duplicated."""
+
+    def __init__(self, rel: str, kind: FileKind) -> None:
+        self.rel = rel
+        self.kind = kind
+        self.findings: list[Finding] = []
+        self._seen: set[tuple[Any, ...]] = set()
+
+    def add(self, hit: Hit | tuple[str | None, str], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
+        provider, role = hit
+        key = (provider, kind, line, value, extra.get("cell"))
+        if key in self._seen:
+            return
+        self._seen.add(key)
+        finding: Finding = {
+            "provider": provider,
+            "role": role,
+            "kind": kind,
+            "file": self.rel,
+            "line": line,
+            "confidence": confidence,
+            "context": "test" if self.kind.test else context,
+            "value": value,
+        }
+        finding.update(extra)
+        self.findings.append(finding)
+
+
+# --------------------------------------------------------------------------- entry point
+
+
+def scan_file(root: str, rel: str, rules: Rules) -> tuple[list[Finding], list[tuple[str, str]], int]:
+    """Scan one file: (findings, skipped entries, bytes read). Never raises for a bad file."""
+    kind = classify(rel, rules.weight_exts)
+    full = os.path.join(root, rel)
+    try:
+        st = os.lstat(full)
+    except OSError as exc:
+        return [], [(rel, f"unreadable ({exc.strerror or exc})")], 0
+    if stat.S_ISLNK(st.st_mode):
+        return [], [_symlink_reason(root, rel, full)], 0
+    if stat.S_ISDIR(st.st_mode):
+        return [], [(rel, "git submodule (not scanned; scan it on its own)")], 0
+    if not stat.S_ISREG(st.st_mode):
+        return [], [(rel, "not a regular file")], 0
+    scan = FileScan(rel, kind)
+    if kind.kind == "weights":
+        scan.add(rules.weights[kind.fmt], "weights-file", 0, kind.fmt, "high", "artifact")
+        return scan.findings, [], 0
+    if kind.kind == "binary":
+        return [], [(rel, "binary file")], 0
+    cap = MAX_LOCK_BYTES if kind.kind in ("lock", "manifest") else MAX_TEXT_BYTES
+    if st.st_size > cap:
+        return [], [(rel, f"larger than {cap // (1024 * 1024)} MiB")], 0
+    try:
+        with open(full, "rb") as fh:
+            data = fh.read(cap + 1)
+    except OSError as exc:
+        return [], [(rel, f"unreadable ({exc.strerror or exc})")], 0
+    if b"\0" in data[:8192]:
+        return [], [(rel, "binary file")], len(data)
+    try:
+        _scan_bytes(scan, data, rules)
+    except Exception as exc:  # one pathological file must never stop the scan: report it and go on
+        return scan.findings, [(rel, f"could not be parsed ({type(exc).__name__})")], len(data)
+    return scan.findings, [], len(data)
+
+
+def _symlink_reason(root: str, rel: str, full: str) -> tuple[str, str]:
+    try:
+        target = Path(full).resolve(strict=True)
+    except (OSError, RuntimeError):
+        return rel, "symlink loop or broken symlink"
+    try:
+        target.relative_to(Path(root).resolve())
+    except ValueError:
+        return rel, "symlink pointing outside the tree (not followed)"
+    return rel, "symlink (its target inside the tree is scanned directly)"
+
+
+def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
+    kind = scan.kind
+    if kind.kind in ("manifest", "lock"):
+        text = data.decode("utf-8", errors="replace")
+        _scan_manifest(scan, text, rules)
+        if kind.kind == "lock":
+            return
+        # A manifest is also configuration (package.json scripts, [tool.*] tables) and setup.py is
+        # code: the line rules run on it too, after the dependency parse.
+    if kind.kind == "notebook":
+        if rules.prefilter.positions(data.lower()):
+            _scan_notebook(scan, data, rules)
+        return
+    positions = rules.prefilter.positions(data.lower())
+    if not positions:
+        return
+    for number, line in _hit_lines(data, positions):
+        _scan_line(scan, line, number, rules, _base_context(kind), kind)
+
+
+def _hit_lines(data: bytes, positions: list[int]) -> Iterator[tuple[int, str]]:
+    """Yield (1-based line number, decoded line) for each line holding a prefilter hit."""
+    last_end = -1
+    line_no = 1
+    cursor = 0
+    for pos in sorted(positions):
+        if pos <= last_end:
+            continue
+        line_no += data.count(b"\n", cursor, pos)
+        start = data.rfind(b"\n", 0, pos) + 1
+        end = data.find(b"\n", pos)
+        if end == -1:
+            end = len(data)
+        cursor = pos
+        last_end = end
+        yield line_no, data[start:end].decode("utf-8", errors="replace")
+
+
+def _base_context(kind: FileKind) -> str:
+    if kind.kind == "manifest":
+        return "code" if kind.fmt == "setup.py" else "config"
+    return {"code": "code", "config": "config", "prose": "prose", "other": "config"}.get(kind.kind, "code")
+
+
+# --------------------------------------------------------------------------- line detectors
+
+
+def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, **extra: Any) -> None:
+    stripped = line.lstrip()
+    lang = kind.lang
+    if context in ("code", "config") and lang and stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
+        context = "prose"
+    if len(line) > 4000:  # minified bundles: look at the start only
+        line = line[:4000]
+    add = scan.add
+
+    if context != "prose" or kind.kind == "prose":
+        _imports(scan, line, number, rules, lang, context, extra)
+
+    if rules.env is not None:
+        for m in rules.env.finditer(line):
+            add(rules.env_names[m.group(1)], "env-var", number, m.group(1), "medium", context, **extra)
+    if rules.symbols is not None and kind.kind in ("code", "notebook", "manifest"):
+        for m in rules.symbols.finditer(line):
+            add(group_payload(m, rules.symbol_hits), "symbol", number, m.group(0), "medium", context, **extra)
+    if rules.hosts is not None:
+        for m in rules.hosts.finditer(line):
+            host_kind = "base-url" if _BASE_URL.search(line) else "endpoint"
+            add(group_payload(m, rules.host_hits), host_kind, number, m.group(0).strip("\"'"), "high", context, **extra)
+    if rules.images is not None and _IMAGE_LINE.search(line):
+        for m in rules.images.finditer(line):
+            add(group_payload(m, rules.image_hits), "container-image", number, m.group(0), "high", context, **extra)
+    if rules.commands is not None:
+        for m in rules.commands.finditer(line):
+            add(group_payload(m, rules.command_hits), "command", number, m.group(0).strip(), "medium", context, **extra)
+    if rules.downloads is not None and kind.kind in ("code", "notebook", "config", "prose", "manifest"):
+        for m in rules.downloads.finditer(line):
+            pinned = bool(_REVISION.search(line))
+            add(group_payload(m, rules.download_hits), "hub-download", number, m.group(0).rstrip("(").lstrip("."), "medium", context, pinned=pinned, **extra)
+    install = _INSTALL.search(line)
+    if install:
+        _install_command(scan, install.group(0), install.group(1), number, rules, context, extra)
+    _model_ids(scan, line, number, rules, context, kind, extra)
+    _secrets(scan, line, number, rules, context, extra)
+
+
+def _imports(scan: FileScan, line: str, number: int, rules: Rules, lang: str, context: str, extra: dict[str, Any]) -> None:
+    if lang == "python":
+        m = _PY_IMPORT.match(line)
+        modules: list[str] = []
+        if m:
+            if m.group(1):
+                modules.append(m.group(1))
+            else:
+                modules.extend(part.split()[0] for part in m.group(2).split(","))
+        modules.extend(d.group(1) for d in _PY_DYNAMIC.finditer(line))
+        for module in modules:
+            for hit in _python_module_hits(module, rules):
+                scan.add(hit, "import", number, module, "high", context, **extra)
+    elif lang == "js":
+        for m in _JS_IMPORT.finditer(line):
+            spec = m.group(1)
+            if spec.startswith((".", "/", "node:")):
+                continue
+            parts = spec.split("/")
+            package = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
+            for hit in rules.npm.lookup(package):
+                scan.add(hit, "import", number, package, "high", context, **extra)
+    elif lang == "go":
+        m = _GO_IMPORT.match(line)
+        if m:
+            for hit in _go_hits(m.group(1), rules):
+                scan.add(hit, "import", number, m.group(1), "high", context, **extra)
+    elif lang == "java":
+        m = _JAVA_IMPORT.match(line)
+        if m:
+            path = m.group(1)
+            for prefix, hit in rules.java:
+                if path == prefix or path.startswith(prefix + "."):
+                    scan.add(hit, "import", number, path, "high", context, **extra)
+    elif lang == "rust":
+        m = _RUST_USE.match(line)
+        if m:
+            for hit in rules.rust.lookup(m.group(1)):
+                scan.add(hit, "import", number, m.group(1), "high", context, **extra)
+
+
+def _python_module_hits(module: str, rules: Rules) -> list[Hit]:
+    hits: list[Hit] = []
+    parts = module.split(".")
+    for i in range(len(parts), 0, -1):
+        for hit in rules.python.exact.get(".".join(parts[:i]), ()):
+            if hit not in hits:
+                hits.append(hit)
+    for prefix, hit in rules.python.prefixes:
+        if parts[0].startswith(prefix) and hit not in hits:
+            hits.append(hit)
+    return hits
+
+
+def _go_hits(path: str, rules: Rules) -> list[Hit]:
+    return [hit for prefix, hit in rules.go if path == prefix or path.startswith(prefix + "/")]
+
+
+def _install_command(scan: FileScan, command: str, args: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    npm = any(tool in command for tool in ("npm", "pnpm", "yarn", "bun"))
+    for token in args.split():
+        if token.startswith("-"):
+            continue
+        token = token.strip("\"'")
+        if npm:
+            name = token if not token.startswith("@") else "@" + token[1:].split("@")[0]
+            if not token.startswith("@"):
+                name = token.split("@")[0]
+            hits = rules.npm.lookup(name)
+        else:
+            m = _REQ_LINE.match(token)
+            if not m:
+                continue
+            name = normalise_pypi(m.group(1))
+            hits = rules.pypi.lookup(name) + (rules.pypi.lookup(name + m.group(2).lower().replace(" ", "")) if m.group(2) else [])
+        for hit in hits:
+            scan.add(hit, "install-command", number, name, "medium", context, **extra)
+
+
+def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, extra: dict[str, Any]) -> None:
+    candidates = [m.group(2) for m in _QUOTED.finditer(line)]
+    if kind.kind in ("config", "other") and not candidates:
+        m = _UNQUOTED_VALUE.search(line)
+        if m:
+            candidates.append(m.group(1))
+    if not candidates:
+        return
+    if _IMAGE_LINE.search(line) or _ACTION_LINE.search(line):
+        return  # "ollama/ollama:0.5", "nvidia/cuda", "azure/login@v2" are images and CI actions
+    is_import = bool(_JS_IMPORT.search(line)) or bool(_PY_IMPORT.match(line))
+    for raw in candidates:
+        value = raw.strip()
+        if not value or (is_import and "/" in value):
+            continue
+        if len(value) <= 3 and not _MODEL_WORD.search(line):
+            continue  # "o1", "o3" are model ids only where the line talks about a model
+        _one_model(scan, value, number, rules, context, extra)
+
+
+_ACTION_LINE = re.compile(r"^\s*-?\s*uses\s*:")
+_MODEL_WORD = re.compile(r"model|engine|llm", re.I)
+_ROUTE_REST = re.compile(r"[\w.:@/-]+")
+_HUB_REST = re.compile(r"[\w.-]+")
+_NOT_MODEL_SUFFIXES = (".js", ".ts", ".py", ".json", ".git", ".md", ".html", ".css", ".png", ".svg")
+_HF_REPO_HINT = re.compile(r"gpt-oss|whisper-(?:tiny|base|small|medium|large)|clip-vit", re.I)
+
+
+def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    if rules.fine_tunes is not None:
+        m = rules.fine_tunes.fullmatch(value)
+        if m:
+            hit = group_payload(m, rules.fine_tune_hits)
+            scan.add(hit, "fine-tuned-model", number, value, "high", context, **extra)
+            return
+    head, _, rest = value.partition("/")
+    head_l = head.lower()
+    routed = rest and head_l in rules.litellm and not (head_l in rules.hub_orgs and _HF_REPO_HINT.search(rest))
+    if routed and _ROUTE_REST.fullmatch(rest) and not rest.endswith(_NOT_MODEL_SUFFIXES):
+        provider, role = rules.litellm[head_l]
+        scan.add((provider, role), "model-id", number, value, "high", context, model=rest, routed=True, **extra)
+        return
+    if rest and head_l in rules.hub_orgs and _HUB_REST.fullmatch(rest) and not rest.endswith(_NOT_MODEL_SUFFIXES):
+        scan.add(("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
+        return
+    if rules.model_ids is not None:
+        m = rules.model_ids.fullmatch(value)
+        if m:
+            scan.add(group_payload(m, rules.model_hits), "model-id", number, value, "medium", context, model=value, **extra)
+
+
+def _secrets(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    found = False
+    if rules.secrets is not None:
+        for m in rules.secrets.finditer(line):
+            kind, provider = group_payload(m, rules.secret_kinds)
+            if _looks_real(m.group(0)):
+                scan.add((provider, rules.role_of(provider)), "secret", number, kind, "high", context, **extra)
+                found = True
+    if found:
+        return
+    for m in _ASSIGNED_SECRET.finditer(line):
+        name, value = m.group(1), m.group(2)
+        hit = rules.env_names.get(name)
+        if hit is None or not _looks_real(value):
+            continue
+        scan.add(hit, "secret", number, f"{hit[0]}-credential", "medium", context, variable=name, **extra)
+
+
+def _looks_real(value: str) -> bool:
+    """Does a matched credential look like a real key rather than a placeholder?
+
+    Placeholders ("sk-...", "your-key-here", "${OPENAI_API_KEY}") are common in docs and examples;
+    real keys are long and close to random, so a minimum length and Shannon entropy separate them.
+    """
+    if len(value) < 20 or _PLACEHOLDER.search(value):
+        return False
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    entropy = -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
+    return entropy >= 3.5
+
+
+# --------------------------------------------------------------------------- notebooks
+
+
+def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
+    """Code cells are code (they run), Markdown cells are prose; lines are numbered per cell."""
+    try:
+        notebook = json.loads(data.decode("utf-8", errors="replace"))
+    except json.JSONDecodeError:
+        scan.kind = FileKind("config", "json", "", scan.kind.test)
+        for number, line in _hit_lines(data, rules.prefilter.positions(data.lower())):
+            _scan_line(scan, line, number, rules, "config", scan.kind)
+        return
+    cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
+    code_kind = FileKind("notebook", "", "python", scan.kind.test)
+    prose_kind = FileKind("prose", "md", "", scan.kind.test)
+    for index, cell in enumerate(cells, start=1):
+        if not isinstance(cell, dict):
+            continue
+        source = cell.get("source", "")
+        text = "".join(source) if isinstance(source, list) else str(source)
+        is_code = cell.get("cell_type") == "code"
+        for number, line in enumerate(text.split("\n"), start=1):
+            if not rules.prefilter.positions(line.lower().encode()):
+                continue
+            if is_code and line.lstrip().startswith(("!", "%")):
+                line = line.lstrip().lstrip("!%")  # shell escapes: "!pip install openai"
+            _scan_line(scan, line, number, rules, "code" if is_code else "prose", code_kind if is_code else prose_kind, cell=index)
+        if is_code:
+            _scan_outputs(scan, cell.get("outputs"), index, rules)
+
+
+def _scan_outputs(scan: FileScan, outputs: Any, index: int, rules: Rules) -> None:
+    """Saved cell outputs are committed text too: a printed key is a leaked key. Secrets only."""
+    if not isinstance(outputs, list):
+        return
+    for output in outputs:
+        if not isinstance(output, dict):
+            continue
+        chunks: list[Any] = [output.get("text")]
+        data = output.get("data")
+        if isinstance(data, dict):
+            chunks.append(data.get("text/plain"))
+        for chunk in chunks:
+            text = "".join(chunk) if isinstance(chunk, list) else chunk
+            if not isinstance(text, str):
+                continue
+            for number, line in enumerate(text.split("\n"), start=1):
+                if rules.prefilter.positions(line.lower().encode()):
+                    _secrets(scan, line, number, rules, "artifact", {"cell": index, "output": True})
+
+
+# --------------------------------------------------------------------------- manifests
+
+
+def _dependency_line(text: str, name: str) -> int:
+    """The line where a manifest declares ``name``: a quoted requirement or a ``name =`` key first."""
+    for variant in dict.fromkeys((name, name.replace("-", "_"), name.replace("_", "-"))):
+        esc = re.escape(variant)
+        m = re.search(rf"[\"']{esc}(?=[\s\[<>=!~;@\"'])|^\s*[\"']?{esc}[\"']?\s*[=:]", text, re.I | re.M)
+        if m:
+            return text.count("\n", 0, m.start()) + 1
+    return _line_of(text, name)
+
+
+def _line_of(text: str, needle: str, start: int = 0) -> int:
+    """1-based line of the first whole-token occurrence of ``needle`` (or 0 when absent)."""
+    m = re.search(r"(?<![\w@/.-])" + re.escape(needle) + r"(?![\w-])", text[start:], re.I)
+    if not m:
+        variant = needle.replace("-", "_")
+        m = re.search(r"(?<![\w@/.-])" + re.escape(variant) + r"(?![\w-])", text[start:], re.I) if variant != needle else None
+    return text.count("\n", 0, start + m.start()) + 1 if m else 0
+
+
+def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
+    fmt = scan.kind.fmt
+    lock = scan.kind.kind == "lock"
+    confidence = "low" if lock else "high"
+    kind = "lockfile" if lock else "dependency"
+
+    def pypi(name: str, extras: str = "", line: int | None = None) -> None:
+        norm = normalise_pypi(name)
+        hits = rules.pypi.lookup(norm)
+        if extras:
+            for extra in extras.strip("[]").split(","):
+                hits = hits + [h for h in rules.pypi.lookup(f"{norm}[{extra.strip().lower()}]") if h not in hits]
+        for hit in hits:
+            scan.add(hit, kind, line if line is not None else _dependency_line(text, name), norm, confidence, "dependency")
+
+    def npm(name: str, line: int | None = None) -> None:
+        for hit in rules.npm.lookup(name):
+            scan.add(hit, kind, line if line is not None else _dependency_line(text, name), name, confidence, "dependency")
+
+    def maven(group: str, artifact: str, line: int) -> None:
+        for hit in rules.maven.lookup(f"{group}:{artifact}"):
+            scan.add(hit, kind, line, f"{group}:{artifact}", confidence, "dependency")
+
+    def by_line(pattern: re.Pattern[str], handler: Any) -> None:
+        for m in pattern.finditer(text):
+            handler(m, text.count("\n", 0, m.start()) + 1)
+
+    if fmt in ("requirements", "setup.cfg", "conda"):
+        for number, raw in enumerate(text.split("\n"), start=1):
+            line = raw.split("#", 1)[0]
+            if fmt == "conda":
+                line = line.strip().lstrip("-").strip()
+            m = _REQ_LINE.match(line)
+            if m and not line.lstrip().startswith("-"):
+                pypi(m.group(1), m.group(2) or "", number)
+    elif fmt == "setup.py":
+        # install_requires / extras_require entries are quoted requirement strings.
+        for number, raw in enumerate(text.split("\n"), start=1):
+            for q in _QUOTED.finditer(raw):
+                m = _REQ_SPEC.fullmatch(q.group(2))
+                if m:
+                    pypi(m.group(1), m.group(2) or "", number)
+    elif fmt == "pyproject":
+        _pyproject(text, pypi)
+    elif fmt == "pipfile":
+        data = _toml(text)
+        for section in ("packages", "dev-packages"):
+            for name in data.get(section, {}) or {}:
+                pypi(name)
+    elif fmt == "pipfile.lock":
+        data = _json(text)
+        for section in ("default", "develop"):
+            for name in data.get(section, {}) or {}:
+                pypi(name)
+    elif fmt == "toml-lock":
+        for m in _TOML_LOCK_NAME.finditer(text):  # poetry/uv/pdm and Cargo locks share the shape
+            number = text.count("\n", 0, m.start()) + 1
+            pypi(m.group(1), "", number)
+            _cargo(scan, rules, m.group(1), number, kind, confidence)
+    elif fmt == "package.json":
+        data = _json(text)
+        for section in ("dependencies", "devDependencies", "peerDependencies", "optionalDependencies"):
+            deps = data.get(section) if isinstance(data, dict) else None
+            for name in deps or {}:
+                npm(name)
+    elif fmt == "npm-lock":
+        by_line(_NPM_LOCK_KEY, lambda m, n: npm(m.group(1), n))
+    elif fmt == "yarn-lock":
+        by_line(_YARN_LOCK, lambda m, n: npm(m.group(1), n))
+    elif fmt == "pnpm-lock":
+        by_line(_PNPM_LOCK, lambda m, n: npm(m.group(1), n))
+    elif fmt in ("go.mod", "go.sum"):
+        for m in _GO_REQUIRE.finditer(text):
+            for hit in _go_hits(m.group(1), rules):
+                scan.add(hit, kind, text.count("\n", 0, m.start()) + 1, m.group(1), confidence, "dependency")
+    elif fmt == "cargo":
+        in_deps = False
+        for number, raw in enumerate(text.split("\n"), start=1):
+            s = raw.strip()
+            if s.startswith("["):
+                in_deps = "dependencies" in s
+                continue
+            m = _CARGO_DEP.match(raw)
+            if in_deps and m:
+                _cargo(scan, rules, m.group(1), number, kind, confidence)
+    elif fmt == "pom":
+        by_line(_POM_DEP, lambda m, n: maven(m.group(1), m.group(2), n))
+    elif fmt == "gradle":
+        by_line(_GRADLE_DEP, lambda m, n: maven(m.group(1), m.group(2), n))
+    elif fmt == "gradle-catalog":
+        by_line(_GRADLE_CATALOG, lambda m, n: maven(m.group(1) or m.group(3), m.group(2) or m.group(4), n))
+
+
+def _cargo(scan: FileScan, rules: Rules, name: str, number: int, kind: str, confidence: str) -> None:
+    for hit in rules.cargo.lookup(name.replace("_", "-")):
+        scan.add(hit, kind, number, name, confidence, "dependency")
+
+
+def _toml(text: str) -> dict[str, Any]:
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError:
+        return {}
+
+
+def _json(text: str) -> Any:
+    try:
+        return json.loads(text)
+    except json.JSONDecodeError:
+        return {}
+
+
+def _pyproject(text: str, pypi: Any) -> None:
+    data = _toml(text)
+    specs: list[str] = []
+    project = data.get("project", {}) or {}
+    specs += list(project.get("dependencies", []) or [])
+    for group in (project.get("optional-dependencies", {}) or {}).values():
+        specs += list(group or [])
+    for group in (data.get("dependency-groups", {}) or {}).values():
+        specs += [g for g in group or [] if isinstance(g, str)]
+    tool = data.get("tool", {}) or {}
+    specs += list((tool.get("uv", {}) or {}).get("dev-dependencies", []) or [])
+    poetry = tool.get("poetry", {}) or {}
+    names = list((poetry.get("dependencies", {}) or {}).keys()) + list((poetry.get("dev-dependencies", {}) or {}).keys())
+    for group in (poetry.get("group", {}) or {}).values():
+        names += list(((group or {}).get("dependencies", {}) or {}).keys())
+    for spec in specs:
+        m = _REQ_LINE.match(str(spec))
+        if m:
+            pypi(m.group(1), m.group(2) or "")
+    for name in names:
+        if name != "python":
+            pypi(name)

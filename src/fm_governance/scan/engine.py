@@ -1,0 +1,257 @@
+"""Running a scan: list the files, scan them (in parallel when it pays), aggregate, derive signals.
+
+Parallelism: per-file work is CPU-bound Python, so threads would not help; a process pool over
+chunks of files does. Workers are forked after the rules are compiled, so they inherit them instead
+of re-reading the YAML. Small projects (the common case for a person running ``assess``) are scanned
+in-process, because starting workers costs more than it saves below a few hundred files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from pathlib import Path
+from typing import Any, TextIO
+
+from ..core.errors import InputError, Location
+from .catalog import Rules, rules
+from .detect import scan_file
+from .files import list_files
+from .result import ScanResult, location
+from .signals import derive, is_live, items_by_signal
+
+#: Below this many files the scan runs in-process.
+PARALLEL_MIN_FILES = 400
+
+
+def _scan_chunk(root: str, rels: list[str]) -> tuple[list[dict[str, Any]], list[tuple[str, str]], int]:
+    compiled = rules()
+    findings: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = []
+    total = 0
+    for rel in rels:
+        f, s, n = scan_file(root, rel, compiled)
+        findings.extend(f)
+        skipped.extend(s)
+        total += n
+    return findings, skipped, total
+
+
+class Progress:
+    """A one-line progress bar on a terminal; silent otherwise."""
+
+    def __init__(self, total: int, enabled: bool, stream: TextIO | None = None) -> None:
+        self.total = total
+        self.done = 0
+        self.enabled = enabled and total > 0
+        self.stream = stream or sys.stderr
+        self._last = 0.0
+
+    def advance(self, n: int) -> None:
+        self.done += n
+        now = time.monotonic()
+        if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
+            self._last = now
+            width = 30
+            filled = int(width * self.done / self.total)
+            self.stream.write(f"\rscanning [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
+            self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 70 + "\r")
+            self.stream.flush()
+
+
+def _chunks(files: list[str], n: int) -> Iterable[list[str]]:
+    for i in range(0, len(files), n):
+        yield files[i : i + n]
+
+
+def scan_project(
+    root: Path,
+    *,
+    progress: bool | None = None,
+    workers: int | None = None,
+    today: _dt.date | None = None,
+    catalog: Any = None,
+    exclude: Iterable[Path] = (),
+) -> ScanResult:
+    """Scan ``root`` and return what it uses. See :mod:`fm_governance.scan` for the contract."""
+    started = time.perf_counter()
+    root = Path(root)
+    if not root.is_dir():
+        raise InputError(Location(str(root)), "is not a folder", "pass the project's root folder to scan")
+    compiled = rules()
+    listing = list_files(root)
+    # Assessment files are the scanner's own output (their inventory names every provider and
+    # model found): scanning them would feed each run's result into the next.
+    excluded = {Path(p).resolve() for p in exclude}
+    own = [f for f in listing.files if f.rsplit("/", 1)[-1] == ASSESSMENT_NAME or (excluded and (root / f).resolve() in excluded)]
+    # Not listed in `skipped` either: whether the file exists yet must not change the inventory.
+    files = [f for f in listing.files if f not in set(own)] if own else listing.files
+    if workers is None:
+        workers = min(2, os.cpu_count() or 1)
+    show = sys.stderr.isatty() if progress is None else progress
+    bar = Progress(len(files), show and len(files) >= 200)
+
+    findings: list[dict[str, Any]] = []
+    skipped: list[tuple[str, str]] = list(listing.skipped)
+    nbytes = 0
+    root_s = str(root)
+    used_workers = 1
+    pending = files
+    if workers > 1 and len(files) >= PARALLEL_MIN_FILES:
+        used_workers = workers
+        size = max(50, min(500, len(files) // (workers * 8) or 1))
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        done: set[int] = set()
+        chunks = list(_chunks(files, size))
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+                futures = [pool.submit(_scan_chunk, root_s, chunk) for chunk in chunks]
+                for index, future in enumerate(futures):
+                    f, s, n = future.result()
+                    findings.extend(f)
+                    skipped.extend(s)
+                    nbytes += n
+                    done.add(index)
+                    bar.advance(len(chunks[index]))
+            pending = []
+        except (BrokenProcessPool, OSError):
+            # A worker died (out of memory, killed) or processes cannot be started here (some
+            # sandboxes): finish what is left in this process rather than lose the scan.
+            used_workers = 1
+            pending = [rel for index, chunk in enumerate(chunks) if index not in done for rel in chunk]
+    for chunk in _chunks(pending, 100):
+        f, s, n = _scan_chunk(root_s, chunk)
+        findings.extend(f)
+        skipped.extend(s)
+        nbytes += n
+        bar.advance(len(chunk))
+    bar.close()
+
+    findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
+    _attribute_shared_sdk(findings)
+    models = _aggregate_models(findings, compiled, today or _dt.date.today())
+    providers = _aggregate_providers(findings, compiled)
+    try:
+        items = items_by_signal(catalog)
+    except InputError:
+        items = {}  # a broken custom checklist must not hide the scan; `check` reports it
+    signals = derive(findings, models, compiled, today or _dt.date.today(), items)
+    return ScanResult(
+        root=root_s,
+        providers=providers,
+        models=models,
+        signals=signals,
+        findings=findings,
+        skipped=[{"path": p, "reason": r} for p, r in sorted(set(skipped))],
+        stats={
+            "files_listed": len(files),
+            "bytes_read": nbytes,
+            "listing": listing.method,
+            "prefilter": compiled.prefilter.engine,
+            "workers": used_workers,
+            "seconds": round(time.perf_counter() - started, 3),
+        },
+        catalog_as_of=compiled.as_of,
+    )
+
+
+#: The assessment file name (fm_governance.core.assessment.DEFAULT_FILENAME; not imported, to keep
+#: the scanner independent of the core's YAML machinery).
+ASSESSMENT_NAME = "fm-governance.yaml"
+
+#: Evidence that names only the OpenAI SDK, which Azure OpenAI is also reached through.
+_SHARED_SDK_KINDS = frozenset({"dependency", "import", "install-command", "lockfile"})
+_SHARED_SDK_NAMES = frozenset({"openai"})
+
+
+def _attribute_shared_sdk(findings: list[dict[str, Any]]) -> None:
+    """Credit Azure OpenAI, not OpenAI, when the ``openai`` package is only the way to reach Azure.
+
+    ``from openai import AzureOpenAI`` is the standard way to call Azure OpenAI, so a project with
+    Azure evidence whose only OpenAI evidence is that package (and model names, which on Azure are
+    deployment names) does not use OpenAI's own platform. The findings stay, at low confidence and
+    marked ``via``, so nothing is hidden; any OpenAI-specific evidence (its endpoint, its env vars, a
+    key) keeps OpenAI in the list.
+    """
+    if not any(f["provider"] == "azure-openai" and is_live(f) for f in findings):
+        return
+    openai = [f for f in findings if f["provider"] == "openai" and is_live(f)]
+    if not openai or not all((f["kind"] in _SHARED_SDK_KINDS and f["value"] in _SHARED_SDK_NAMES) or f["kind"] == "model-id" for f in openai):
+        return
+    for f in openai:
+        if f["kind"] == "model-id":
+            f["provider"] = "azure-openai"
+        else:
+            f["confidence"] = "low"
+            f["via"] = "azure-openai"
+
+
+def _aggregate_providers(findings: list[dict[str, Any]], compiled: Rules) -> list[dict[str, Any]]:
+    by_id: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        if f["provider"] and is_live(f):
+            by_id.setdefault(f["provider"], []).append(f)
+    out = []
+    for pid in sorted(by_id):
+        rows = by_id[pid]
+        out.append(
+            {
+                "id": pid,
+                "name": compiled.providers[pid]["name"] if pid in compiled.providers else pid,
+                "roles": sorted({f["role"] for f in rows}),
+                "kinds": sorted({f["kind"] for f in rows}),
+                "confidence": "high" if any(f["confidence"] == "high" for f in rows) else "medium",
+                "count": len(rows),
+                "locations": sorted(dict.fromkeys(location(f) for f in rows), key=_loc_key),
+            }
+        )
+    return out
+
+
+def _loc_key(loc: str) -> tuple[str, int]:
+    file, _, rest = loc.rpartition(":") if " (cell" not in loc else loc.partition(" (cell")[0].rpartition(":")
+    try:
+        return file, int(rest)
+    except ValueError:
+        return loc, 0
+
+
+def _aggregate_models(findings: list[dict[str, Any]], compiled: Rules, today: _dt.date) -> list[dict[str, Any]]:
+    groups: dict[tuple[str, str], list[dict[str, Any]]] = {}
+    for f in findings:
+        if f["kind"] in ("model-id", "fine-tuned-model") and is_live(f):
+            groups.setdefault((f["value"], f["provider"]), []).append(f)
+    out = []
+    for (value, provider), rows in sorted(groups.items()):
+        bare = rows[0].get("model") or value
+        info = compiled.model_info(bare)
+        entry: dict[str, Any] = {
+            "id": value,
+            "provider": provider,
+            "model": bare,
+            "kind": rows[0]["kind"],
+            "alias": "pinned" if rows[0]["kind"] == "fine-tuned-model" else compiled.alias_kind(bare),
+            "locations": sorted(dict.fromkeys(location(f) for f in rows), key=_loc_key),
+            "catalog": None,
+        }
+        if info is not None:
+            entry["catalog"] = {
+                "maker": info.maker,
+                "family": info.family,
+                "weights": info.weights,
+                "licence": info.licence,
+                "lifecycle": info.lifecycle,
+                "status": info.status_on(today),
+            }
+        out.append(entry)
+    return out

@@ -1,0 +1,121 @@
+"""The fixture projects under tests/scan_fixtures/: exact providers, model ids and signals.
+
+Each fixture is a small, realistic project in one ecosystem. The assertions are exact on purpose:
+a new rule that adds a provider or signal to a fixture is a behaviour change someone has to look at.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from pathlib import Path
+
+import pytest
+
+from fm_governance.scan import scan_project
+
+FIXTURES = Path(__file__).resolve().parents[1] / "scan_fixtures"
+TODAY = _dt.date(2026, 11, 22)
+
+
+def scan(name: str):
+    return scan_project(FIXTURES / name, progress=False, today=TODAY)
+
+
+def ids(rows):
+    return [r["id"] for r in rows]
+
+
+def test_python_project():
+    result = scan("python_app")
+    assert ids(result.providers) == ["anthropic", "huggingface", "litellm", "sentence-transformers"]
+    assert [(m["id"], m["provider"]) for m in result.models] == [
+        ("anthropic/claude-sonnet-4-5-20250929", "anthropic"),
+        ("claude-3-5-sonnet-20241022", "anthropic"),
+        ("claude-3-opus-latest", "anthropic"),
+        ("sentence-transformers/all-MiniLM-L6-v2", "huggingface"),
+    ]
+    assert ids(result.signals) == [
+        "hosted-provider",
+        "abstraction-layer",
+        "floating-model-alias",
+        "deprecated-model",
+        "self-hosted-inference",
+        "runtime-model-download",
+    ]
+    by_id = {m["id"]: m for m in result.models}
+    assert by_id["claude-3-opus-latest"]["alias"] == "floating"
+    assert by_id["claude-3-5-sonnet-20241022"]["alias"] == "pinned"
+    assert by_id["claude-3-5-sonnet-20241022"]["catalog"]["status"] == "retired"
+    assert by_id["anthropic/claude-sonnet-4-5-20250929"]["model"] == "claude-sonnet-4-5-20250929"
+
+
+def test_python_project_marks_tests_and_prose():
+    result = scan("python_app")
+    by_value = {(f["file"], f["value"]): f for f in result.findings}
+    # OpenAI appears only in a test; Mistral and Groq only in the docs: found, marked, not "used".
+    assert by_value[("tests/test_chat.py", "openai")]["context"] == "test"
+    assert by_value[("docs/index.md", "mistral-large-latest")]["context"] == "prose"
+    assert "openai" not in ids(result.providers) and "mistral" not in ids(result.providers)
+    # An import inside a function and an importlib string are both imports.
+    assert by_value[("src/app/chat.py", "litellm")]["kind"] == "import"
+    assert by_value[("src/app/embed.py", "sentence_transformers")]["kind"] == "import"
+    chat = by_value[("src/app/chat.py", "anthropic")]
+    assert (chat["line"], chat["confidence"], chat["context"]) == (5, "high", "code")
+
+
+def test_typescript_project():
+    result = scan("ts_app")
+    assert ids(result.providers) == ["groq", "openai", "vercel-ai-sdk"]
+    assert [(m["id"], m["provider"], m["alias"]) for m in result.models] == [("gpt-4o-mini", "openai", "floating")]
+    assert ids(result.signals) == ["hosted-provider", "abstraction-layer", "floating-model-alias"]
+    base_url = [f for f in result.findings if f["kind"] == "base-url"]
+    assert [(f["provider"], f["file"], f["line"]) for f in base_url] == [("groq", "src/route.ts", 7)]
+
+
+def test_notebook():
+    result = scan("notebook")
+    assert ids(result.providers) == ["huggingface"]
+    assert [(m["id"], m["provider"]) for m in result.models] == [("meta-llama/Llama-3.1-8B-Instruct", "huggingface")]
+    assert ids(result.signals) == ["single-provider", "open-weight-licence-duties", "self-hosted-inference", "runtime-model-download"]
+    # The Markdown cell's Cohere model is prose; the code cell's lines are numbered within the cell.
+    cohere = [f for f in result.findings if f["provider"] == "cohere"]
+    assert [(f["context"], f["cell"], f["line"]) for f in cohere] == [("prose", 1, 2)]
+    imports = [f for f in result.findings if f["kind"] == "import"]
+    assert [(f["value"], f["cell"], f["line"], f["context"]) for f in imports] == [("transformers", 2, 2, "code")]
+
+
+def test_compose_file():
+    result = scan("compose")
+    assert ids(result.providers) == ["huggingface", "ollama", "vllm"]
+    assert [(m["id"], m["provider"]) for m in result.models] == [("llama3.2", "ollama"), ("mistralai/Mistral-7B-Instruct-v0.3", "huggingface")]
+    assert ids(result.signals) == ["open-weight-licence-duties", "self-hosted-inference"]
+    images = sorted((f["provider"], f["line"]) for f in result.findings if f["kind"] == "container-image")
+    assert images == [("ollama", 3), ("vllm", 7)]
+
+
+def test_go_module():
+    result = scan("go_app")
+    assert ids(result.providers) == ["openai", "openrouter"]
+    assert [(m["id"], m["provider"], m["kind"]) for m in result.models] == [("ft:gpt-4o-mini-2024-07-18:acme::9abcDEF1", "openai", "fine-tuned-model")]
+    assert ids(result.signals) == ["hosted-provider", "closed-fine-tune"]
+    deps = [(f["file"], f["line"], f["value"]) for f in result.findings if f["kind"] == "dependency"]
+    assert deps == [("go.mod", 6, "github.com/openai/openai-go")]
+
+
+@pytest.mark.parametrize("name", ["fp_agent", "fp_prose", "fp_highlighter"])
+def test_false_positive_fixtures_report_nothing(name):
+    result = scan(name)
+    assert result.findings == []
+    assert result.providers == [] and result.models == [] and result.signals == []
+
+
+def test_signals_carry_checklist_items():
+    result = scan("python_app")
+    by_id = {s["id"]: s for s in result.signals}
+    assert "VL-03" in by_id["abstraction-layer"]["items"]
+    assert "OC-02" in by_id["deprecated-model"]["items"]
+    evidence = by_id["deprecated-model"]["evidence"]
+    assert [(e["file"], e["line"], e["value"]) for e in evidence] == [
+        ("src/app/chat.py", 7, "claude-3-5-sonnet-20241022"),
+        ("src/app/chat.py", 8, "claude-3-opus-latest"),
+    ]
