@@ -36,5 +36,36 @@ def _write_schemas(_app: object) -> None:
         (_schemas / f"{kind}.schema.json").write_text(schema_text(kind), encoding="utf-8")
 
 
+_generated = Path(__file__).parent / "reference" / "_generated"
+
+
+def _write_reference_tables(_app: object) -> None:
+    """Reference tables generated from the scanner's data files, so the docs cannot drift."""
+    from fm_governance.core.checklists import load_catalog
+    from fm_governance.scan.catalog import provider_table, signal_definitions
+
+    _generated.mkdir(parents=True, exist_ok=True)
+    rows = ["| Id | Provider or library | Role |", "|---|---|---|"]
+    rows += [f"| `{p['id']}` | {p['name']} | {', '.join(p['roles'])} |" for p in provider_table()]
+    _write_if_changed(_generated / "providers.md", "\n".join(rows) + "\n")
+    items_by_signal: dict[str, list[str]] = {}
+    for checklist in load_catalog():
+        for item in checklist.items:
+            for signal in item.signals:
+                items_by_signal.setdefault(signal, []).append(item.id)
+    rows = ["| Signal | Meaning | Checklist items |", "|---|---|---|"]
+    for signal_id, info in signal_definitions().items():
+        items = ", ".join(items_by_signal.get(signal_id, [])) or "–"
+        rows.append(f"| `{signal_id}` | {info['title']}: {info['description']} | {items} |")
+    _write_if_changed(_generated / "signals.md", "\n".join(rows) + "\n")
+
+
+def _write_if_changed(path: Path, text: str) -> None:
+    # Rewriting an unchanged include would make Sphinx re-read the page on every build.
+    if not path.exists() or path.read_text(encoding="utf-8") != text:
+        path.write_text(text, encoding="utf-8")
+
+
 def setup(app: object) -> None:
     app.connect("builder-inited", _write_schemas)  # type: ignore[attr-defined]
+    app.connect("builder-inited", _write_reference_tables)  # type: ignore[attr-defined]

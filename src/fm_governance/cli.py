@@ -8,16 +8,18 @@ Every failure is reported as one line — ``file:line:col: what is wrong — wha
 
 from __future__ import annotations
 
-import datetime as _dt
 import functools
 import os
 from collections.abc import Callable
-from pathlib import Path
-from typing import Any, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
 import click
 
 from . import __version__
+
+if TYPE_CHECKING:  # only for annotations: pathlib and datetime stay out of start-up
+    import datetime as _dt
+    from pathlib import Path
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -67,7 +69,7 @@ def checklists_dir_option(func: F) -> F:
         "--checklists-dir",
         "checklists_dirs",
         multiple=True,
-        type=click.Path(file_okay=False, path_type=Path),
+        type=click.Path(file_okay=False),
         envvar="FMG_CHECKLISTS_DIR",
         help="Extra folder of checklist files to load beside the built-in four (repeatable; env FMG_CHECKLISTS_DIR).",
     )(func)
@@ -83,9 +85,11 @@ def _emit(text: str, output: Path | None) -> None:
     if output is None:
         click.echo(text, nl=False)
         return
+    from pathlib import Path
+
     from .core.yamlio import write_atomic
 
-    write_atomic(output, text)
+    write_atomic(Path(output), text)
 
 
 class OneLineErrorsGroup(click.Group):
@@ -130,8 +134,8 @@ def main() -> None:
 
 
 @main.command()
-@click.argument("path", required=False, default=".", type=click.Path(path_type=Path))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Assessment file to create or update [default: PATH/fm-governance.yaml].")
+@click.argument("path", required=False, default=".", type=click.Path())
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Assessment file to create or update [default: PATH/fm-governance.yaml].")
 @click.option("--dry-run", is_flag=True, help="Show what would change (a diff, or JSON with --format json) and write nothing.")
 @click.option("--format", "fmt", type=click.Choice(["text", "json"]), default="text", show_default=True, help="Output format of the summary.")
 @click.option(
@@ -172,9 +176,12 @@ def assess(
     are reported by kind and location, never by value).
     """
     import json
+    from pathlib import Path
 
     from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
     from .core.errors import InputError, Location
+
+    path, output = Path(path), Path(output) if output else None
 
     if not path.exists():
         raise InputError(Location(str(path)), "no such folder", "pass the project folder to assess")
@@ -264,13 +271,13 @@ def _assess_summary(target: str, action: str, changes: list[Any]) -> str:
 
 
 @main.command()
-@click.argument("file", required=False, default="fm-governance.yaml", type=click.Path(path_type=Path))
+@click.argument("file", required=False, default="fm-governance.yaml", type=click.Path())
 @click.option("--fail-under", type=click.FloatRange(0, 100), metavar="SCORE", help="Fail (exit 1) when the overall score is below SCORE (0–100).")
 @click.option(
     "--fail-on", type=click.Choice(SEVERITIES), help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit"]), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the output to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Score as on this date (waiver expiry) [default: today].")
 @checklists_dir_option
 @version_option
@@ -308,11 +315,13 @@ def check(
 
 
 def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.datetime | None) -> Any:
+    from pathlib import Path
+
     from .core.assessment import read_assessment
     from .core.scoring import score
 
     catalog = _catalog(checklists_dirs)
-    return score(read_assessment(file, catalog), catalog, today=as_of.date() if as_of else None)
+    return score(read_assessment(Path(file), catalog), catalog, today=as_of.date() if as_of else None)
 
 
 def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bool) -> None:
@@ -385,7 +394,7 @@ def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bo
 
 @main.command()
 @click.argument("ids", nargs=-1, metavar="[ID]...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the template to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the template to this file instead of stdout.")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(MODES), help="Pre-fill context.modes (repeatable).")
 @click.option("--project-name", help="Pre-fill project.name.")
 @checklists_dir_option
@@ -420,7 +429,7 @@ def list_checklists(fmt: str, checklists_dirs: tuple[Path, ...]) -> None:
 
 @main.command()
 @click.argument("kind", type=click.Choice(["checklist", "assessment"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the schema to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the schema to this file instead of stdout.")
 @version_option
 @reports_input_errors
 def schema(kind: str, output: Path | None) -> None:
@@ -431,9 +440,9 @@ def schema(kind: str, output: Path | None) -> None:
 
 
 @main.command()
-@click.argument("file", type=click.Path(path_type=Path))
+@click.argument("file", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="Write the report to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Score as on this date [default: today].")
 @checklists_dir_option
 @version_option
