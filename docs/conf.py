@@ -13,7 +13,7 @@ author = "fm-governance developers"
 copyright = "2026, fm-governance developers"
 version = release = fm_governance.__version__
 
-extensions = ["myst_parser", "sphinx_design"]
+extensions = ["myst_parser", "sphinx_design", "fm_governance.sphinxext"]
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "substitution"]
 myst_heading_anchors = 3
 source_suffix = {".md": "markdown"}
@@ -23,6 +23,8 @@ nitpicky = True
 html_theme = "furo"
 html_title = "fm-governance handbook"
 html_static_path = ["_static"]
+# The schemas are published for editors (HTML site); an EPUB reader has no use for them.
+epub_exclude_files = ["_static/schemas/assessment.schema.json", "_static/schemas/checklist.schema.json"]
 
 # The JSON Schemas are published with the handbook, so the `$schema` modeline that every
 # assessment starts with resolves for editors (see fm_governance.core.schemas.SCHEMA_BASE_URL).

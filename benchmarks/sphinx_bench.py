@@ -1,0 +1,187 @@
+"""Sphinx extension benchmark: 200 pages holding 2,000 items, built three ways (issue 3).
+
+(a) the fm-governance extension: 200 checklist files of 10 items, one ``fmg:checklist`` page each,
+    plus one ``fmg:matrix`` page;
+(b) sphinx-needs, the peer a team would pick instead: the same 2,000 items as ``need`` objects (id,
+    title, status, tags, a paragraph) on 200 pages, plus one ``needtable`` page;
+(c) plain MyST, the floor for the same information: per item a heading with an anchor, the
+    question, a severity/owner/applicability table, an admonition (why), guidance, evidence and
+    references lists; plus one table page of all items linking to them.
+
+For each: a fresh HTML build at 500 and 2,000 items (linearity), and an incremental rebuild after
+editing one source (for the extension: one checklist YAML file). Targets: (a) at most 0.8x (b) and
+at most 1.0x (c) fresh; incremental under 20% of fresh.
+
+Run: ``python benchmarks/sphinx_bench.py [--runs N] [--items 500,2000]``. Needs ``sphinx-needs``
+installed for (b) (it is skipped with a note otherwise). Prints a Markdown table.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib.util
+import itertools
+import shutil
+import statistics
+import string
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+PER_PAGE = 10
+SEVERITIES = ("critical", "high", "medium", "low")
+OWNERS = ("legal", "procurement", "risk", "security", "privacy", "engineering")
+PARAGRAPH = (
+    "Providers change terms, models and prices on their own schedule; this item asks for the written "
+    "evidence that the team knows what applies today and what it would do when that changes."
+)
+
+
+def prefixes() -> list[str]:
+    """Unique item-id prefixes (two to three capital letters), as the checklist schema requires."""
+    letters = string.ascii_uppercase
+    return ["".join(p) for n in (2, 3) for p in itertools.product(letters, repeat=n)]
+
+
+def _index(root: Path, title: str, pages: int, extra: str) -> None:
+    toc = "\n".join(f"p{n:03d}" for n in range(pages))
+    (root / "index.md").write_text(f"# {title}\n\n```{{toctree}}\n:maxdepth: 1\n\n{toc}\n{extra}\n```\n", encoding="utf-8")
+
+
+def gen_fmg(root: Path, pages: int) -> Path:
+    (root / "checklists").mkdir(parents=True)
+    conf = 'project = "bench"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_checklist_dirs = ["checklists"]\nfmg_builtin_checklists = []\n'
+    (root / "conf.py").write_text(conf, encoding="utf-8")
+    for n, prefix in zip(range(pages), prefixes(), strict=False):
+        lines = [f"id: c{n:03d}", f"title: Checklist {n}", 'version: "1.0.0"', "owner: risk", f"prefix: {prefix}", "summary: A generated checklist.", "items:"]
+        for i in range(1, PER_PAGE + 1):
+            lines += [
+                f"  - id: {prefix}-{i:02d}",
+                f"    title: Item {i} of checklist {n}",
+                f"    question: Is item {i} of checklist {n} under control?",
+                f"    why: {PARAGRAPH}",
+                "    guidance: |",
+                "      - Record the **provider**, tier and date.",
+                "      - Review it when anything changes.",
+                "    evidence:",
+                "      - A dated record",
+                f"    severity: {SEVERITIES[i % 4]}",
+                f"    owner: {OWNERS[i % 6]}",
+                "    references:",
+                '      - {framework: nist-ai-rmf, id: "GOVERN 1.6"}',
+            ]
+        (root / "checklists" / f"c{n:03d}.yaml").write_text("\n".join(lines) + "\n", encoding="utf-8")
+        (root / f"p{n:03d}.md").write_text(f"# Checklist {n}\n\n```{{fmg:checklist}} c{n:03d}\n```\n", encoding="utf-8")
+    (root / "matrix.md").write_text("# Matrix\n\n```{fmg:matrix}\n```\n", encoding="utf-8")
+    _index(root, "fmg", pages, "matrix")
+    return root / "checklists" / "c000.yaml"
+
+
+def gen_needs(root: Path, pages: int) -> Path:
+    root.mkdir(parents=True)
+    (root / "conf.py").write_text('project = "bench"\nextensions = ["myst_parser", "sphinx_needs"]\nsuppress_warnings = ["needs"]\n', encoding="utf-8")
+    for n in range(pages):
+        parts = [f"# Page {n}\n"]
+        for i in range(1, PER_PAGE + 1):
+            parts.append(
+                f"```{{need}} Item {i} of page {n}\n:id: R_{n:03d}_{i:02d}\n:status: open\n:tags: {SEVERITIES[i % 4]}; {OWNERS[i % 6]}\n\n"
+                f"Is item {i} of page {n} under control? {PARAGRAPH}\n```\n"
+            )
+        (root / f"p{n:03d}.md").write_text("\n".join(parts), encoding="utf-8")
+    (root / "table.md").write_text("# All needs\n\n```{needtable}\n:columns: id;title;status;tags\n```\n", encoding="utf-8")
+    _index(root, "needs", pages, "table")
+    return root / "p000.md"
+
+
+def gen_plain(root: Path, pages: int) -> Path:
+    """The same information as (a), hand-written: every field the extension shows, as MyST."""
+    root.mkdir(parents=True)
+    (root / "conf.py").write_text('project = "bench"\nextensions = ["myst_parser"]\n', encoding="utf-8")
+    rows = []
+    for n in range(pages):
+        parts = [f"# Checklist {n}\n\nA generated checklist.\n\n| Version | Default owner | Items |\n| --- | --- | --- |\n| 1.0.0 | risk | {PER_PAGE} |\n"]
+        for i in range(1, PER_PAGE + 1):
+            item = f"P{n:03d}-{i:02d}"
+            parts.append(
+                f"({item.lower()})=\n## {item} Item {i} of checklist {n}\n\n**Is item {i} of checklist {n} under control?**\n\n"
+                f"| Severity | Owner | Applies to |\n| --- | --- | --- |\n| {SEVERITIES[i % 4]} | {OWNERS[i % 6]} | all modes |\n\n"
+                f"```{{note}}\n{PARAGRAPH}\n```\n\n"
+                "- Record the **provider**, tier and date.\n- Review it when anything changes.\n\n"
+                "Evidence:\n\n- A dated record\n\nReferences:\n\n- **NIST AI RMF 1.0** GOVERN 1.6\n"
+            )
+            rows.append(f"| [{item}](#{item.lower()}) | Item {i} of checklist {n} | {SEVERITIES[i % 4]} | {OWNERS[i % 6]} | GOVERN 1.6 |")
+        (root / f"p{n:03d}.md").write_text("\n".join(parts), encoding="utf-8")
+    table = "| ID | Title | Severity | Owner | NIST AI RMF 1.0 |\n| --- | --- | --- | --- | --- |\n" + "\n".join(rows)
+    (root / "table.md").write_text(f"# All items\n\n{table}\n", encoding="utf-8")
+    _index(root, "plain", pages, "table")
+    return root / "p000.md"
+
+
+def build(src: Path, out: Path) -> float:
+    start = time.perf_counter()
+    run = subprocess.run(
+        [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(out / "doctrees"), str(src), str(out / "html")], capture_output=True, text=True
+    )
+    elapsed = time.perf_counter() - start
+    if run.returncode != 0:
+        raise SystemExit(f"build of {src} failed:\n{run.stderr[-2000:]}")
+    return elapsed
+
+
+def measure(name: str, generate: Callable[[Path, int], Path], items: int, runs: int, work: Path) -> tuple[float, float]:
+    """Median fresh build and median incremental rebuild (one source edited) in seconds."""
+    fresh, incremental = [], []
+    for r in range(runs):
+        base = work / f"{name}-{items}-{r}"
+        edited = generate(base / "src", items // PER_PAGE)
+        fresh.append(build(base / "src", base / "out"))
+        time.sleep(0.05)
+        edited.write_text(edited.read_text(encoding="utf-8").replace("Item 1 of", "Item one of", 1), encoding="utf-8")
+        incremental.append(build(base / "src", base / "out"))
+        shutil.rmtree(base)
+    return statistics.median(fresh), statistics.median(incremental)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--runs", type=int, default=3)
+    parser.add_argument("--items", default="500,2000", help="comma-separated item counts (10 per page)")
+    parser.add_argument("--kinds", default="fm-governance,sphinx-needs,plain MyST", help="comma-separated subset of the three builds")
+    args = parser.parse_args()
+    sizes = [int(s) for s in args.items.split(",")]
+    kinds: list[tuple[str, Callable[[Path, int], Path]]] = [("fm-governance", gen_fmg), ("plain MyST", gen_plain)]
+    if importlib.util.find_spec("sphinx_needs"):
+        kinds.insert(1, ("sphinx-needs", gen_needs))
+    else:
+        print("sphinx-needs is not installed: (b) skipped (pip install sphinx-needs)", file=sys.stderr)
+    chosen = args.kinds.split(",")
+    kinds = [k for k in kinds if k[0] in chosen]
+    results: dict[tuple[str, int], tuple[float, float]] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for size in sizes:
+            for name, generate in kinds:
+                results[name, size] = measure(name, generate, size, args.runs, Path(tmp))
+                print(f"{name:14s} {size:5d} items: fresh {results[name, size][0]:.2f}s, incremental {results[name, size][1]:.2f}s", file=sys.stderr)
+    print(f"Median of {args.runs} runs, HTML builder, Python {sys.version.split()[0]}.\n")
+    print("| build | items | fresh (s) | incremental (s) | incremental / fresh |")
+    print("| --- | ---: | ---: | ---: | ---: |")
+    for (name, size), (fresh, inc) in results.items():
+        print(f"| {name} | {size} | {fresh:.2f} | {inc:.2f} | {inc / fresh:.0%} |")
+    largest = max(sizes)
+    if ("fm-governance", largest) not in results:
+        return
+    ours = results["fm-governance", largest][0]
+    print()
+    for name, _gen in kinds[1:]:
+        print(f"- fm-governance / {name} at {largest} items: {ours / results[name, largest][0]:.2f}x")
+    if len(sizes) > 1:
+        small = min(sizes)
+        per_item = [results["fm-governance", s][0] / s for s in (small, largest)]
+        print(f"- fm-governance seconds per item: {per_item[0] * 1000:.2f} ms at {small}, {per_item[1] * 1000:.2f} ms at {largest}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,43 @@
+"""Sphinx extension: checklists, items, a crosswalk matrix and scored assessments as pages.
+
+Enable it with ``extensions = ["myst_parser", "fm_governance.sphinxext"]``. ``setup`` only composes
+one ``setup_<feature>`` per module, so each feature can be read (and tested) on its own:
+
+* :mod:`.config` — the validated ``fmg_*`` settings;
+* :mod:`.catalog` — loading the checklists once per build, degrading on bad files;
+* :mod:`.domain` — the ``fmg`` domain, roles, inventory and incremental-build bookkeeping;
+* :mod:`.directives` — ``fmg:checklist``, ``fmg:item``;
+* :mod:`.matrix` — ``fmg:matrix``, built when the page is written;
+* :mod:`.assessment` — ``fmg:assessment``;
+* :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from sphinx.application import Sphinx
+
+from .. import __version__
+from .assessment import setup_assessment
+from .catalog import setup_catalog
+from .config import setup_config
+from .directives import setup_directives
+from .domain import setup_domain
+from .matrix import setup_matrix
+from .output import setup_output
+
+#: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
+#: from an older version are rebuilt instead of misread.
+ENV_VERSION = 1
+
+
+def setup(app: Sphinx) -> dict[str, Any]:
+    setup_config(app)
+    setup_catalog(app)
+    setup_domain(app)
+    setup_directives(app)
+    setup_matrix(app)
+    setup_assessment(app)
+    setup_output(app)
+    return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,0 +1,140 @@
+"""The checklist catalog as the extension sees it: loaded once per build, cached, and degradable.
+
+The core loader (:func:`fm_governance.core.checklists.load_catalog`) is all-or-nothing, which is
+right for the CLI (exit 2 and list every problem). A handbook build should instead say what is
+wrong, with the file and line, and still render every checklist that is fine. So on failure this
+module reports each located error as an ``fmg.checklist`` warning and falls back to the checklists
+that load on their own, skipping any that collide with one already accepted.
+
+The catalog is cached per process, keyed by the files' paths, sizes and modification times: it is
+loaded at ``builder-inited`` (main process, where warnings are emitted once) and forked parallel
+readers inherit the cache, so a ``-j`` build neither re-reads the YAML nor repeats the warnings.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+from sphinx.application import Sphinx
+from sphinx.config import Config
+from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
+
+from ..core.checklists import BUILTIN_IDS, Catalog, builtin_dir, checklist_files, load_catalog, load_checklist
+from ..core.errors import InputError, InputErrors
+from ..core.models import Checklist
+from .config import FmgConfig, fmg_config
+
+logger = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class LoadedCatalog:
+    """What the directives need: the usable checklists, the file each came from, all files read."""
+
+    catalog: Catalog
+    files: tuple[str, ...]
+    errors: tuple[InputError, ...]
+
+    def file_of(self, checklist: Checklist) -> str:
+        return checklist.path
+
+
+_cache: dict[tuple[object, ...], LoadedCatalog] = {}
+
+
+def candidate_files(config: FmgConfig, confdir: str | Path) -> tuple[Path, ...]:
+    """Every checklist file the configuration points at, in presentation order."""
+    wanted = BUILTIN_IDS if config.builtin_checklists is None else config.builtin_checklists
+    paths = [builtin_dir() / f"{b}.yaml" for b in wanted]
+    for folder in config.checklist_paths(confdir):
+        try:
+            paths.extend(checklist_files(folder))
+        except InputError:  # validated at config-inited; a folder removed since is simply empty
+            continue
+    return tuple(p.resolve() for p in paths)
+
+
+def _signature(paths: tuple[Path, ...]) -> tuple[object, ...]:
+    parts: list[object] = []
+    for p in paths:
+        try:
+            st = p.stat()
+            parts.append((str(p), st.st_mtime_ns, st.st_size))
+        except OSError:
+            parts.append((str(p), None, None))
+    return tuple(parts)
+
+
+def _load(config: FmgConfig, confdir: str | Path, paths: tuple[Path, ...]) -> LoadedCatalog:
+    files = tuple(str(p) for p in paths)
+    try:
+        catalog = load_catalog(config.checklist_paths(confdir), builtins=config.builtin_checklists)
+        return LoadedCatalog(catalog, files, ())
+    except InputErrors as exc:
+        errors: tuple[InputError, ...] = tuple(exc.errors)
+    except InputError as exc:
+        errors = (exc,)
+    # Degrade: keep every checklist that is valid on its own and does not collide with one
+    # already kept (the same uniqueness rules load_catalog enforces across files).
+    kept: dict[str, Checklist] = {}
+    item_ids: set[str] = set()
+    for path in paths:
+        try:
+            checklist = load_checklist(path)
+        except InputError:
+            continue
+        if checklist.id in kept or item_ids & set(checklist.item_ids):
+            continue
+        kept[checklist.id] = checklist
+        item_ids.update(checklist.item_ids)
+    return LoadedCatalog(Catalog(kept), files, errors)
+
+
+#: confdir of each project by srcdir. ``BuildEnvironment.app`` is deprecated, and directives only
+#: see the environment, so the one path they need is recorded at ``builder-inited``.
+_confdirs: dict[str, str] = {}
+
+
+def load(config: Config, confdir: str | Path) -> LoadedCatalog:
+    """The catalog for this project, from the cache when no file changed."""
+    fmg = fmg_config(config)
+    paths = candidate_files(fmg, confdir)
+    key = (fmg.checklist_dirs, fmg.builtin_checklists, str(confdir), _signature(paths))
+    loaded = _cache.get(key)
+    if loaded is None:
+        if len(_cache) > 16:  # long-lived processes (tests, sphinx-autobuild) rebuild many times
+            _cache.clear()
+        loaded = _cache[key] = _load(fmg, confdir, paths)
+    return loaded
+
+
+#: The catalog of the running build, by srcdir. Files do not change during a build, so directives
+#: take it from here instead of re-checking every file's timestamp (200 checklists x 200 pages).
+_current: dict[str, LoadedCatalog] = {}
+
+
+def for_env(env: BuildEnvironment) -> LoadedCatalog:
+    current = _current.get(str(env.srcdir))
+    if current is not None:
+        return current
+    return load(env.config, _confdirs.get(str(env.srcdir), str(env.srcdir)))
+
+
+def warning_location(error: InputError) -> str:
+    loc = error.location
+    return f"{loc.file}:{loc.line}" if loc.line else loc.file
+
+
+def _on_builder_inited(app: Sphinx) -> None:
+    """Load (and warn about) the catalog once, in the main process, before any document is read."""
+    _confdirs[str(app.srcdir)] = str(app.confdir)
+    loaded = _current[str(app.srcdir)] = load(app.config, app.confdir)
+    for error in loaded.errors:
+        text = error.message + (f" — {error.fix}" if error.fix else "")
+        logger.warning(" ".join(text.split()), type="fmg", subtype="checklist", location=warning_location(error))
+
+
+def setup_catalog(app: Sphinx) -> None:
+    app.connect("builder-inited", _on_builder_inited)

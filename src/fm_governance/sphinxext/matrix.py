@@ -1,0 +1,115 @@
+"""``fmg:matrix``: the crosswalk of every item against every framework it references.
+
+The matrix is the one aggregate that grows with the whole catalog (2,000 items make a 2,000-row
+table), so it is built late: the directive leaves a small placeholder node, and the table is made
+at ``doctree-resolved``, when the page is written (sphinx/ext/todo.py's pattern). Reading the page
+stays cheap, and so does the re-read that every checklist edit triggers (the directive depends on
+every checklist file). Links to items are resolved here directly from the domain's data; an item
+no page renders stays plain text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any, ClassVar
+
+from docutils import nodes
+from sphinx.application import Sphinx
+from sphinx.builders import Builder
+from sphinx.util.docutils import SphinxTranslator
+from sphinx.util.nodes import make_refnode
+
+from ..core.models import FRAMEWORK_TITLES, Checklist
+from . import catalog, render
+from .directives import FmgDirective, id_list
+from .domain import FmgDomain
+from .output import style_badges
+
+
+class fmg_matrix(nodes.General, nodes.Element):
+    """Placeholder for the matrix; attributes ``checklists`` and ``frameworks`` (tuples of ids)."""
+
+
+def framework_order(frameworks: Iterable[str]) -> list[str]:
+    """Known frameworks in their catalogue order, then any others alphabetically."""
+    present = set(frameworks)
+    known = [f for f in FRAMEWORK_TITLES if f in present]
+    return known + sorted(present - set(known))
+
+
+class MatrixDirective(FmgDirective):
+    """The crosswalk: every item of every (selected) checklist against each referenced framework."""
+
+    option_spec: ClassVar[dict[str, Any]] = {"checklists": id_list, "frameworks": id_list}
+
+    def run(self) -> list[nodes.Node]:
+        loaded = self.loaded
+        # The matrix shows every checklist, so any checklist edit must re-read (and so rewrite) it.
+        self.depend(*loaded.files)
+        self.domain.note_user(self.env.docname)
+        # Its links point at items on other pages: rewrite it when they move (see domain.py).
+        self.domain.data["linkers"][self.env.docname] = True
+        wanted = tuple(self.options.get("checklists", ()))
+        unknown = [c for c in wanted if loaded.catalog.get(c) is None]
+        if unknown:
+            self.warn(f"fmg:matrix: unknown checklist {unknown[0]!r}", "checklist")
+        node = fmg_matrix(checklists=wanted, frameworks=tuple(self.options.get("frameworks", ())))
+        self.set_source_info(node)
+        return [node]
+
+
+def _item_link(item_id: str, builder: Builder, docname: str, domain: FmgDomain) -> nodes.Node:
+    entry = domain.objects.get(("item", item_id))
+    label = nodes.inline(item_id, item_id)
+    if entry is None:
+        return label
+    todoc, anchor, title = entry
+    return make_refnode(builder, docname, todoc, anchor, label, f"{item_id}: {title}")
+
+
+def matrix_table(checklists: list[Checklist], wanted_frameworks: tuple[str, ...], builder: Builder, docname: str, domain: FmgDomain) -> nodes.table:
+    items = [it for c in checklists for it in c.items]
+    frameworks = framework_order(r.framework for it in items for r in it.references if not r.is_source)
+    if wanted_frameworks:
+        frameworks = [f for f in wanted_frameworks if f in frameworks]
+    headers = ["ID", "Title", "Severity", "Owner", *(FRAMEWORK_TITLES.get(f, f) for f in frameworks)]
+    rows = []
+    for it in items:
+        cells: list[Any] = [
+            _item_link(it.id, builder, docname, domain),
+            it.title,
+            render.badge("severity", it.severity.value),
+            render.badge("owner", it.owner),
+        ]
+        for f in frameworks:
+            cells.append("; ".join(r.id for r in it.references if r.framework == f))
+        rows.append(cells)
+    widths = [7, 24, 7, 8, *([9] * len(frameworks))]
+    return render.table(headers, rows, widths=widths, classes=["fmg-matrix", "colwidths-given"])
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    placeholders = list(doctree.findall(fmg_matrix))
+    if not placeholders:
+        return
+    loaded = catalog.for_env(app.env)
+    domain: FmgDomain = app.env.domains["fmg"]  # type: ignore[assignment]
+    for node in placeholders:
+        wanted = node["checklists"]
+        selected = [c for c in (loaded.catalog.get(w) for w in wanted) if c is not None] if wanted else list(loaded.catalog)
+        table = matrix_table(selected, node["frameworks"], app.builder, docname, domain)
+        if app.builder.format == "html":
+            style_badges(table, app.config)
+        node.replace_self(table)
+
+
+def _skip(self: SphinxTranslator, node: fmg_matrix) -> None:
+    """Placeholders are replaced before writing; one that is not (a custom builder that never
+    resolves doctrees) is dropped rather than crashing the writer."""
+    raise nodes.SkipNode
+
+
+def setup_matrix(app: Sphinx) -> None:
+    app.add_node(fmg_matrix, **dict.fromkeys(("html", "latex", "text", "man", "texinfo"), (_skip, None)))
+    app.add_directive_to_domain("fmg", "matrix", MatrixDirective)
+    app.connect("doctree-resolved", _on_doctree_resolved)

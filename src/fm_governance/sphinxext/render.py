@@ -1,0 +1,242 @@
+"""Builder-neutral doctree pieces: items, badges, field lists, tables, links and Markdown.
+
+Everything here is a standard docutils node (sections, field lists, tables, bullet lists, inline
+with classes), because those are what every writer — html, latex, epub, text, man, texinfo —
+already renders well: a table becomes a ``longtable`` in the PDF, a badge becomes its word in plain
+text. HTML-only polish is added later by :mod:`.output` and never by the directives.
+
+Text from YAML only ever enters the tree as ``nodes.Text`` (escaped by each writer) or as Markdown
+parsed by MyST with raw HTML turned back into literal text: a ``<script>`` in a note or in
+guidance is shown, never executed, and is valid LaTeX.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from typing import Any, TypeAlias
+
+from docutils import nodes
+from docutils.statemachine import StringList
+from docutils.utils import new_document
+from sphinx import addnodes
+from sphinx.environment import BuildEnvironment
+
+from ..core.models import FRAMEWORK_TITLES, Item, Reference
+
+NodeLike: TypeAlias = nodes.Node | str
+
+
+def text(value: str) -> nodes.Text:
+    return nodes.Text(value)
+
+
+def paragraph(*children: NodeLike, classes: Sequence[str] = ()) -> nodes.paragraph:
+    para = nodes.paragraph(classes=list(classes))
+    para.extend(text(c) if isinstance(c, str) else c for c in children)
+    return para
+
+
+def badge(kind: str, value: str) -> nodes.inline:
+    """A severity/owner/mode/status label: a styled pill in HTML, just the word elsewhere."""
+    return nodes.inline(value, value, classes=["fmg-badge", f"fmg-{kind}", f"fmg-{kind}-{nodes.make_id(value) or 'none'}"])
+
+
+def field(name: str, *body: NodeLike) -> nodes.field:
+    value = nodes.field_body()
+    for part in body:
+        value += paragraph(part) if isinstance(part, (str, nodes.Inline | nodes.Text)) else part
+    return nodes.field("", nodes.field_name(name, name), value)
+
+
+def field_list(fields: Iterable[nodes.field], classes: Sequence[str] = ()) -> nodes.field_list:
+    fl = nodes.field_list(classes=list(classes))
+    fl.extend(fields)
+    return fl
+
+
+def bullet_list(entries: Iterable[NodeLike | list[NodeLike]], classes: Sequence[str] = ()) -> nodes.bullet_list:
+    bl = nodes.bullet_list(classes=list(classes))
+    for entry in entries:
+        parts = entry if isinstance(entry, list) else [entry]
+        bl += nodes.list_item("", paragraph(*parts))
+    return bl
+
+
+def joined(parts: Sequence[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
+    out: list[nodes.Node] = []
+    for n, part in enumerate(parts):
+        if n:
+            out.append(text(sep))
+        out.append(part)
+    return out
+
+
+def xref(reftype: str, target: str, label: str | None = None, *, docname: str, soft: bool = False) -> addnodes.pending_xref:
+    """A link to an ``fmg`` object. ``soft`` links (generated tables) stay plain text if no page
+    renders the target, instead of warning: a project need not render every checklist."""
+    shown = label if label is not None else target
+    ref = addnodes.pending_xref(
+        "", refdomain="fmg", reftype=reftype, reftarget=target, refexplicit=label is not None, refwarn=not soft, refdoc=docname, fmg_soft=soft
+    )
+    ref += nodes.inline(shown, shown)
+    return ref
+
+
+def external_link(url: str, label: str) -> nodes.Node:
+    """Only http(s) URLs become links; anything else (``javascript:``…) stays text."""
+    if url.startswith(("https://", "http://")):
+        return nodes.reference(label, label, refuri=url)
+    return text(label)
+
+
+def reference_entry(ref: Reference) -> list[NodeLike]:
+    if ref.is_source:
+        parts: list[NodeLike] = [external_link(ref.url, ref.label)]
+    else:
+        parts = [nodes.strong(FRAMEWORK_TITLES.get(ref.framework, ref.framework), FRAMEWORK_TITLES.get(ref.framework, ref.framework)), f" {ref.id}"]
+    if ref.note:
+        parts.append(f" — {ref.note}")
+    return parts
+
+
+def table(headers: Sequence[str], rows: Iterable[Sequence[NodeLike | list[NodeLike]]], *, widths: Sequence[int], classes: Sequence[str] = ()) -> nodes.table:
+    """A plain docutils table. Class ``longtable`` lets the PDF break it across pages."""
+    tbl = nodes.table(classes=["longtable", *classes])
+    group = nodes.tgroup(cols=len(headers))
+    tbl += group
+    for width in widths:
+        group += nodes.colspec(colwidth=width)
+    head = nodes.thead()
+    group += head
+    head += _row(headers)
+    body = nodes.tbody()
+    group += body
+    for cells in rows:
+        body += _row(cells)
+    return tbl
+
+
+def _row(cells: Sequence[NodeLike | list[NodeLike]]) -> nodes.row:
+    row = nodes.row()
+    for cell in cells:
+        entry = nodes.entry()
+        parts = cell if isinstance(cell, list) else [cell]
+        if len(parts) == 1 and isinstance(parts[0], nodes.Body) and not isinstance(parts[0], nodes.Inline):
+            entry += parts[0]
+        elif parts and parts != [""]:
+            entry += paragraph(*parts)
+        row += entry
+    return row
+
+
+# --- Markdown ------------------------------------------------------------------------------------
+
+_parsers: dict[int, tuple[Any, Any]] = {}
+#: The standalone renderer's current document (reStructuredText pages): one set-up per page, not
+#: per guidance, because setting a MyST renderer up builds docutils default settings (slow).
+_standalone: dict[str, Any] = {}
+
+
+def _md_parser(env: BuildEnvironment) -> Any:
+    """One MyST parser per configuration, reused: building it costs more than parsing a guidance."""
+    from myst_parser.config.main import MdParserConfig
+    from myst_parser.mdit_to_docutils.sphinx_ import SphinxRenderer
+    from myst_parser.parsers.mdit import create_md_parser
+
+    config = getattr(env, "myst_config", None) or MdParserConfig()
+    cached = _parsers.get(id(config))
+    if cached is None or cached[0] is not config:
+        cached = _parsers[id(config)] = (config, create_md_parser(config, SphinxRenderer))
+    return cached[1]
+
+
+def _standalone_renderer(document: nodes.document) -> Any:
+    """A MyST renderer bound to a private sub-document of ``document`` (a guidance cannot add
+    targets or substitutions to the page)."""
+    if _standalone.get("for") is not document:
+        md = _md_parser(document.settings.env)
+        md.options["document"] = new_document(document.get("source", ""), document.settings)
+        try:
+            md.render("")  # sets the renderer up for this page
+        finally:
+            md.options.pop("document", None)
+        _standalone.update({"for": document, "renderer": md.renderer})
+    return _standalone["renderer"]
+
+
+def markdown(source: str, state: Any, origin: str) -> list[nodes.Node]:
+    """Parse checklist Markdown with MyST, in MyST and reStructuredText pages alike.
+
+    Guidance is Markdown in the data contract whatever the page's own markup is. On a MyST page
+    the page's own renderer does it (same MyST settings as the prose around it, and no set-up
+    cost); on a reStructuredText page a MyST renderer set up once per page does. Raw HTML in the
+    Markdown becomes literal text: checklist files are data, not markup to pass through.
+    """
+    from myst_parser.mocking import MockState
+
+    box = nodes.container()
+    if isinstance(state, MockState):
+        state.nested_parse(StringList(source.splitlines(), origin), 0, box)
+    else:
+        renderer = _standalone_renderer(state.document)
+        with renderer.current_node_context(box):
+            renderer.nested_render_text(source, 0)
+    for raw in list(box.findall(nodes.raw)):
+        shown = raw.astext().strip()
+        literal = nodes.literal(shown, shown)
+        raw.replace_self(literal if isinstance(raw.parent, nodes.TextElement) else nodes.paragraph("", "", literal))
+    return list(box.children)
+
+
+# --- items ---------------------------------------------------------------------------------------
+
+
+@dataclass
+class ItemView:
+    """How one directive renders items: as sections (a checklist page) or inline blocks (prose)."""
+
+    state: Any  # the directive's state: its document, and for MyST pages the page's renderer
+    docname: str
+    as_section: bool = True
+    checklist_title: str = ""
+
+
+def item_id(item_id_: str) -> str:
+    """HTML anchor of an item: its id, lower-cased (``#de-01``), stable across versions."""
+    return nodes.make_id(item_id_)
+
+
+def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
+    """The rendered item and its anchor id."""
+    anchor = item_id(item.id)
+    heading = f"{item.id} {item.title}"
+    if view.as_section:
+        box: nodes.Element = nodes.section(ids=[anchor], classes=["fmg-item"])
+        box += nodes.title(heading, heading)
+    else:
+        box = nodes.container(ids=[anchor], classes=["fmg-item", "fmg-item-block"])
+        box += nodes.rubric(heading, heading)
+    index_entries = [("single", f"{item.id} (checklist item)", anchor, "", None)]
+    if view.checklist_title:
+        index_entries.append(("single", f"{view.checklist_title}; {item.id} {item.title}", anchor, "", None))
+    box += addnodes.index(entries=index_entries)
+    box += paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
+    applies = [badge("mode", m) for m in item.applies_to] or [text("all modes")]
+    box += field_list(
+        [
+            field("Severity", badge("severity", item.severity.value)),
+            field("Owner", badge("owner", item.owner)),
+            field("Applies to", paragraph(*joined(applies))),
+        ],
+        classes=["fmg-meta"],
+    )
+    body = [field("Why", item.why)]
+    guidance = nodes.container(classes=["fmg-guidance"])
+    guidance.extend(markdown(item.guidance, view.state, item.location.file if item.location else "guidance"))
+    body.append(field("Guidance", guidance))
+    body.append(field("Evidence", bullet_list(item.evidence)))
+    if item.references:
+        body.append(field("References", bullet_list(reference_entry(r) for r in item.references)))
+    box += field_list(body, classes=["fmg-body"])
+    return box, anchor
