@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import functools
 import os
+import sys
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, NoReturn, TypeVar
 
@@ -49,6 +50,11 @@ def reports_input_errors(func: F) -> F:
             _fail(exc.lines())
         except InputError as exc:
             _fail([exc.one_line()])
+        except BrokenPipeError:
+            # The reader went away (`fm-governance check | head`): nothing left to tell it.
+            devnull = os.open(os.devnull, os.O_WRONLY)
+            os.dup2(devnull, sys.stdout.fileno())
+            raise SystemExit(EXIT_OK) from None
         except OSError as exc:
             target = exc.filename or "output"
             _fail([f"{target}: {exc.strerror or exc} — check the path and permissions"])

@@ -89,7 +89,7 @@ def _new_document(project_name: str | None, modes: Sequence[str]) -> CommentedMa
     context.yaml_add_eol_comment(f"any of: {', '.join(MODES)}; empty = every item applies", "modes")
     doc["context"] = context
     doc["inventory"] = CommentedMap()
-    doc.yaml_add_eol_comment("written by the project scanner on every run; edits here are replaced", "inventory")
+    doc.yaml_add_eol_comment("written by the project scanner on every run; edits here are replaced", "inventory", column=len("inventory:") + 2)
     doc["checklists"] = CommentedMap()
     doc.yaml_set_start_comment(_HEADER)
     return doc
