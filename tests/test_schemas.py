@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import json
 from typing import Any
@@ -86,3 +87,16 @@ def test_fast_and_reference_validators_agree_on_assessments(data: st.DataObject)
 def test_builtin_checklists_are_valid_for_both() -> None:
     for document in checklist_documents():
         assert verdicts("checklist", document) == (True, True)
+
+
+@pytest.mark.parametrize("kind", SCHEMA_KINDS)
+def test_validating_does_not_change_the_published_schema(kind: str) -> None:
+    from importlib import resources
+
+    from fm_governance.core.schemas import schema_text
+
+    shipped = json.loads(resources.files("fm_governance.core").joinpath("schemas", f"{kind}.schema.json").read_text("utf-8"))
+    _compiled.cache_clear()
+    with contextlib.suppress(Exception):  # an empty document is invalid; only the side effect matters
+        _compiled(kind)({})
+    assert json.loads(schema_text(kind)) == shipped

@@ -215,6 +215,12 @@ def test_latex_build_escapes_and_compiles(app) -> None:  # type: ignore[no-untyp
 @pytest.mark.sphinx("latex", testroot="fmg-builtins")
 def test_builtin_checklists_compile_to_pdf(app) -> None:  # type: ignore[no-untyped-def]
     build_clean(app)
+    tex = page(app, "fmg-builtins.tex")
+    # On paper the crosswalk is five columns (frameworks share a "References" column, one line
+    # each) so ids and framework ids do not break mid-word on a portrait page.
+    matrix_spec = r"\begin{longtable}{\X{9}{100}\X{25}{100}\X{11}{100}\X{13}{100}\X{42}{100}}"
+    assert matrix_spec in tex
+    assert r"\sphinxstylestrong{NIST AI RMF 1.0}: " in tex
     require_latexmk()
     run = subprocess.run(
         ["latexmk", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "fmg-builtins.tex"], cwd=app.outdir, capture_output=True, text=True, timeout=600

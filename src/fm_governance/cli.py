@@ -295,7 +295,7 @@ def check(
 
     Scores each area and the whole 0–100 (yes 1, partial ½, no or unanswered 0, n/a excluded;
     weights critical 4, high 3, medium 2, low 1; a valid waiver counts as met). Expired waivers,
-    n/a without notes and stale versions are reported with their file:line.
+    n/a without notes and stale versions are reported with the line and column where they occur.
     """
     from .core import reports
     from .core.models import Severity

@@ -7,6 +7,7 @@ The schemas are data files beside this module. They serve three readers: this va
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import difflib
 import functools
@@ -48,7 +49,9 @@ def _compiled(kind: str) -> Any:
     # fastjsonschema knows drafts 4-7; these schemas use no 2020-12 keyword beyond `$defs`, which
     # is an ordinary JSON-pointer target for `$ref`. tests/test_schemas.py holds the two
     # validators to the same verdicts.
-    return fastjsonschema.compile(schema(kind), formats={"date": is_date})
+    # compile() rewrites the `$ref`s of the dict it is given: hand it a copy, so the shipped schema
+    # (printed by `fm-governance schema`, published with the docs) stays as written.
+    return fastjsonschema.compile(copy.deepcopy(schema(kind)), formats={"date": is_date})
 
 
 def is_date(value: object) -> bool:

@@ -67,12 +67,19 @@ def _item_link(item_id: str, builder: Builder, docname: str, domain: FmgDomain) 
     return make_refnode(builder, docname, todoc, anchor, label, f"{item_id}: {title}")
 
 
-def matrix_table(checklists: list[Checklist], wanted_frameworks: tuple[str, ...], builder: Builder, docname: str, domain: FmgDomain) -> nodes.table:
+def matrix_table(
+    checklists: list[Checklist], wanted_frameworks: tuple[str, ...], builder: Builder, docname: str, domain: FmgDomain, *, compact: bool = False
+) -> nodes.table:
+    """The crosswalk table.
+
+    On screen each framework gets a column, so a risk officer can scan down one framework. On paper
+    (``compact``: PDF, text) twelve columns do not fit a portrait page — ids and framework ids
+    would break mid-word — so the frameworks share one "References" column, one line each.
+    """
     items = [it for c in checklists for it in c.items]
     frameworks = framework_order(r.framework for it in items for r in it.references if not r.is_source)
     if wanted_frameworks:
         frameworks = [f for f in wanted_frameworks if f in frameworks]
-    headers = ["ID", "Title", "Severity", "Owner", *(FRAMEWORK_TITLES.get(f, f) for f in frameworks)]
     rows = []
     for it in items:
         cells: list[Any] = [
@@ -81,10 +88,21 @@ def matrix_table(checklists: list[Checklist], wanted_frameworks: tuple[str, ...]
             render.badge("severity", it.severity.value),
             render.badge("owner", it.owner),
         ]
-        for f in frameworks:
-            cells.append("; ".join(r.id for r in it.references if r.framework == f))
+        per_framework = {f: "; ".join(r.id for r in it.references if r.framework == f) for f in frameworks}
+        if compact:
+            lines = [
+                render.paragraph(nodes.strong(FRAMEWORK_TITLES.get(f, f), FRAMEWORK_TITLES.get(f, f)), f": {ids}") for f, ids in per_framework.items() if ids
+            ]
+            cells.append(lines or "")
+        else:
+            cells.extend(per_framework.values())
         rows.append(cells)
-    widths = [7, 24, 7, 8, *([9] * len(frameworks))]
+    if compact:
+        headers = ["ID", "Title", "Severity", "Owner", "References"]
+        widths = [9, 25, 11, 13, 42]
+    else:
+        headers = ["ID", "Title", "Severity", "Owner", *(FRAMEWORK_TITLES.get(f, f) for f in frameworks)]
+        widths = [7, 24, 7, 8, *([9] * len(frameworks))]
     return render.table(headers, rows, widths=widths, classes=["fmg-matrix", "colwidths-given"])
 
 
@@ -97,7 +115,7 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
     for node in placeholders:
         wanted = node["checklists"]
         selected = [c for c in (loaded.catalog.get(w) for w in wanted) if c is not None] if wanted else list(loaded.catalog)
-        table = matrix_table(selected, node["frameworks"], app.builder, docname, domain)
+        table = matrix_table(selected, node["frameworks"], app.builder, docname, domain, compact=app.builder.format != "html")
         if app.builder.format == "html":
             style_badges(table, app.config)
         node.replace_self(table)

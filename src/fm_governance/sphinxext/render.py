@@ -122,8 +122,8 @@ def _row(cells: Sequence[NodeLike | list[NodeLike]]) -> nodes.row:
     for cell in cells:
         entry = nodes.entry()
         parts = cell if isinstance(cell, list) else [cell]
-        if len(parts) == 1 and isinstance(parts[0], nodes.Body) and not isinstance(parts[0], nodes.Inline):
-            entry += parts[0]
+        if parts and all(isinstance(p, nodes.Body) and not isinstance(p, nodes.Inline) for p in parts):
+            entry.extend(parts)  # block content (paragraphs, lists) goes in as it is
         elif parts and parts != [""]:
             entry += paragraph(*parts)
         row += entry
