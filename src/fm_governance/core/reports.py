@@ -16,15 +16,6 @@ from .models import FRAMEWORK_TITLES
 from .scoring import ChecklistResult, GateOutcome, ItemResult, Result, Status
 
 TOOL_URL = "https://fm-governance.readthedocs.io/"
-_STATUS_LABEL = {
-    Status.MET: "yes",
-    Status.PARTIAL: "partial",
-    Status.NOT_MET: "no",
-    Status.OPEN: "open",
-    Status.WAIVED: "waived",
-    Status.EXCLUDED: "n/a",
-    Status.NOT_APPLICABLE: "not applicable",
-}
 
 
 def fmt_score(value: float | None) -> str:
@@ -146,7 +137,7 @@ def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool =
         lines.append("| Item | Severity | Owner | Status | Question |")
         lines.append("|---|---|---|---|---|")
         for r in open_items:
-            lines.append(f"| {r.item.id} | {r.item.severity.value} | {r.item.owner} | {_STATUS_LABEL[r.status]} | {md_escape(r.item.question)} |")
+            lines.append(f"| {r.item.id} | {r.item.severity.value} | {r.item.owner} | {r.status.label} | {md_escape(r.item.question)} |")
         lines.append("")
     if result.problems:
         lines.append("### Problems")
@@ -160,7 +151,7 @@ def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool =
             lines.append("")
             for r in sorted_for_attention(c.items):
                 resp = r.response
-                lines.append(f"#### {r.item.id} {md_escape(r.item.title)} ({r.item.severity.value}, {r.item.owner}): {_STATUS_LABEL[r.status]}")
+                lines.append(f"#### {r.item.id} {md_escape(r.item.title)} ({r.item.severity.value}, {r.item.owner}): {r.status.label}")
                 lines.append("")
                 lines.append(md_escape(r.item.question))
                 lines.append("")
@@ -339,7 +330,7 @@ details { margin: .5rem 0; } footer { margin-top: 3rem; color: #555; font-size: 
 <tbody>
 {% for r in attention(c.items) %}<tr id="{{ r.item.id | lower }}">
 <td>{{ r.item.id }}</td><td><span class="badge sev-{{ r.item.severity.value }}">{{ r.item.severity.value }}</span></td><td>{{ r.item.owner }}</td>
-<td class="st-{{ r.status.value }}">{{ label[r.status] }}</td>
+<td class="st-{{ r.status.value }}">{{ r.status.label }}</td>
 <td><strong>{{ r.item.title }}.</strong> {{ r.item.question }}
 {% if r.response and r.response.notes %}<p><em>Notes:</em> {{ r.response.notes }}</p>{% endif %}
 {% if r.response and r.response.evidence %}<ul>{% for e in r.response.evidence %}<li>{{ e }}</li>{% endfor %}</ul>{% endif %}
@@ -367,7 +358,6 @@ def to_html(result: Result) -> str:
         a=a,
         result=result,
         S=Status,
-        label=_STATUS_LABEL,
         score=fmt_score,
         attention=sorted_for_attention,
         inventory=json.dumps(a.inventory, indent=2, ensure_ascii=False, default=str),

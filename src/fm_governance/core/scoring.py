@@ -33,6 +33,22 @@ class Status(enum.StrEnum):
     EXCLUDED = "n/a"
     NOT_APPLICABLE = "not-applicable"
 
+    @property
+    def label(self) -> str:
+        """How the status reads in reports and on pages (the values are identifiers, not prose)."""
+        return _STATUS_LABELS[self]
+
+
+_STATUS_LABELS = {
+    Status.MET: "yes",
+    Status.PARTIAL: "partial",
+    Status.NOT_MET: "no",
+    Status.OPEN: "open",
+    Status.WAIVED: "waived",
+    Status.EXCLUDED: "n/a",
+    Status.NOT_APPLICABLE: "not applicable",
+}
+
 
 @dataclass(frozen=True)
 class Problem:

@@ -28,17 +28,6 @@ from ..core.scoring import ChecklistResult, ItemResult, Problem, Result, Status,
 from . import catalog, render
 from .directives import FmgDirective
 
-#: How a status reads on the page (the enum values are identifiers, not prose).
-STATUS_LABELS = {
-    Status.MET: "yes",
-    Status.PARTIAL: "partial",
-    Status.NOT_MET: "no",
-    Status.OPEN: "open",
-    Status.WAIVED: "waived",
-    Status.EXCLUDED: "n/a",
-    Status.NOT_APPLICABLE: "not applicable",
-}
-
 #: Scanner inventories are nested data of unknown shape; past this depth they are summarised.
 _MAX_DEPTH = 4
 
@@ -129,8 +118,8 @@ class AssessmentDirective(FmgDirective):
     def _item_row(self, r: ItemResult, today: _dt.date) -> list[Any]:
         resp = r.response
         item_cell: list[Any] = [render.xref("item", r.item.id, r.item.id, docname=self.env.docname, soft=True), f" {r.item.title}"]
-        status: list[Any] = [render.badge("status", STATUS_LABELS[r.status])]
-        if resp and resp.answer is not None and STATUS_LABELS[r.status] != resp.answer.value:
+        status: list[Any] = [render.badge("status", r.status.label)]
+        if resp and resp.answer is not None and r.status.label != resp.answer.value:
             status.append(f" (answer: {resp.answer.value})")
         waiver = ""
         if resp and resp.waiver:
