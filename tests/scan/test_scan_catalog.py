@@ -170,8 +170,11 @@ def test_model_catalog_entries_are_sourced_and_ordered():
     [
         ("gpt-4o", "GPT-4o", None, "floating"),
         ("gpt-4o-2024-08-06", "GPT-4o", None, "pinned"),
-        ("gpt-3.5-turbo", "GPT-3.5 Turbo", "retired", "floating"),
-        ("gpt-4.5-preview", "GPT-4.5", "retired", "unknown"),
+        # OpenAI's lifecycle dates could not be read from the primary page, so none are recorded:
+        # the catalog says "not known to be deprecated", never a guessed date.
+        ("gpt-3.5-turbo", "GPT-3.5 Turbo", None, "floating"),
+        ("gpt-4.5-preview", "GPT-4.5", None, "unknown"),
+        ("claude-3-7-sonnet-20250219", "Claude 3.7 Sonnet", "retired", "pinned"),
         ("claude-3-opus-20240229", "Claude 3 Opus", "retired", "pinned"),
         ("claude-3-5-sonnet-latest", "Claude 3.5 Sonnet", "retired", "floating"),
         ("meta-llama/Llama-3.3-70B-Instruct", "Llama 3", None, "unknown"),
@@ -188,10 +191,10 @@ def test_model_lookup(model_id, family, status, alias):
 
 
 def test_deprecation_is_judged_on_the_given_day():
-    info = rules().model_info("gpt-4")
-    assert info.status_on(_dt.date(2026, 5, 1)) == "deprecated"
-    assert info.status_on(_dt.date(2026, 3, 1)) is None
-    assert info.status_on(_dt.date(2026, 10, 23)) == "retired"
+    info = rules().model_info("claude-3-7-sonnet-20250219")  # deprecated 2025-10-28, retired 2026-02-19
+    assert info.status_on(_dt.date(2025, 11, 1)) == "deprecated"
+    assert info.status_on(_dt.date(2025, 10, 27)) is None
+    assert info.status_on(_dt.date(2026, 2, 19)) == "retired"
 
 
 def test_invalid_data_gives_located_errors(monkeypatch):

@@ -117,8 +117,8 @@ def test_detection(tmp_path, case):
 def test_notebook_markdown_is_prose_and_code_counts(tmp_path):
     nb = {
         "cells": [
-            {"cell_type": "markdown", "source": ["Uses `claude-3-haiku-20240307`\n"], "metadata": {}},
-            {"cell_type": "code", "source": ["import anthropic\n", 'm = "claude-3-haiku-20240307"\n'], "metadata": {}, "outputs": []},
+            {"cell_type": "markdown", "source": ["Uses `claude-3-7-sonnet-20250219`\n"], "metadata": {}},
+            {"cell_type": "code", "source": ["import anthropic\n", 'm = "claude-3-7-sonnet-20250219"\n'], "metadata": {}, "outputs": []},
         ],
         "metadata": {},
         "nbformat": 4,
