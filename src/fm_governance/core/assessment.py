@@ -220,8 +220,24 @@ def merge(
     targets = list(dict.fromkeys([*sections.keys(), *wanted]))
     changes = [_merge_checklist(sections, catalog.select([cid])[0]) for cid in targets]
     if inventory is not None:
-        document["inventory"] = inventory
+        document["inventory"] = _compact(inventory)
     return MergeResult(document=document, changes=changes, created=created)
+
+
+def _compact(value: Any) -> Any:
+    """Scanner data as YAML a person can read: lists of plain values (item ids, evidence
+    locations) on one line each, in flow style, instead of one line per entry."""
+    if isinstance(value, dict):
+        out = CommentedMap()
+        for k, v in value.items():
+            out[k] = _compact(v)
+        return out
+    if isinstance(value, list):
+        seq = CommentedSeq(_compact(v) for v in value)
+        if value and all(isinstance(v, (str, int, float, bool)) or v is None for v in value):
+            seq.fa.set_flow_style()
+        return seq
+    return value
 
 
 def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistChanges:
