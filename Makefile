@@ -32,8 +32,8 @@ docs: $(STAMP)
 	$(BIN)/python -m sphinx -n -W --keep-going -b html docs docs/_build/html
 
 lint: $(STAMP)
-	$(BIN)/ruff check src tests benchmarks docs/conf.py
-	$(BIN)/ruff format --check src tests benchmarks docs/conf.py
+	$(BIN)/ruff check src tests benchmarks docs/conf.py docs/_ext
+	$(BIN)/ruff format --check src tests benchmarks docs/conf.py docs/_ext
 	$(BIN)/mypy
 
 pytest: $(STAMP)

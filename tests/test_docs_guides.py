@@ -1,6 +1,6 @@
 """The command output shown in docs/guides/ stays true.
 
-docs/conf.py runs the CLI on temporary copies of examples/support-bot at build time
+docs/_ext/handbook/guides.py runs the CLI on temporary copies of examples/support-bot at build time
 (`guide_outputs()`), and the guides include the results with `literalinclude`. These tests call the
 same generator, check it against an independent in-process run of the CLI, and check that every
 include in the guides names a file the generator writes and that the prose's claims about the
@@ -10,10 +10,11 @@ output hold.
 from __future__ import annotations
 
 import hashlib
-import importlib.util
+import importlib
 import json
 import re
 import shutil
+import sys
 from pathlib import Path
 from types import ModuleType
 
@@ -30,11 +31,12 @@ INCLUDE = re.compile(r"^```\{literalinclude\} (?P<path>\S+)\n(?P<options>(?::[^\
 
 
 def _load_conf() -> ModuleType:
-    spec = importlib.util.spec_from_file_location("fmg_docs_conf", DOCS / "conf.py")
-    assert spec and spec.loader
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
+    """The handbook extension's guides module (docs/_ext/handbook/guides.py), as the build loads it."""
+    sys.path.insert(0, str(DOCS / "_ext"))
+    try:
+        return importlib.import_module("handbook.guides")
+    finally:
+        sys.path.remove(str(DOCS / "_ext"))
 
 
 def _tree_digest(folder: Path) -> dict[str, str]:

@@ -1,0 +1,32 @@
+"""The handbook's own Sphinx extension: pages generated from the project's data at build time.
+
+Kept out of ``conf.py`` so the configuration stays configuration. One module per feature, each
+with a ``setup_<feature>(app)``:
+
+* :mod:`.schemas` — publishes the shipped JSON Schemas under ``_static/schemas/`` (the URL every
+  assessment's ``$schema`` modeline points at) and writes the format reference tables from them;
+* :mod:`.reference_tables` — the scanner's provider and signal tables, from its data files;
+* :mod:`.guides` — the guides' command output, produced by running the CLI on copies of
+  ``examples/support-bot``;
+* :mod:`.a11y` — two accessibility fixes to the HTML output.
+
+Generated files go to ``docs/reference/_generated/`` (ignored by git) and are only rewritten
+when their text changes, so an unchanged include does not make Sphinx re-read its page.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from .a11y import setup_a11y
+from .guides import setup_guides
+from .reference_tables import setup_reference_tables
+from .schemas import setup_schemas
+
+
+def setup(app: Any) -> dict[str, Any]:
+    setup_schemas(app)
+    setup_reference_tables(app)
+    setup_guides(app)
+    setup_a11y(app)
+    return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}
