@@ -23,7 +23,7 @@ import functools
 import io
 import os
 import tempfile
-from collections.abc import Callable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
 
@@ -442,9 +442,3 @@ def locate(root: Any, path: Sequence[str | int], file: str, *, key: bool = False
         except (KeyError, TypeError, AttributeError):
             break
     return best
-
-
-def iter_mapping(value: Any) -> Iterator[tuple[Any, Any]]:
-    """Items of a mapping, or nothing for anything else (schema validation reports the type)."""
-    if isinstance(value, Mapping):
-        yield from value.items()
