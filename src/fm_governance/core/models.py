@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import enum
+import functools
 from dataclasses import dataclass, field
 
 from .errors import Location
@@ -135,10 +136,12 @@ class Checklist:
     path: str = ""
 
     def item(self, item_id: str) -> Item | None:
-        for it in self.items:
-            if it.id == item_id:
-                return it
-        return None
+        return self._by_id.get(item_id)
+
+    @functools.cached_property
+    def _by_id(self) -> dict[str, Item]:
+        # Looked up once per answered item when an assessment is read: keep it O(1).
+        return {it.id: it for it in self.items}
 
     @property
     def item_ids(self) -> tuple[str, ...]:
