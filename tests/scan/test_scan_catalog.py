@@ -8,9 +8,10 @@ import sys
 
 import pytest
 
+from fm_governance.core.checklists import signal_definitions
 from fm_governance.core.errors import InputErrors
 from fm_governance.scan import catalog as catalog_module
-from fm_governance.scan.catalog import Prefilter, _load_validated, rules, signal_definitions
+from fm_governance.scan.catalog import Prefilter, _load_validated, rules
 
 REQUIRED_PROVIDERS = {
     "openai", "azure-openai", "anthropic", "google", "bedrock", "mistral", "cohere", "groq", "together", "fireworks",

@@ -8,9 +8,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from fm_governance.core.checklists import signal_definitions
 from fm_governance.core.yamlio import dump_text, load_text
 from fm_governance.scan import ScanResult, scan_project
-from fm_governance.scan.catalog import provider_table, signal_definitions
+from fm_governance.scan.catalog import provider_table
 from fm_governance.scan.signals import items_by_signal
 
 FIXTURES = Path(__file__).resolve().parents[1] / "scan_fixtures"

@@ -9,8 +9,8 @@ from .generated import GENERATED, write_if_changed
 
 def _write_reference_tables(_app: object) -> None:
     """Reference tables generated from the scanner's data files, so the docs cannot drift."""
-    from fm_governance.core.checklists import load_catalog
-    from fm_governance.scan.catalog import provider_table, signal_definitions
+    from fm_governance.core.checklists import load_catalog, signal_definitions
+    from fm_governance.scan.catalog import provider_table
 
     GENERATED.mkdir(parents=True, exist_ok=True)
     rows = ["| Id | Provider or library | Role |", "|---|---|---|"]

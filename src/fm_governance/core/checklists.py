@@ -43,11 +43,17 @@ def builtin_dir() -> Path:
 
 
 @functools.cache
-def known_signals() -> frozenset[str]:
-    """Signal ids the scanner can produce (``scan/signals.yaml``)."""
+def signal_definitions() -> dict[str, dict[str, Any]]:
+    """``scan/signals.yaml`` as ``{id: {id, title, description}}`` in file order: the signal ids
+    the scanner can produce and checklist items may name."""
     text = resources.files("fm_governance.scan").joinpath("signals.yaml").read_text("utf-8")
     data, _ = load_located(text, "signals.yaml")
-    return frozenset(str(s["id"]) for s in data["signals"])
+    return {str(s["id"]): s for s in data["signals"]}
+
+
+def known_signals() -> frozenset[str]:
+    """Signal ids the scanner can produce."""
+    return frozenset(signal_definitions())
 
 
 def load_checklist(path: Path) -> Checklist:

@@ -94,9 +94,22 @@ def validate_plain(kind: str, plain: Any, locator: Callable[..., Location]) -> A
         return plain
     except fastjsonschema.JsonSchemaException:
         pass
-    errors = sorted(_validator(kind).iter_errors(plain), key=lambda e: [str(p) for p in e.absolute_path])
+    return _reference_validate(_validator(kind), plain, locator, f"see `fm-governance schema {kind}`")
+
+
+def validate_against(schema_: dict[str, Any], plain: Any, locator: Callable[..., Location], *, fix: str) -> Any:
+    """Validate plain data against a schema other than the two shipped kinds (the scanner's data
+    files), with the same located, rewritten error messages; return it or raise."""
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema_)
+    return _reference_validate(cls(schema_, format_checker=cls.FORMAT_CHECKER), plain, locator, fix)
+
+
+def _reference_validate(validator: Any, plain: Any, locator: Callable[..., Location], fix: str) -> Any:
+    errors = sorted(validator.iter_errors(plain), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
-        raise InputErrors(_dedupe(_located(kind, e, locator) for e in errors))
+        raise InputErrors(_dedupe(_located(e, locator, fix) for e in errors))
     return plain
 
 
@@ -117,7 +130,7 @@ def _dotted(path: Iterable[Any]) -> str:
     return "".join(parts) or "(top level)"
 
 
-def _located(kind: str, error: Any, locate: Callable[..., Location]) -> InputError:
+def _located(error: Any, locate: Callable[..., Location], fallback_fix: str) -> InputError:
     # oneOf/anyOf failures are noisy; the most specific sub-error says what is really wrong.
     if error.validator in ("oneOf", "anyOf") and error.context:
         error = _branch_error(error)
@@ -154,7 +167,7 @@ def _located(kind: str, error: Any, locate: Callable[..., Location]) -> InputErr
         return InputError(location, f"{where} lists the same value twice", "remove the repeat")
     if validator == "propertyNames":
         return InputError(locate(path, key=True), f"{where}: {error.message}", "check the key's spelling")
-    return InputError(location, f"{where}: {error.message}", f"see `fm-governance schema {kind}`")
+    return InputError(location, f"{where}: {error.message}", fallback_fix)
 
 
 def _branch_error(error: Any) -> Any:

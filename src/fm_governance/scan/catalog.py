@@ -24,8 +24,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
-from ..core.errors import InputError, InputErrors
-from ..core.yamlio import load_text, locate, to_plain
+from ..core.schemas import validate_against
+from ..core.yamlio import load_located
 
 ROLES = ("hosted", "self-hosted", "abstraction", "hub")
 
@@ -38,22 +38,11 @@ def _data_text(name: str) -> str:
 
 
 def _load_validated(name: str, schema_name: str) -> dict[str, Any]:
-    """Load a data file and validate it; errors name the data file's line and column."""
-    import jsonschema
-    from ruamel.yaml import YAML
-
-    text = _data_text(name)
-    # These are the package's own files, so the fast C-backed safe loader is enough (a third of the
-    # round-trip loader's time); the round-trip load happens only to locate a validation error.
-    plain: dict[str, Any] = to_plain(YAML(typ="safe").load(text))
-    schema = json.loads(_data_text(schema_name))
-    cls = jsonschema.validators.validator_for(schema)
-    validator = cls(schema, format_checker=cls.FORMAT_CHECKER)
-    problems = sorted(validator.iter_errors(plain), key=lambda e: [str(p) for p in e.absolute_path])
-    if problems:
-        document = load_text(text, name)
-        raise InputErrors([InputError(locate(document, list(e.absolute_path), name), e.message, f"fix {name} to match {schema_name}") for e in problems])
-    return plain
+    """Load a data file with the core's bounded reader and validate it against its schema; errors
+    name the data file's line and column."""
+    plain, locate = load_located(_data_text(name), name)
+    result: dict[str, Any] = validate_against(json.loads(_data_text(schema_name)), plain, locate, fix=f"fix {name} to match {schema_name}")
+    return result
 
 
 def normalise_pypi(name: str) -> str:
@@ -358,13 +347,6 @@ def rules() -> Rules:
 def provider_table() -> list[dict[str, Any]]:
     """Canonical provider ids with their names and roles, for the reference documentation."""
     return [{"id": pid, "name": p["name"], "roles": sorted({g["role"] for g in p["groups"]})} for pid, p in sorted(rules().providers.items())]
-
-
-@functools.cache
-def signal_definitions() -> dict[str, dict[str, Any]]:
-    """``signals.yaml`` as ``{id: {title, description}}`` in file order."""
-    data = to_plain(load_text(_data_text("signals.yaml"), "signals.yaml"))
-    return {s["id"]: s for s in data["signals"]}
 
 
 def group_payload(match: re.Match[str], payloads: list[Any]) -> Any:

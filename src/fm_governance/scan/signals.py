@@ -15,7 +15,8 @@ import datetime as _dt
 from collections.abc import Iterable
 from typing import Any
 
-from .catalog import Rules, signal_definitions
+from ..core.checklists import signal_definitions
+from .catalog import Rules
 
 #: Contexts whose findings count as use.
 LIVE_CONTEXTS = frozenset({"code", "config", "dependency", "artifact"})
