@@ -91,6 +91,48 @@ def test_items_are_in_the_general_index_and_the_inventory(app) -> None:  # type:
     assert set(inventory.data["fmg:checklist"]) == {"demo", "extra"}
 
 
+def toc_anchors(app, docname: str) -> list[str]:  # type: ignore[no-untyped-def]
+    from docutils import nodes
+
+    return [ref["anchorname"] for ref in app.env.tocs[docname].findall(nodes.reference)]
+
+
+@pytest.mark.sphinx("html", testroot="fmg-basic")
+def test_items_are_in_the_table_of_contents_by_default(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    assert toc_anchors(app, "checklist") == ["", "#dm-01", "#dm-02", "#dm-03"]
+    assert 'href="#dm-01"' in page(app, "checklist.html").split('class="sphinxsidebar"', 1)[1]  # the sidebar's local contents
+
+
+@pytest.mark.sphinx("html", testroot="fmg-basic", confoverrides={"fmg_item_toc": False})
+def test_item_toc_off_keeps_headings_anchors_and_links(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    assert toc_anchors(app, "checklist") == [""]
+    assert app.env.toc_num_entries["checklist"] == 1
+    html = page(app, "checklist.html")
+    assert 'href="#dm-01"' not in html.split('class="sphinxsidebar"', 1)[1]
+    assert '<section class="fmg-item" id="dm-01">\n<h2>DM-01 Data map exists' in html
+    assert 'href="checklist.html#dm-01"' in page(app, "prose.html")
+    assert "DM-01 (checklist item)" in page(app, "genindex.html")
+
+
+@pytest.mark.sphinx("latex", testroot="fmg-basic", confoverrides={"fmg_item_toc": False})
+def test_item_toc_off_keeps_item_sections_in_the_pdf(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\section{DM\sphinxhyphen{}01 Data map exists}" in tex
+
+
+@pytest.mark.sphinx("html", testroot="fmg-basic")
+def test_guidance_is_rendered_when_written_with_links_and_smart_quotes(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    extra = body(page(app, "extra.html"))
+    # The role in EX-01's guidance resolves like one in prose; its quotes are typographic.
+    assert 'href="checklist.html#dm-03" title="DM-03: Exit plan"><span class="xref fmg fmg-item">DM-03 — Exit plan</span>' in extra
+    assert "says what \u201cpinned\u201d buys you" in extra
+    assert "fmg_item_body" not in extra
+
+
 @pytest.mark.sphinx("html", testroot="fmg-basic")
 def test_checklist_filters_and_matrix(app) -> None:  # type: ignore[no-untyped-def]
     build_clean(app)
@@ -295,7 +337,7 @@ def test_warnings_fail_a_strict_build(app) -> None:  # type: ignore[no-untyped-d
 
 
 def _config(**values: object) -> SimpleNamespace:
-    defaults: dict[str, object] = {"fmg_checklist_dirs": [], "fmg_builtin_checklists": None, "fmg_template_name": DEFAULT_TEMPLATE_NAME}
+    defaults: dict[str, object] = {"fmg_checklist_dirs": [], "fmg_builtin_checklists": None, "fmg_template_name": DEFAULT_TEMPLATE_NAME, "fmg_item_toc": True}
     defaults.update(values)
     return SimpleNamespace(**defaults)
 
@@ -304,6 +346,7 @@ def test_config_defaults_are_valid(tmp_path: Path) -> None:
     fmg, problems = validate(_config(), tmp_path)  # type: ignore[arg-type]
     assert problems == []
     assert fmg.builtin_checklists is None and fmg.checklist_dirs == () and fmg.template_file("x") == "fm-governance-x.yaml"
+    assert fmg.item_toc is True
 
 
 @pytest.mark.parametrize(
@@ -317,6 +360,7 @@ def test_config_defaults_are_valid(tmp_path: Path) -> None:
         ("fmg_template_name", "../{checklist}.yaml", "containing {checklist}"),
         ("fmg_template_name", "{checklist}-{other}.yaml", "placeholder other than"),
         ("fmg_template_name", 3, "containing {checklist}"),
+        ("fmg_item_toc", "no", "must be True or False"),
     ],
 )
 def test_bad_config_values_fall_back(tmp_path: Path, name: str, value: object, message: str) -> None:
@@ -326,6 +370,8 @@ def test_bad_config_values_fall_back(tmp_path: Path, name: str, value: object, m
         assert fmg.builtin_checklists == ("data-exposure",)  # the valid part is kept
     elif name == "fmg_template_name":
         assert fmg.template_name == DEFAULT_TEMPLATE_NAME
+    elif name == "fmg_item_toc":
+        assert fmg.item_toc is True
 
 
 def test_config_keeps_existing_dirs(tmp_path: Path) -> None:

@@ -104,6 +104,8 @@ def test_editing_a_checklist_rereads_exactly_the_pages_using_it(make_app, tmp_pa
     # the assessment of it; not the extra checklist, not the index, not the page with only links.
     assert read == ["checklist", "high", "matrix", "prose", "report"]
     assert "DM-03 — Tested exit plan" in (Path(app.outdir) / "links.html").read_text(encoding="utf-8")  # rewritten, not re-read
+    # A link inside an item's guidance (parsed when the page is written) is kept current too.
+    assert "DM-03 — Tested exit plan" in (Path(app.outdir) / "extra.html").read_text(encoding="utf-8")
     assert "Is there a tested, dated exit plan?" in (Path(app.outdir) / "_downloads" / "fmg" / "fm-governance-demo.yaml").read_text(encoding="utf-8")
 
     touch_later(src / "checklists" / "extra.yaml")

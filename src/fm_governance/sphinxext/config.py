@@ -4,7 +4,7 @@ Sphinx hands config values over as whatever the person wrote in ``conf.py``. Eve
 this package reads :class:`FmgConfig` instead, so a value's meaning and its validation live in one
 place. Bad values are a typed, suppressible warning (``fmg.config``) and fall back to the default:
 a typo in ``conf.py`` should not stop a handbook from building, but it must not pass silently
-either. Values are plain, TOML-able types only (lists of strings, strings), so the same settings can
+either. Values are plain, TOML-able types only (lists of strings, strings, booleans), so the same settings can
 live in a ``pyproject.toml`` or a Read the Docs configuration.
 """
 
@@ -35,11 +35,16 @@ class FmgConfig:
     ``checklist_dirs``: extra folders of checklist files, relative to the folder of ``conf.py``.
     ``builtin_checklists``: which of the four built-in checklists to load (``None`` = all).
     ``template_name``: download file name of a blank assessment; ``{checklist}`` is the id.
+    ``item_toc``: list each item of a rendered checklist in Sphinx's table of contents (the
+    page's "on this page" list, the navigation, the EPUB contents). Item headings, anchors and PDF
+    bookmarks do not depend on it. Every table-of-contents entry is copied into the navigation of
+    every page, so a catalog of thousands of items builds markedly faster without them.
     """
 
     checklist_dirs: tuple[str, ...] = ()
     builtin_checklists: tuple[str, ...] | None = None
     template_name: str = DEFAULT_TEMPLATE_NAME
+    item_toc: bool = True
 
     def checklist_paths(self, confdir: str | Path) -> tuple[Path, ...]:
         return tuple((Path(confdir) / d).resolve() for d in self.checklist_dirs)
@@ -93,6 +98,12 @@ def validate(config: Config, confdir: str | Path) -> tuple[FmgConfig, list[tuple
             problems.append(("fmg_template_name", f"fmg_template_name has a placeholder other than {{checklist}}: {name!r}"))
         else:
             values["template_name"] = name
+
+    item_toc = config.fmg_item_toc
+    if isinstance(item_toc, bool):
+        values["item_toc"] = item_toc
+    else:
+        problems.append(("fmg_item_toc", f"fmg_item_toc must be True or False, not {item_toc!r}"))
     return dataclasses.replace(_DEFAULTS, **values), problems
 
 
@@ -123,6 +134,7 @@ def _on_config_inited(app: Sphinx, config: Config) -> None:
     config.fmg_checklist_dirs = list(fmg.checklist_dirs)
     config.fmg_builtin_checklists = None if fmg.builtin_checklists is None else list(fmg.builtin_checklists)
     config.fmg_template_name = fmg.template_name
+    config.fmg_item_toc = fmg.item_toc
 
 
 def fmg_config(config: Config) -> FmgConfig:
@@ -132,14 +144,16 @@ def fmg_config(config: Config) -> FmgConfig:
         checklist_dirs=tuple(config.fmg_checklist_dirs),
         builtin_checklists=None if builtins is None else tuple(builtins),
         template_name=config.fmg_template_name,
+        item_toc=config.fmg_item_toc,
     )
 
 
 def setup_config(app: Sphinx) -> None:
-    # All three change what directives put in the doctree (the template's file name is shown in
-    # every builder, not only linked in HTML), so a change re-reads the pages.
+    # All four change what directives put in the doctree or the table of contents (the template's
+    # file name is shown in every builder, not only linked in HTML), so a change re-reads the pages.
     app.add_config_value("fmg_checklist_dirs", [], "env", types=frozenset({list, tuple}))
     app.add_config_value("fmg_builtin_checklists", None, "env", types=frozenset({list, tuple, type(None)}))
     app.add_config_value("fmg_template_name", DEFAULT_TEMPLATE_NAME, "env", types=frozenset({str}))
-    # Priority 800 runs before other handlers that might read the values.
+    app.add_config_value("fmg_item_toc", True, "env", types=frozenset({bool}))
+    # Priority 400 runs before handlers at the default 500 that might read the values.
     app.connect("config-inited", _on_config_inited, priority=400)

@@ -14,12 +14,16 @@ from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
+from docutils.utils import new_document
 from sphinx.application import Sphinx
+from sphinx.transforms import SphinxSmartQuotes
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective
+from sphinx.util.docutils import SphinxDirective, SphinxTranslator, sphinx_domains
 
 from ..core.models import MODES, OWNERS, Checklist, Item, Severity
 from . import catalog, render
+from .config import fmg_config
 from .domain import FmgDomain
 from .output import template_download
 
@@ -66,6 +70,13 @@ class FmgDirective(SphinxDirective):
         logger.warning(message, type="fmg", subtype=subtype, location=self.get_location())
         return []
 
+    def note_guidance_links(self, items: Iterable[Item]) -> None:
+        """Guidance is parsed when the page is written (see ExpandItemBodies), after the read-time
+        scan for ``fmg`` links; a guidance that may hold one marks the page here instead, so it is
+        rewritten when the item it links to moves or is retitled."""
+        if any("fmg:" in item.guidance for item in items):
+            self.domain.data["linkers"][self.env.docname] = True
+
     def find_checklist(self, checklist_id: str) -> Checklist | None:
         found = self.loaded.catalog.get(checklist_id)
         if found is None:
@@ -94,6 +105,7 @@ class ChecklistDirective(FmgDirective):
         self.depend(checklist.path)
         self.domain.note_user(self.env.docname)
         items = [it for it in checklist.items if self._shown(it)]
+        self.note_guidance_links(items)
         index = "no-index" not in self.options
         anchor = nodes.make_id(f"checklist-{checklist.id}")
         head = nodes.container(ids=[anchor], classes=["fmg-checklist"])
@@ -108,7 +120,7 @@ class ChecklistDirective(FmgDirective):
         if index:
             self.domain.note_object("checklist", checklist.id, anchor, checklist.title, location=self.get_location())
         result: list[nodes.Node] = [head]
-        view = render.ItemView(self.state, self.env.docname, as_section=True, checklist_title=checklist.title)
+        view = render.ItemView(self.env.docname, as_section=True, checklist_title=checklist.title)
         for item in items:
             node, item_anchor = render.item_node(item, view)
             if index:
@@ -144,7 +156,8 @@ class ItemDirective(FmgDirective):
         assert checklist is not None  # an item always comes from a loaded checklist
         self.depend(checklist.path)
         self.domain.note_user(self.env.docname)
-        view = render.ItemView(self.state, self.env.docname, as_section=False, checklist_title=checklist.title)
+        self.note_guidance_links([item])
+        view = render.ItemView(self.env.docname, as_section=False, checklist_title=checklist.title)
         node, anchor = render.item_node(item, view)
         node += render.paragraph("From the ", render.xref("checklist", checklist.id, checklist.title, docname=self.env.docname, soft=True), " checklist.")
         if "no-index" not in self.options:
@@ -152,6 +165,99 @@ class ItemDirective(FmgDirective):
         return [node]
 
 
+class ExpandItemBodies(SphinxPostTransform):
+    """Fill each item's body placeholder (see :class:`.render.fmg_item_body`), for every builder.
+
+    Priority 5 runs before Sphinx's reference resolver (10), so links written in guidance resolve
+    like any other. Smart quotes, a read-time transform, are applied to the new nodes here, so the
+    text reads the same as if it had been there when the page was read.
+    """
+
+    default_priority = 5
+    html = False
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(render.fmg_item_body))
+        if not placeholders:
+            return
+        loaded = catalog.for_env(self.env)
+        bodies = []
+        # Roles and directives in guidance are looked up as while reading (sphinx_domains).
+        with sphinx_domains(self.env):
+            for node in placeholders:
+                item = loaded.catalog.item(node["item"])
+                # None: the page was read with a catalog that had the item; nothing to show.
+                bodies.append(render.item_body(item, self.document, html=self.html) if item is not None else [])
+        smarten(bodies, self.document)
+        for node, body in zip(placeholders, bodies, strict=True):
+            node.replace_self(body)
+
+
+class ExpandItemBodiesHtml(ExpandItemBodies):
+    """The same for HTML builders (html, dirhtml, singlehtml, epub), which show badges. It runs
+    first, so the generic transform finds nothing left to do."""
+
+    default_priority = 4
+    formats = ("html",)
+    html = True
+
+
+#: What smart quotes can change: quotes, backticks (``smartquotes_action`` "b"), dashes, ellipses.
+_SMARTQUOTABLE = ('"', "'", "`", "--", "...", ". .")
+
+
+def smarten(bodies: list[list[nodes.Node]], document: nodes.document) -> None:
+    """Apply the project's smart-quotes setting to nodes made after the page was read.
+
+    In place, in one pass per page (setting the transform up costs more than running it on one
+    item), and only over bodies with a character it could change.
+    """
+    holder = new_document(document.get("source", ""), document.settings)
+    for body in bodies:
+        if any(mark in part.astext() for part in body for mark in _SMARTQUOTABLE):
+            holder.extend(body)
+    if len(holder):
+        SphinxSmartQuotes(holder, None).apply()
+    holder.clear()
+
+
+def _skip(self: SphinxTranslator, node: nodes.Element) -> None:
+    """A placeholder left by a builder that never resolves doctrees is dropped, not a crash."""
+    raise nodes.SkipNode
+
+
+def _keep_items_out_of_toc(app: Sphinx, doctree: nodes.document) -> None:
+    """With ``fmg_item_toc = False``, drop item headings from the page's table of contents.
+
+    Runs after Sphinx's table-of-contents collector (priority 500) has recorded the page. The item
+    sections stay in the page — headings, anchors, links and PDF bookmarks are unchanged — only the
+    entries that Sphinx would copy into every page's navigation go.
+    """
+    if fmg_config(app.config).item_toc:
+        return
+    env = app.env
+    toc = env.tocs.get(env.docname)
+    if toc is None:
+        return
+    anchors = {f"#{s['ids'][0]}" for s in doctree.findall(nodes.section) if "fmg-item" in s["classes"] and s["ids"]}
+    if not anchors:
+        return
+    removed = 0
+    for ref in list(toc.findall(nodes.reference)):
+        entry = ref.parent.parent if ref.parent is not None else None
+        if ref.get("anchorname") in anchors and isinstance(entry, nodes.list_item):
+            branch = entry.parent
+            branch.remove(entry)
+            removed += 1
+            if isinstance(branch, nodes.bullet_list) and not len(branch) and branch.parent is not None:
+                branch.parent.remove(branch)
+    env.toc_num_entries[env.docname] = max(1, env.toc_num_entries.get(env.docname, 0) - removed)
+
+
 def setup_directives(app: Sphinx) -> None:
+    app.add_node(render.fmg_item_body, **dict.fromkeys(("html", "latex", "text", "man", "texinfo"), (_skip, None)))
     app.add_directive_to_domain("fmg", "checklist", ChecklistDirective)
     app.add_directive_to_domain("fmg", "item", ItemDirective)
+    app.add_post_transform(ExpandItemBodies)
+    app.add_post_transform(ExpandItemBodiesHtml)
+    app.connect("doctree-read", _keep_items_out_of_toc, priority=600)

@@ -1,14 +1,16 @@
 """Per-builder output: template downloads, HTML polish and the stylesheet.
 
-* ``fmg_template`` (one of two custom nodes; the matrix placeholder is the other) wraps the
+* ``fmg_template`` (one of three custom nodes; the matrix and item-body placeholders are the
+  others, and never reach a writer) wraps the
   template's file name. HTML makes it a download link to a file written at build start; every
   other builder (latex, epub, text, man, texinfo) shows the name and the command that produces
   the same file — a PDF or an e-book reader cannot download a YAML file, so a link there would
   be a dead end.
-* :class:`HtmlBadges` is a post-transform that runs for HTML-format builders only: it folds the
-  severity/owner/applicability field list into a row of coloured badges (using sphinx-design's
-  classes when the project loads sphinx-design, our own small stylesheet otherwise). Other
-  builders keep the labelled field list, where "Severity: high" reads better than a bare "high".
+* Badges: HTML-format builders show an item's severity, owner and modes as one row of coloured
+  badges (:func:`.render.item_body`); :class:`HtmlBadges` gives every badge on the page
+  sphinx-design's classes when the project loads sphinx-design (our small stylesheet styles them
+  otherwise). Other builders keep a labelled field list, where "Severity: high" reads better
+  than a bare "high".
 * Templates are produced by :func:`fm_governance.core.assessment.template_text` — the code behind
   ``fm-governance template ID`` — so the download and the CLI never disagree.
 """
@@ -83,22 +85,12 @@ _SD_COLOURS = {"critical": "danger", "high": "warning", "medium": "info", "low":
 
 
 class HtmlBadges(SphinxPostTransform):
-    """HTML only: the item's metadata field list becomes one row of badges."""
+    """HTML only: badges take sphinx-design's colours when the project loads sphinx-design."""
 
     default_priority = 200
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        for meta in list(self.document.findall(nodes.field_list)):
-            if "fmg-meta" not in meta["classes"]:
-                continue
-            badges = [b.deepcopy() for b in meta.findall(nodes.inline) if "fmg-badge" in b["classes"]]
-            if not any("fmg-mode" in b["classes"] for b in badges):
-                badges.append(nodes.inline("all modes", "all modes", classes=["fmg-badge", "fmg-mode", "fmg-mode-all"]))
-            row = nodes.paragraph(classes=["fmg-badges"])
-            for n, b in enumerate(badges):
-                row += [nodes.Text(" "), b] if n else [b]
-            meta.replace_self(row)
         style_badges(self.document, self.config)
 
 

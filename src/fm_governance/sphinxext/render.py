@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from docutils import nodes
-from docutils.statemachine import StringList
 from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
@@ -63,8 +62,8 @@ def bullet_list(entries: Iterable[NodeLike | list[NodeLike]], classes: Sequence[
     return bl
 
 
-def joined(parts: Sequence[nodes.Node], sep: str = ", ") -> list[nodes.Node]:
-    out: list[nodes.Node] = []
+def joined(parts: Sequence[nodes.Node], sep: str = ", ") -> list[NodeLike]:
+    out: list[NodeLike] = []
     for n, part in enumerate(parts):
         if n:
             out.append(text(sep))
@@ -165,23 +164,17 @@ def _standalone_renderer(document: nodes.document) -> Any:
     return _standalone["renderer"]
 
 
-def markdown(source: str, state: Any, origin: str) -> list[nodes.Node]:
-    """Parse checklist Markdown with MyST, in MyST and reStructuredText pages alike.
+def markdown(source: str, document: nodes.document) -> list[nodes.Node]:
+    """Parse checklist Markdown with MyST, on MyST and reStructuredText pages alike.
 
-    Guidance is Markdown in the data contract whatever the page's own markup is. On a MyST page
-    the page's own renderer does it (same MyST settings as the prose around it, and no set-up
-    cost); on a reStructuredText page a MyST renderer set up once per page does. Raw HTML in the
+    Guidance is Markdown in the data contract whatever the page's own markup is, so a MyST
+    renderer with the project's MyST settings, set up once per page, parses it. Raw HTML in the
     Markdown becomes literal text: checklist files are data, not markup to pass through.
     """
-    from myst_parser.mocking import MockState
-
     box = nodes.container()
-    if isinstance(state, MockState):
-        state.nested_parse(StringList(source.splitlines(), origin), 0, box)
-    else:
-        renderer = _standalone_renderer(state.document)
-        with renderer.current_node_context(box):
-            renderer.nested_render_text(source, 0)
+    renderer = _standalone_renderer(document)
+    with renderer.current_node_context(box):
+        renderer.nested_render_text(source, 0)
     for raw in list(box.findall(nodes.raw)):
         shown = raw.astext().strip()
         literal = nodes.literal(shown, shown)
@@ -196,10 +189,22 @@ def markdown(source: str, state: Any, origin: str) -> list[nodes.Node]:
 class ItemView:
     """How one directive renders items: as sections (a checklist page) or inline blocks (prose)."""
 
-    state: Any  # the directive's state: its document, and for MyST pages the page's renderer
     docname: str
     as_section: bool = True
     checklist_title: str = ""
+
+
+class fmg_item_body(nodes.General, nodes.Element):
+    """Placeholder for an item's body (attribute ``item``: its id), filled when the page is written.
+
+    The heading, anchor and index entries are made while reading — they are what the table of
+    contents, the general index, ``objects.inv`` and cross-references need. The body (question,
+    badges, why, guidance, evidence, references: ~70 nodes an item) is made by
+    :class:`ExpandItemBodies` just before references are resolved, from the catalog of the running
+    build. Sphinx's read-time transforms walk every node of a page several dozen times and the
+    environment pickles every node; a body that does not exist yet costs neither (sphinx-needs and
+    ``sphinx.ext.todo`` defer their layout the same way).
+    """
 
 
 def item_id(item_id_: str) -> str:
@@ -208,7 +213,7 @@ def item_id(item_id_: str) -> str:
 
 
 def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
-    """The rendered item and its anchor id."""
+    """The rendered item (heading, anchor, index entries, body placeholder) and its anchor id."""
     anchor = item_id(item.id)
     heading = f"{item.id} {item.title}"
     if view.as_section:
@@ -221,22 +226,37 @@ def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
     if view.checklist_title:
         index_entries.append(("single", f"{view.checklist_title}; {item.id} {item.title}", anchor, "", None))
     box += addnodes.index(entries=index_entries)
-    box += paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
-    applies = [badge("mode", m) for m in item.applies_to] or [text("all modes")]
-    box += field_list(
-        [
-            field("Severity", badge("severity", item.severity.value)),
-            field("Owner", badge("owner", item.owner)),
-            field("Applies to", paragraph(*joined(applies))),
-        ],
-        classes=["fmg-meta"],
-    )
+    box += fmg_item_body(item=item.id)
+    return box, anchor
+
+
+def item_body(item: Item, document: nodes.document, *, html: bool = False) -> list[nodes.Node]:
+    """Question, severity/owner/applicability, why, guidance, evidence and references.
+
+    ``html``: severity, owner and modes as one row of badges; other builders get a labelled field
+    list, where "Severity: high" reads better than a bare "high".
+    """
+    question = paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
+    applies = [badge("mode", m) for m in item.applies_to]
+    meta: nodes.Element
+    if html:
+        badges = [badge("severity", item.severity.value), badge("owner", item.owner)]
+        badges += applies or [nodes.inline("all modes", "all modes", classes=["fmg-badge", "fmg-mode", "fmg-mode-all"])]
+        meta = paragraph(*joined(badges, " "), classes=["fmg-badges", "fmg-meta"])
+    else:
+        meta = field_list(
+            [
+                field("Severity", badge("severity", item.severity.value)),
+                field("Owner", badge("owner", item.owner)),
+                field("Applies to", paragraph(*joined(applies or [text("all modes")]))),
+            ],
+            classes=["fmg-meta"],
+        )
     body = [field("Why", item.why)]
     guidance = nodes.container(classes=["fmg-guidance"])
-    guidance.extend(markdown(item.guidance, view.state, item.location.file if item.location else "guidance"))
+    guidance.extend(markdown(item.guidance, document))
     body.append(field("Guidance", guidance))
     body.append(field("Evidence", bullet_list(item.evidence)))
     if item.references:
         body.append(field("References", bullet_list(reference_entry(r) for r in item.references)))
-    box += field_list(body, classes=["fmg-body"])
-    return box, anchor
+    return [question, meta, field_list(body, classes=["fmg-body"])]
