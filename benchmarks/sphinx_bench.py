@@ -131,11 +131,11 @@ def gen_plain(root: Path, pages: int) -> Path:
 
 KINDS: dict[str, Callable[[Path, int], Path]] = {
     "fm-governance": gen_fmg,
-    "fm-governance, fmg_item_toc = False": gen_fmg_no_toc,
+    "fm-governance (fmg_item_toc = False)": gen_fmg_no_toc,
     "sphinx-needs": gen_needs,
     "plain MyST": gen_plain,
 }
-OURS = ("fm-governance", "fm-governance, fmg_item_toc = False")
+OURS = ("fm-governance", "fm-governance (fmg_item_toc = False)")
 PEERS = ("sphinx-needs", "plain MyST")
 
 
@@ -171,6 +171,9 @@ def main() -> None:
     parser.add_argument("--kinds", default=",".join(KINDS), help="comma-separated subset of the builds")
     args = parser.parse_args()
     sizes = [int(s) for s in args.items.split(",")]
+    unknown = [name for name in args.kinds.split(",") if name not in KINDS]
+    if unknown:
+        parser.error(f"unknown build {unknown[0]!r}; choose from {', '.join(KINDS)}")
     kinds = [(name, KINDS[name]) for name in args.kinds.split(",")]
     if not importlib.util.find_spec("sphinx_needs") and any(name == "sphinx-needs" for name, _ in kinds):
         print("sphinx-needs is not installed: (b) skipped (pip install sphinx-needs)", file=sys.stderr)

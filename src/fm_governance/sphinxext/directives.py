@@ -182,13 +182,17 @@ class ExpandItemBodies(SphinxPostTransform):
             return
         loaded = catalog.for_env(self.env)
         bodies = []
+        quotable = []
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
             for node in placeholders:
                 item = loaded.catalog.item(node["item"])
                 # None: the page was read with a catalog that had the item; nothing to show.
-                bodies.append(render.item_body(item, self.document, html=self.html) if item is not None else [])
-        smarten(bodies, self.document)
+                body = render.item_body(item, self.document, html=self.html) if item is not None else []
+                bodies.append(body)
+                if item is not None and smart_quotable(item):
+                    quotable.append(body)
+        smarten(quotable, self.document)
         for node, body in zip(placeholders, bodies, strict=True):
             node.replace_self(body)
 
@@ -206,18 +210,24 @@ class ExpandItemBodiesHtml(ExpandItemBodies):
 _SMARTQUOTABLE = ('"', "'", "`", "--", "...", ". .")
 
 
-def smarten(bodies: list[list[nodes.Node]], document: nodes.document) -> None:
-    """Apply the project's smart-quotes setting to nodes made after the page was read.
+def smart_quotable(item: Item) -> bool:
+    """Whether any text the item's body shows has a character smart quotes could change (checked
+    on the source strings: cheaper than on the nodes, and at worst a needless pass)."""
+    parts = [item.question, item.why, item.guidance, *item.evidence]
+    parts += [f"{r.label} {r.note}" for r in item.references]
+    text = "\n".join(parts)
+    return any(mark in text for mark in _SMARTQUOTABLE)
 
-    In place, in one pass per page (setting the transform up costs more than running it on one
-    item), and only over bodies with a character it could change.
-    """
+
+def smarten(bodies: list[list[nodes.Node]], document: nodes.document) -> None:
+    """Apply the project's smart-quotes setting to nodes made after the page was read: in place,
+    in one pass per page (setting the transform up costs more than running it on one item)."""
+    if not bodies:
+        return
     holder = new_document(document.get("source", ""), document.settings)
     for body in bodies:
-        if any(mark in part.astext() for part in body for mark in _SMARTQUOTABLE):
-            holder.extend(body)
-    if len(holder):
-        SphinxSmartQuotes(holder, None).apply()
+        holder.extend(body)
+    SphinxSmartQuotes(holder, None).apply()
     holder.clear()
 
 
