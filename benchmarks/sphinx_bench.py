@@ -1,4 +1,4 @@
-"""Sphinx extension benchmark: 200 pages holding 2,000 items, built three ways (issue 3).
+"""Sphinx extension benchmark: 200 pages holding 2,000 items, built three ways and a baseline (issue 3).
 
 (a) the fm-governance extension: 200 checklist files of 10 items, one ``fmg:checklist`` page each,
     plus one ``fmg:matrix`` page — once with the defaults (every item also listed in the table of
@@ -8,7 +8,9 @@
     title, status, tags, a paragraph) on 200 pages, plus one ``needtable`` page;
 (c) plain MyST, the floor for the same information: per item a heading with an anchor, the
     question, a severity/owner/applicability table, an admonition (why), guidance, evidence and
-    references lists; plus one table page of all items linking to them.
+    references lists; plus one table page of all items linking to them;
+(d) Sphinx alone: the same pages and toctree with a title each and no items — the cost every
+    build of 200 pages pays before the first item, to read the ratios against.
 
 Every item has its own text (its number is in the question, the why and the guidance), as real
 checklists do. For each: a fresh HTML build at 500 and 2,000 items (linearity), and an incremental
@@ -24,6 +26,7 @@ from __future__ import annotations
 import argparse
 import importlib.util
 import itertools
+import resource
 import shutil
 import statistics
 import string
@@ -32,6 +35,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 
 PER_PAGE = 10
@@ -129,39 +133,65 @@ def gen_plain(root: Path, pages: int) -> Path:
     return root / "p000.md"
 
 
+def gen_floor(root: Path, pages: int) -> Path:
+    """Sphinx alone: the same 200 pages and toctree, a title and one line each — what any build of
+    this project costs before the first item (the theme's per-page navigation, search, writing)."""
+    root.mkdir(parents=True)
+    (root / "conf.py").write_text('project = "bench"\nextensions = ["myst_parser"]\n', encoding="utf-8")
+    for n in range(pages):
+        (root / f"p{n:03d}.md").write_text(f"# Page {n}\n\nItem 1 of page {n} will go here.\n", encoding="utf-8")
+    _index(root, "floor", pages, "")
+    return root / "p000.md"
+
+
 KINDS: dict[str, Callable[[Path, int], Path]] = {
     "fm-governance": gen_fmg,
     "fm-governance (fmg_item_toc = False)": gen_fmg_no_toc,
     "sphinx-needs": gen_needs,
     "plain MyST": gen_plain,
+    "Sphinx alone (no items)": gen_floor,
 }
 OURS = ("fm-governance", "fm-governance (fmg_item_toc = False)")
 PEERS = ("sphinx-needs", "plain MyST")
+FLOOR = "Sphinx alone (no items)"
 
 
-def build(src: Path, out: Path) -> float:
+@dataclass
+class Timing:
+    """One build: wall-clock seconds and the CPU seconds (user + system) of the build process."""
+
+    wall: float
+    cpu: float
+
+
+def build(src: Path, out: Path) -> Timing:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     run = subprocess.run(
         [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-d", str(out / "doctrees"), str(src), str(out / "html")], capture_output=True, text=True
     )
     elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
     if run.returncode != 0:
         raise SystemExit(f"build of {src} failed:\n{run.stderr[-2000:]}")
-    return elapsed
+    return Timing(elapsed, (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime))
 
 
-def measure(name: str, generate: Callable[[Path, int], Path], items: int, runs: int, work: Path) -> tuple[float, float]:
-    """Median fresh build and median incremental rebuild (one source edited) in seconds."""
-    fresh, incremental = [], []
-    for r in range(runs):
-        base = work / f"{name}-{items}-{r}"
-        edited = generate(base / "src", items // PER_PAGE)
-        fresh.append(build(base / "src", base / "out"))
-        time.sleep(0.05)
-        edited.write_text(edited.read_text(encoding="utf-8").replace("Item 1 of", "Item one of", 1), encoding="utf-8")
-        incremental.append(build(base / "src", base / "out"))
-        shutil.rmtree(base)
-    return statistics.median(fresh), statistics.median(incremental)
+def build_once(name: str, generate: Callable[[Path, int], Path], items: int, work: Path) -> tuple[Timing, Timing]:
+    """A fresh build, then an incremental rebuild after editing one source (one checklist file
+    for the extension: an item's title)."""
+    base = work / f"{name}-{items}"
+    edited = generate(base / "src", items // PER_PAGE)
+    fresh = build(base / "src", base / "out")
+    time.sleep(0.05)
+    edited.write_text(edited.read_text(encoding="utf-8").replace("Item 1 of", "Item one of", 1), encoding="utf-8")
+    incremental = build(base / "src", base / "out")
+    shutil.rmtree(base)
+    return fresh, incremental
+
+
+def median(timings: list[Timing]) -> Timing:
+    return Timing(statistics.median(t.wall for t in timings), statistics.median(t.cpu for t in timings))
 
 
 def main() -> None:
@@ -178,27 +208,45 @@ def main() -> None:
     if not importlib.util.find_spec("sphinx_needs") and any(name == "sphinx-needs" for name, _ in kinds):
         print("sphinx-needs is not installed: (b) skipped (pip install sphinx-needs)", file=sys.stderr)
         kinds = [k for k in kinds if k[0] != "sphinx-needs"]
-    results: dict[tuple[str, int], tuple[float, float]] = {}
+    # Runs are interleaved (every build once, then every build again): a machine that slows down
+    # or speeds up during the benchmark then shifts every build alike, not one build's median.
+    fresh: dict[tuple[str, int], list[Timing]] = {}
+    incremental: dict[tuple[str, int], list[Timing]] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for size in sizes:
-            for name, generate in kinds:
-                results[name, size] = measure(name, generate, size, args.runs, Path(tmp))
-                print(f"{name:14s} {size:5d} items: fresh {results[name, size][0]:.2f}s, incremental {results[name, size][1]:.2f}s", file=sys.stderr)
-    print(f"Median of {args.runs} runs, HTML builder, Python {sys.version.split()[0]}.\n")
-    print("| build | items | fresh (s) | incremental (s) | incremental / fresh |")
-    print("| --- | ---: | ---: | ---: | ---: |")
-    for (name, size), (fresh, inc) in results.items():
-        print(f"| {name} | {size} | {fresh:.2f} | {inc:.2f} | {inc / fresh:.0%} |")
+            for run in range(args.runs):
+                for name, generate in kinds:
+                    f, i = build_once(name, generate, size, Path(tmp))
+                    fresh.setdefault((name, size), []).append(f)
+                    incremental.setdefault((name, size), []).append(i)
+                    print(f"run {run + 1}: {name:36s} {size:5d} items: fresh {f.wall:.2f}s ({f.cpu:.2f}s CPU), incremental {i.wall:.2f}s", file=sys.stderr)
+    results = {key: (median(fresh[key]), median(incremental[key])) for key in fresh}
+    print(f"Median of {args.runs} interleaved runs, HTML builder, Python {sys.version.split()[0]}; CPU = user + system seconds of the build.\n")
+    print("| build | items | fresh (s) | fresh CPU (s) | incremental (s) | incremental / fresh |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    for (name, size), (f, i) in results.items():
+        print(f"| {name} | {size} | {f.wall:.2f} | {f.cpu:.2f} | {i.wall:.2f} | {i.wall / f.wall:.0%} |")
     largest = max(sizes)
     print()
     for ours in OURS:
         for peer in PEERS:
             if (ours, largest) in results and (peer, largest) in results:
-                print(f"- {ours} / {peer} at {largest} items: {results[ours, largest][0] / results[peer, largest][0]:.2f}x")
+                mine, theirs = results[ours, largest][0], results[peer, largest][0]
+                print(f"- {ours} / {peer} at {largest} items: {mine.wall / theirs.wall:.2f}x wall clock, {mine.cpu / theirs.cpu:.2f}x CPU")
         if len(sizes) > 1 and all((ours, s) in results for s in sizes):
             small = min(sizes)
-            per_item = [results[ours, s][0] / s for s in (small, largest)]
+            per_item = [results[ours, s][0].wall / s for s in (small, largest)]
             print(f"- {ours} seconds per item: {per_item[0] * 1000:.2f} ms at {small}, {per_item[1] * 1000:.2f} ms at {largest}")
+            if all((FLOOR, s) in results for s in sizes):
+                # What the items add to Sphinx's own cost for the same pages: the extension's share.
+                added = [(results[ours, s][0].wall - results[FLOOR, s][0].wall) / s for s in (small, largest)]
+                print(f"- {ours} over {FLOOR}, per item: {added[0] * 1000:.2f} ms at {small}, {added[1] * 1000:.2f} ms at {largest}")
+    if len(sizes) > 1 and all((FLOOR, s) in results for s in sizes):
+        small = min(sizes)
+        floor = [results[FLOOR, s][0].wall for s in (small, largest)]
+        print(
+            f"- {FLOOR}: {floor[0]:.2f} s for {small // PER_PAGE} pages, {floor[1]:.2f} s for {largest // PER_PAGE} pages ({floor[1] / floor[0]:.1f}x for {largest // small}x the pages)"
+        )
 
 
 if __name__ == "__main__":
