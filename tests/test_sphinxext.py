@@ -105,22 +105,55 @@ def test_items_are_in_the_table_of_contents_by_default(app) -> None:  # type: ig
 
 
 @pytest.mark.sphinx("html", testroot="fmg-basic", confoverrides={"fmg_item_toc": False})
-def test_item_toc_off_keeps_headings_anchors_and_links(app) -> None:  # type: ignore[no-untyped-def]
+def test_item_toc_off_makes_items_headed_blocks_outside_the_contents(app) -> None:  # type: ignore[no-untyped-def]
     build_clean(app)
     assert toc_anchors(app, "checklist") == [""]
-    assert app.env.toc_num_entries["checklist"] == 1
     html = page(app, "checklist.html")
     assert 'href="#dm-01"' not in html.split('class="sphinxsidebar"', 1)[1]
-    assert '<section class="fmg-item" id="dm-01">\n<h2>DM-01 Data map exists' in html
+    # Still a heading (one level below the page title), anchored and linkable; just not a section.
+    assert '<div class="fmg-item fmg-item-block docutils container" id="dm-01">\n<h2 class="rubric">DM-01 Data map exists</h2>' in html
     assert 'href="checklist.html#dm-01"' in page(app, "prose.html")
     assert "DM-01 (checklist item)" in page(app, "genindex.html")
 
 
 @pytest.mark.sphinx("latex", testroot="fmg-basic", confoverrides={"fmg_item_toc": False})
-def test_item_toc_off_keeps_item_sections_in_the_pdf(app) -> None:  # type: ignore[no-untyped-def]
+def test_item_toc_off_gives_unnumbered_headings_in_the_pdf(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    assert r"\section*{DM\sphinxhyphen{}01 Data map exists}" in tex
+    assert r"\section{DM\sphinxhyphen{}01" not in tex
+
+
+@pytest.mark.sphinx("latex", testroot="fmg-basic")
+def test_items_are_sections_in_the_pdf_by_default(app) -> None:  # type: ignore[no-untyped-def]
     build_clean(app)
     tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
     assert r"\section{DM\sphinxhyphen{}01 Data map exists}" in tex
+
+
+@pytest.mark.sphinx("html", testroot="fmg-basic")
+def test_guidance_with_images_footnotes_index_and_targets(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Markdown that needs the page's read-time processing is parsed while reading, so it works as
+    on any MyST page (parsed at write time, images and footnotes would crash the writer)."""
+    src = tmp_path / "guided"
+    shutil.copytree(ROOTS / "test-fmg-basic", src)
+    extra = src / "checklists" / "extra.yaml"
+    guidance = (
+        "    guidance: |\n"
+        "      (fallback-runbook)=\n"
+        "      Test the fallback monthly[^m] and log the {index}`fallback drill`.\n\n"
+        "      ![Runbook diagram](https://example.org/runbook.png)\n\n"
+        "      [^m]: Or weekly, after an incident.\n"
+    )
+    extra.write_text(extra.read_text(encoding="utf-8").replace("    guidance: Test the fallback monthly.\n", guidance), encoding="utf-8")
+    (src / "links.md").write_text((src / "links.md").read_text(encoding="utf-8") + "\nSee {ref}`the runbook <fallback-runbook>`.\n", encoding="utf-8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    build_clean(app)
+    html = page(app, "extra.html")  # MyST puts footnotes at the end of the page, after its sections
+    assert '<img alt="Runbook diagram" src="https://example.org/runbook.png" />' in html
+    assert 'class="footnote-reference brackets"' in html and "Or weekly, after an incident." in html
+    assert "fallback drill" in page(app, "genindex.html")
+    assert 'href="extra.html#fallback-runbook"' in page(app, "links.html")
 
 
 @pytest.mark.sphinx("html", testroot="fmg-basic")

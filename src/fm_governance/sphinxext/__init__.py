@@ -29,7 +29,7 @@ from .output import setup_output
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
-ENV_VERSION = 1
+ENV_VERSION = 2  # 2: item bodies are write-time placeholders
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -70,13 +70,6 @@ class FmgDirective(SphinxDirective):
         logger.warning(message, type="fmg", subtype=subtype, location=self.get_location())
         return []
 
-    def note_guidance_links(self, items: Iterable[Item]) -> None:
-        """Guidance is parsed when the page is written (see ExpandItemBodies), after the read-time
-        scan for ``fmg`` links; a guidance that may hold one marks the page here instead, so it is
-        rewritten when the item it links to moves or is retitled."""
-        if any("fmg:" in item.guidance for item in items):
-            self.domain.data["linkers"][self.env.docname] = True
-
     def find_checklist(self, checklist_id: str) -> Checklist | None:
         found = self.loaded.catalog.get(checklist_id)
         if found is None:
@@ -105,7 +98,6 @@ class ChecklistDirective(FmgDirective):
         self.depend(checklist.path)
         self.domain.note_user(self.env.docname)
         items = [it for it in checklist.items if self._shown(it)]
-        self.note_guidance_links(items)
         index = "no-index" not in self.options
         anchor = nodes.make_id(f"checklist-{checklist.id}")
         head = nodes.container(ids=[anchor], classes=["fmg-checklist"])
@@ -120,9 +112,14 @@ class ChecklistDirective(FmgDirective):
         if index:
             self.domain.note_object("checklist", checklist.id, anchor, checklist.title, location=self.get_location())
         result: list[nodes.Node] = [head]
-        view = render.ItemView(self.env.docname, as_section=True, checklist_title=checklist.title)
+        # fmg_item_toc = False: items are blocks with a heading one level below the directive's
+        # section (<h2> under the page title), so they are not contents entries or numbered.
+        as_section = fmg_config(self.config).item_toc
+        level = 0 if as_section else min(6, getattr(self.state.memo, "section_level", 1) + 1)
+        view = render.ItemView(self.state, self.env.docname, as_section=as_section, checklist_title=checklist.title, heading_level=level)
         for item in items:
             node, item_anchor = render.item_node(item, view)
+            self.set_source_info(node[-1])  # the body placeholder: guidance warnings point here
             if index:
                 self.domain.note_object("item", item.id, item_anchor, item.title, location=self.get_location())
             result.append(node)
@@ -156,9 +153,9 @@ class ItemDirective(FmgDirective):
         assert checklist is not None  # an item always comes from a loaded checklist
         self.depend(checklist.path)
         self.domain.note_user(self.env.docname)
-        self.note_guidance_links([item])
-        view = render.ItemView(self.env.docname, as_section=False, checklist_title=checklist.title)
+        view = render.ItemView(self.state, self.env.docname, as_section=False, checklist_title=checklist.title)
         node, anchor = render.item_node(item, view)
+        self.set_source_info(node[-1])
         node += render.paragraph("From the ", render.xref("checklist", checklist.id, checklist.title, docname=self.env.docname, soft=True), " checklist.")
         if "no-index" not in self.options:
             self.domain.note_object("item", item.id, anchor, item.title, location=self.get_location())
@@ -188,7 +185,8 @@ class ExpandItemBodies(SphinxPostTransform):
             for node in placeholders:
                 item = loaded.catalog.item(node["item"])
                 # None: the page was read with a catalog that had the item; nothing to show.
-                body = render.item_body(item, self.document, html=self.html) if item is not None else []
+                parsed = node[0] if len(node) and isinstance(node[0], nodes.Element) else None
+                body = render.item_body(item, self.document, html=self.html, parsed=parsed, lineno=node.line or 0) if item is not None else []
                 bodies.append(body)
                 if item is not None and smart_quotable(item):
                     quotable.append(body)
@@ -207,7 +205,7 @@ class ExpandItemBodiesHtml(ExpandItemBodies):
 
 
 #: What smart quotes can change: quotes, backticks (``smartquotes_action`` "b"), dashes, ellipses.
-_SMARTQUOTABLE = ('"', "'", "`", "--", "...", ". .")
+_SMARTQUOTABLE = ('"', "'", "`", "--", "...", ". .", "&")  # "&": entities such as &quot;
 
 
 def smart_quotable(item: Item) -> bool:
@@ -236,38 +234,9 @@ def _skip(self: SphinxTranslator, node: nodes.Element) -> None:
     raise nodes.SkipNode
 
 
-def _keep_items_out_of_toc(app: Sphinx, doctree: nodes.document) -> None:
-    """With ``fmg_item_toc = False``, drop item headings from the page's table of contents.
-
-    Runs after Sphinx's table-of-contents collector (priority 500) has recorded the page. The item
-    sections stay in the page — headings, anchors, links and PDF bookmarks are unchanged — only the
-    entries that Sphinx would copy into every page's navigation go.
-    """
-    if fmg_config(app.config).item_toc:
-        return
-    env = app.env
-    toc = env.tocs.get(env.docname)
-    if toc is None:
-        return
-    anchors = {f"#{s['ids'][0]}" for s in doctree.findall(nodes.section) if "fmg-item" in s["classes"] and s["ids"]}
-    if not anchors:
-        return
-    removed = 0
-    for ref in list(toc.findall(nodes.reference)):
-        entry = ref.parent.parent if ref.parent is not None else None
-        if ref.get("anchorname") in anchors and isinstance(entry, nodes.list_item):
-            branch = entry.parent
-            branch.remove(entry)
-            removed += 1
-            if isinstance(branch, nodes.bullet_list) and not len(branch) and branch.parent is not None:
-                branch.parent.remove(branch)
-    env.toc_num_entries[env.docname] = max(1, env.toc_num_entries.get(env.docname, 0) - removed)
-
-
 def setup_directives(app: Sphinx) -> None:
     app.add_node(render.fmg_item_body, **dict.fromkeys(("html", "latex", "text", "man", "texinfo"), (_skip, None)))
     app.add_directive_to_domain("fmg", "checklist", ChecklistDirective)
     app.add_directive_to_domain("fmg", "item", ItemDirective)
     app.add_post_transform(ExpandItemBodies)
     app.add_post_transform(ExpandItemBodiesHtml)
-    app.connect("doctree-read", _keep_items_out_of_toc, priority=600)

@@ -3,7 +3,8 @@
 Everything here is a standard docutils node (sections, field lists, tables, bullet lists, inline
 with classes), because those are what every writer — html, latex, epub, text, man, texinfo —
 already renders well: a table becomes a ``longtable`` in the PDF, a badge becomes its word in plain
-text. HTML-only polish is added later by :mod:`.output` and never by the directives.
+text. HTML-only presentation (an item's badge row) is chosen when the item's body is made, at
+write time, once the builder is known — never by the directives, whose doctree every builder shares.
 
 Text from YAML only ever enters the tree as ``nodes.Text`` (escaped by each writer) or as Markdown
 parsed by MyST with raw HTML turned back into literal text: a ``<script>`` in a note or in
@@ -12,11 +13,13 @@ guidance is shown, never executed, and is valid LaTeX.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from docutils import nodes
+from docutils.statemachine import StringList
 from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
@@ -164,17 +167,52 @@ def _standalone_renderer(document: nodes.document) -> Any:
     return _standalone["renderer"]
 
 
-def markdown(source: str, document: nodes.document) -> list[nodes.Node]:
-    """Parse checklist Markdown with MyST, on MyST and reStructuredText pages alike.
+#: Markdown whose nodes need the page's read-time processing: roles, directives, substitutions and
+#: attributes (``{``), images (the image collector), footnotes (numbered and linked while reading),
+#: targets (``(label)=``), math (``$``) and headings (sections with ids). Guidance with any of these
+#: is parsed while the page is read, like any Markdown on it; plain guidance — emphasis, lists,
+#: links, code, tables — is parsed when the page is written.
+_NEEDS_READING = re.compile(r"[{$]|!\[|\[\^|\)=|^\s{0,3}#", re.MULTILINE)
+
+
+def parse_while_reading(guidance: str) -> bool:
+    return _NEEDS_READING.search(guidance) is not None
+
+
+def markdown(source: str, document: nodes.document, lineno: int = 0) -> list[nodes.Node]:
+    """Parse checklist Markdown with MyST when the page is written (plain guidance, see above).
 
     Guidance is Markdown in the data contract whatever the page's own markup is, so a MyST
-    renderer with the project's MyST settings, set up once per page, parses it. Raw HTML in the
-    Markdown becomes literal text: checklist files are data, not markup to pass through.
+    renderer with the project's MyST settings, set up once per page, parses it into a private
+    sub-document. Raw HTML becomes literal text: checklist files are data, not markup to pass.
     """
     box = nodes.container()
     renderer = _standalone_renderer(document)
     with renderer.current_node_context(box):
-        renderer.nested_render_text(source, 0)
+        renderer.nested_render_text(source, lineno)
+    return _literal_raw(box)
+
+
+def markdown_while_reading(source: str, state: Any, origin: str) -> list[nodes.Node]:
+    """Parse checklist Markdown while the page is read, into the page itself.
+
+    On a MyST page the page's own renderer does it (the page's MyST settings, footnotes and
+    targets registered with the page); on a reStructuredText page a MyST renderer set up once per
+    page does.
+    """
+    from myst_parser.mocking import MockState
+
+    box = nodes.container()
+    if isinstance(state, MockState):
+        state.nested_parse(StringList(source.splitlines(), origin), 0, box)
+    else:
+        renderer = _standalone_renderer(state.document)
+        with renderer.current_node_context(box):
+            renderer.nested_render_text(source, 0)
+    return _literal_raw(box)
+
+
+def _literal_raw(box: nodes.Element) -> list[nodes.Node]:
     for raw in list(box.findall(nodes.raw)):
         shown = raw.astext().strip()
         literal = nodes.literal(shown, shown)
@@ -187,11 +225,19 @@ def markdown(source: str, document: nodes.document) -> list[nodes.Node]:
 
 @dataclass
 class ItemView:
-    """How one directive renders items: as sections (a checklist page) or inline blocks (prose)."""
+    """How one directive renders items.
 
+    ``state``: the directive's state (its page, for guidance parsed while reading). ``as_section``:
+    items are sections (a checklist page: contents entries, numbered with the page, PDF outline);
+    otherwise blocks whose heading is a rubric — at ``heading_level`` (``<h2>`` …) when set, as on
+    a checklist page with ``fmg_item_toc = False``, or a plain rubric for an item inside prose.
+    """
+
+    state: Any
     docname: str
     as_section: bool = True
     checklist_title: str = ""
+    heading_level: int = 0
 
 
 class fmg_item_body(nodes.General, nodes.Element):
@@ -199,11 +245,13 @@ class fmg_item_body(nodes.General, nodes.Element):
 
     The heading, anchor and index entries are made while reading — they are what the table of
     contents, the general index, ``objects.inv`` and cross-references need. The body (question,
-    badges, why, guidance, evidence, references: ~70 nodes an item) is made by
-    :class:`ExpandItemBodies` just before references are resolved, from the catalog of the running
-    build. Sphinx's read-time transforms walk every node of a page several dozen times and the
-    environment pickles every node; a body that does not exist yet costs neither (sphinx-needs and
-    ``sphinx.ext.todo`` defer their layout the same way).
+    badges, why, guidance, evidence, references: ~50 nodes an item) is made by
+    :class:`~.directives.ExpandItemBodies` just before references are resolved, from the catalog of
+    the running build. Sphinx's read-time transforms walk every node of a page several dozen times
+    and the environment pickles every node; a body that does not exist yet costs neither
+    (sphinx-needs and ``sphinx.ext.todo`` defer their layout the same way). Guidance that needs
+    read-time processing (:func:`parse_while_reading`) is parsed while reading and kept here as the
+    placeholder's child.
     """
 
 
@@ -221,20 +269,31 @@ def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
         box += nodes.title(heading, heading)
     else:
         box = nodes.container(ids=[anchor], classes=["fmg-item", "fmg-item-block"])
-        box += nodes.rubric(heading, heading)
+        rubric = nodes.rubric(heading, heading)
+        if view.heading_level:
+            rubric["heading-level"] = view.heading_level
+        box += rubric
     index_entries = [("single", f"{item.id} (checklist item)", anchor, "", None)]
     if view.checklist_title:
         index_entries.append(("single", f"{view.checklist_title}; {item.id} {item.title}", anchor, "", None))
     box += addnodes.index(entries=index_entries)
-    box += fmg_item_body(item=item.id)
+    placeholder = fmg_item_body(item=item.id)
+    if parse_while_reading(item.guidance):
+        placeholder += nodes.container("", *markdown_while_reading(item.guidance, view.state, _origin(item)), classes=["fmg-guidance"])
+    box += placeholder
     return box, anchor
 
 
-def item_body(item: Item, document: nodes.document, *, html: bool = False) -> list[nodes.Node]:
+def _origin(item: Item) -> str:
+    return item.location.file if item.location else "guidance"
+
+
+def item_body(item: Item, document: nodes.document, *, html: bool = False, parsed: nodes.Element | None = None, lineno: int = 0) -> list[nodes.Node]:
     """Question, severity/owner/applicability, why, guidance, evidence and references.
 
     ``html``: severity, owner and modes as one row of badges; other builders get a labelled field
-    list, where "Severity: high" reads better than a bare "high".
+    list, where "Severity: high" reads better than a bare "high". ``parsed``: the guidance when it
+    was parsed while reading; otherwise it is parsed now (``lineno``: where warnings point).
     """
     question = paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
     applies = [badge("mode", m) for m in item.applies_to]
@@ -253,9 +312,9 @@ def item_body(item: Item, document: nodes.document, *, html: bool = False) -> li
             classes=["fmg-meta"],
         )
     body = [field("Why", item.why)]
-    guidance = nodes.container(classes=["fmg-guidance"])
-    guidance.extend(markdown(item.guidance, document))
-    body.append(field("Guidance", guidance))
+    if parsed is None:
+        parsed = nodes.container("", *markdown(item.guidance, document, lineno), classes=["fmg-guidance"])
+    body.append(field("Guidance", parsed))
     body.append(field("Evidence", bullet_list(item.evidence)))
     if item.references:
         body.append(field("References", bullet_list(reference_entry(r) for r in item.references)))
