@@ -9,6 +9,8 @@ it; it never drops what a person wrote:
 * items that left a checklist move verbatim to that checklist's ``retired`` mapping;
 * an item that ``replaces`` old ids inherits the old item's node (answer, notes, comments) and
   records ``carried_over_from`` so an auditor can trace it;
+* a comment on lines of its own belongs to the key below it, and moves with that key (see
+  :func:`_settle_comments`);
 * the comment after each item id — ``[severity · owner] question`` — belongs to the tool and is
   refreshed when the checklist's wording changes; any other comment is the person's and is left
   alone.
@@ -22,12 +24,15 @@ from __future__ import annotations
 import datetime as _dt
 import difflib
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
+from itertools import pairwise
 from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
-from ruamel.yaml.scalarstring import DoubleQuotedScalarString
+from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
+from ruamel.yaml.tokens import CommentToken
 
 from .checklists import Catalog
 from .errors import InputError, InputErrors, Location
@@ -302,10 +307,12 @@ def merge(
     ``inventory``, when given, replaces the scanner-owned ``inventory`` section.
     """
     created = document is None
+    trailer: list[str] = []
     if document is None:
         document = _new_document(project_name, modes)
     else:
         validate("assessment", document, file)
+        trailer = _settle_comments(document)
         if modes:
             context = document.setdefault("context", CommentedMap())
             if not context.get("modes"):
@@ -325,6 +332,8 @@ def merge(
     changes = [_merge_checklist(sections, catalog.select([cid])[0]) for cid in targets]
     if inventory is not None:
         document["inventory"] = _compact(inventory)
+    if trailer:
+        _append_tail(document, trailer)
     return MergeResult(document=document, changes=changes, created=created)
 
 
@@ -368,7 +377,7 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistC
         if item.id in items:
             position = list(items).index(item.id) + 1
         else:
-            node, source = _inherit(item, items, retired, live)
+            node, source, slot = _inherit(item, items, retired, live)
             if source is not None:
                 if source[1] == "retired":
                     changes.restored.append(item.id)
@@ -378,7 +387,7 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistC
             else:
                 node = blank_response()
                 changes.added.append(item.id)
-            items.insert(min(position, len(items)), item.id, node)
+            _put(items, item.id, node, slot, position=min(position, len(items)))
             position = list(items).index(item.id) + 1
         _refresh_comment(items, item)
 
@@ -392,21 +401,42 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistC
             while target in retired:
                 target = f"{key}@{changes.old_version or 'unknown'}.{suffix}"
                 suffix += 1
-        retired[target] = items.pop(key)
+        node, slot = _take(items, key)
+        _put(retired, target, node, slot)
         changes.retired.append(str(key))
     return changes
 
 
-def _inherit(item: Item, items: CommentedMap, retired: CommentedMap | None, live: set[str]) -> tuple[Any, tuple[str, str] | None]:
-    """The node of an old item this one replaces, taken from the live items or from ``retired``."""
+def _inherit(item: Item, items: CommentedMap, retired: CommentedMap | None, live: set[str]) -> tuple[Any, tuple[str, str] | None, list[Any] | None]:
+    """The node of an old item this one replaces, taken from the live items or from ``retired``,
+    with the comments ruamel.yaml keeps for its key."""
     for old in item.replaces:
         if old in items and old not in live:
-            return items.pop(old), (old, "items")
+            node, slot = _take(items, old)
+            return node, (old, "items"), slot
     if retired is not None:
         for old in item.replaces:
             if old in retired:
-                return retired.pop(old), (old, "retired")
-    return None, None
+                node, slot = _take(retired, old)
+                return node, (old, "retired"), slot
+    return None, None, None
+
+
+def _take(mapping: CommentedMap, key: Any) -> tuple[Any, list[Any] | None]:
+    """Remove ``key`` with the comments kept for it (ruamel.yaml's ``pop`` leaves them behind)."""
+    return mapping.pop(key), mapping.ca.items.pop(key, None)
+
+
+def _put(mapping: CommentedMap, key: Any, node: Any, slot: list[Any] | None, *, position: int | None = None) -> None:
+    """Add ``key`` with the comments :func:`_take` returned: the lines above it come along."""
+    if position is None:
+        mapping[key] = node
+    else:
+        mapping.insert(position, key, node)
+    if slot is None:
+        mapping.ca.items.pop(key, None)
+    else:
+        mapping.ca.items[key] = slot
 
 
 def _refresh_comment(items: CommentedMap, item: Item) -> None:
@@ -425,6 +455,243 @@ def _refresh_comment(items: CommentedMap, item: Item) -> None:
         new_value = f"# {text}{sep}{rest}"
         if token.value != new_value:
             token.value = new_value
+
+
+# --- comments on lines of their own ------------------------------------------------------------
+#
+# ruamel.yaml keeps a comment written on its own line with the token *before* it: the comment above
+# ``DE-02`` is stored on the last scalar of ``DE-01`` (``items["DE-01"].ca.items["waiver"][2]``,
+# after that line's own end-of-line comment, or on the last element of a block sequence, or on the
+# item key itself when its value is a scalar), and only after a flow collection or an empty value on
+# the next key (``items.ca.items["DE-02"][1]``). Above the first key of a mapping it is on the
+# mapping (``ca.comment[1]``, shared with the parent's ``ca.items[key][3]``) or after the parent
+# key's end-of-line comment; at the end of a document that ends with a flow collection it is in the
+# top-level mapping's ``ca.end``. Moving an item would therefore take the comment above the next item
+# with it and leave its own behind. So before the merge moves anything, every block of such lines
+# is put where it belongs: in the "before" slot of the key that follows it
+# (``ca.items[key][1]``), which the emitter writes just above that key, so an unchanged file is
+# written back byte for byte. A run of comment lines indented deeper than that key, directly under
+# the previous entry, stays with the previous entry (it is written inside it).
+#
+# Lines are kept as written: indentation, blank lines (as ``""``) and, in CRLF files, the ``\r``.
+
+_BLOCK_SCALARS = (LiteralScalarString, FoldedScalarString)
+
+
+def _is_block(node: Any) -> bool:
+    return isinstance(node, (CommentedMap, CommentedSeq)) and len(node) > 0 and node.fa.flow_style() is not True
+
+
+def _indent(line: str) -> int:
+    return len(line) - len(line.lstrip(" "))
+
+
+def _token_lines(token: Any, *, first_is_eol: bool) -> tuple[str, list[str]]:
+    """A comment token as its end-of-line part and the whole lines after it (ruamel.yaml keeps
+    the odd comment as a plain string, written as it is)."""
+    if isinstance(token, str):
+        value, column = token, 0
+    else:
+        value = str(token.value)
+        try:
+            column = int(token.column)
+        except (AttributeError, TypeError):
+            column = 0
+    parts = value.split("\n")
+    if parts[-1] == "":
+        parts.pop()
+    if not parts:
+        return "", []
+    if first_is_eol:
+        return parts[0], parts[1:]
+    first = parts[0]
+    return "", [" " * column + first if first else "", *parts[1:]]
+
+
+def _line_token(lines: list[str]) -> Any:
+    """One token that writes ``lines`` as they were (the column carries the first line's indent)."""
+    column = _indent(lines[0]) if lines[0].strip() else 0
+    return CommentToken("\n".join([lines[0][column:], *lines[1:]]) + "\n", CommentMark(column))
+
+
+def _tail(container: Any, key: Any) -> tuple[dict[Any, list[Any]], Any, int, bool]:
+    """Where ruamel.yaml keeps the lines that follow ``container[key]`` (the deepest last scalar or
+    flow collection inside it): the comments dict, its key, the token's index, and whether the
+    value there is a block scalar (whose token has no end-of-line part)."""
+    value = container[key]
+    while _is_block(value):
+        container = value
+        key = next(reversed(value)) if isinstance(value, CommentedMap) else len(value) - 1
+        value = container[key]
+    index = 2 if isinstance(container, CommentedMap) else 0
+    return container.ca.items, key, index, isinstance(value, _BLOCK_SCALARS)
+
+
+def _tail_lines(container: Any, key: Any) -> list[str]:
+    comments, slot_key, index, block_scalar = _tail(container, key)
+    slot = comments.get(slot_key)
+    token = slot[index] if slot and len(slot) > index else None
+    return [] if token is None else _token_lines(token, first_is_eol=not block_scalar)[1]
+
+
+def _set_tail_lines(container: Any, key: Any, lines: list[str]) -> None:
+    comments, slot_key, index, block_scalar = _tail(container, key)
+    slot = comments.get(slot_key)
+    token = slot[index] if slot and len(slot) > index else None
+    eol, old = ("", []) if token is None else _token_lines(token, first_is_eol=not block_scalar)
+    if old == lines:
+        return
+    if not eol and not lines:
+        new = None
+    elif token is not None and not block_scalar:
+        token.value = eol + "\n" + "".join(line + "\n" for line in lines)  # in place: it may be shared
+        return
+    else:
+        new = _line_token(lines) if block_scalar else CommentToken("\n" + "".join(line + "\n" for line in lines), CommentMark(0))
+    if slot is None:
+        slot = comments[slot_key] = [None, None, None, None] if index == 2 else [None, None]
+    slot[index] = new
+
+
+def _pre_lines(mapping: CommentedMap, key: Any) -> list[str]:
+    slot = mapping.ca.items.get(key)
+    lines: list[str] = []
+    for token in (slot[1] if slot and len(slot) > 1 else None) or ():
+        lines.extend(_token_lines(token, first_is_eol=False)[1])
+    return lines
+
+
+def _set_pre_lines(mapping: CommentedMap, key: Any, lines: list[str]) -> None:
+    if lines == _pre_lines(mapping, key):
+        return
+    slot = mapping.ca.items.setdefault(key, [None, None, None, None])
+    slot[1] = [_line_token([line]) for line in lines] or None
+
+
+def _split_deep(lines: list[str], column: int | None) -> tuple[list[str], list[str]]:
+    """The leading comment lines indented deeper than ``column`` (they belong to the entry above)
+    and the rest (they belong to the key below)."""
+    if column is None:
+        return [], lines
+    cut = 0
+    while cut < len(lines) and lines[cut].strip() and _indent(lines[cut]) > column:
+        cut += 1
+    return lines[:cut], lines[cut:]
+
+
+def _key_column(mapping: CommentedMap, key: Any) -> int | None:
+    try:
+        return int(mapping.lc.key(key)[1])
+    except (KeyError, TypeError, IndexError, AttributeError):
+        col = getattr(mapping.lc, "col", None)
+        return col if isinstance(col, int) else None
+
+
+def _take_first_key_lines(parent: CommentedMap, name: Any, mapping: CommentedMap) -> list[str]:
+    """Remove the lines between ``name:`` and the first key of its (block) mapping value."""
+    lines: list[str] = []
+    slot = parent.ca.items.get(name)
+    token = slot[2] if slot and len(slot) > 2 else None
+    if token is not None:
+        eol, after = _token_lines(token, first_is_eol=True)
+        if after:
+            lines.extend(after)
+            if eol:
+                token.value = eol + "\n"  # in place: the mapping's ca.comment[0] is the same token
+            else:
+                slot[2] = None
+                if mapping.ca.comment and mapping.ca.comment[0] is token:
+                    mapping.ca.comment[0] = None
+    seen: set[int] = set()
+    sources = [slot[3] if slot and len(slot) > 3 else None, mapping.ca.comment[1] if mapping.ca.comment and len(mapping.ca.comment) > 1 else None]
+    for tokens in sources:
+        for t in tokens or ():
+            if id(t) not in seen:
+                seen.add(id(t))
+                lines.extend(_token_lines(t, first_is_eol=False)[1])
+    if slot and len(slot) > 3:
+        slot[3] = None
+    if mapping.ca.comment and len(mapping.ca.comment) > 1:
+        mapping.ca.comment[1] = None
+    return lines
+
+
+def _settle(mapping: CommentedMap, following: Callable[[list[str]], None], first_of: tuple[CommentedMap, Any] | None = None) -> None:
+    """Put the lines above each key of ``mapping`` in that key's "before" slot; the lines after its
+    last entry go to ``following`` (the next key further out, or the end of the document)."""
+    keys = list(mapping)
+    if not keys or not _is_block(mapping):
+        return
+    if first_of is not None:
+        above = _take_first_key_lines(*first_of, mapping)
+        if above:
+            _set_pre_lines(mapping, keys[0], above + _pre_lines(mapping, keys[0]))
+    for prev, key in pairwise(keys):
+        deep, rest = _split_deep(_tail_lines(mapping, prev) + _pre_lines(mapping, key), _key_column(mapping, key))
+        _set_tail_lines(mapping, prev, deep)
+        _set_pre_lines(mapping, key, rest)
+    end = _take_end_lines(mapping)
+    deep, rest = _split_deep(_tail_lines(mapping, keys[-1]) + end, _key_column(mapping, keys[-1]))
+    if rest or end:
+        _set_tail_lines(mapping, keys[-1], deep)
+        following(rest)
+
+
+def _take_end_lines(mapping: CommentedMap) -> list[str]:
+    """Remove the lines ruamel.yaml keeps at the end of the document when it ends with a flow
+    collection (``ca.end`` of the top-level mapping)."""
+    lines: list[str] = []
+    for token in mapping.ca.end or ():
+        lines.extend(_token_lines(token, first_is_eol=False)[1])
+    if lines:
+        mapping.ca.end = []
+    return lines
+
+
+def _before(mapping: CommentedMap, key: Any, outer: Callable[[list[str]], None]) -> Callable[[list[str]], None]:
+    """Where lines after ``mapping[key]`` go: above the next key, or further out after the last."""
+    keys = list(mapping)
+    index = keys.index(key)
+    if index + 1 < len(keys):
+        after = keys[index + 1]
+        return lambda lines: _set_pre_lines(mapping, after, lines + _pre_lines(mapping, after))
+    return outer
+
+
+def _settle_comments(document: CommentedMap) -> list[str]:
+    """Attach the person's own-line comments to the keys below them, from the top level down to the
+    items of every checklist (see the notes above), so that moving a key moves its comment.
+
+    Returns the lines after the last entry of the document, for :func:`_append_tail` to put back at
+    the end once the merge is done.
+    """
+    trailer: list[str] = []
+
+    def to_end(lines: list[str]) -> None:
+        trailer[:0] = lines
+
+    _settle(document, to_end)
+    sections = document.get("checklists")
+    if not isinstance(sections, CommentedMap):
+        return trailer
+    _settle(sections, _before(document, "checklists", to_end))
+    for checklist_id, section in sections.items():
+        if not isinstance(section, CommentedMap):
+            continue
+        after_section = _before(sections, checklist_id, _before(document, "checklists", to_end))
+        _settle(section, after_section)
+        for name in ("items", "retired"):
+            mapping = section.get(name)
+            if isinstance(mapping, CommentedMap):
+                _settle(mapping, _before(section, name, after_section), first_of=(section, name))
+    return trailer
+
+
+def _append_tail(document: CommentedMap, lines: list[str]) -> None:
+    """Write ``lines`` after the last entry of ``document``."""
+    if document:
+        last = next(reversed(document))
+        _set_tail_lines(document, last, _tail_lines(document, last) + lines)
 
 
 # --- reading a filled assessment ----------------------------------------------------------------
