@@ -206,3 +206,9 @@ def test_a_long_question_with_quotes_and_hashes_takes_the_fast_path() -> None:
     sample = make_checklist("data-x", [make_item("DX-01", 'Is "it" #1: yes, ~ or 1.0?  é ✓ ' * 200, owner="no")], version="10.0.3")
     fast = assessment._fast_template_text([sample], "A b", ["rag"])
     assert fast is not None and fast == reference([sample], "A b", ["rag"])
+
+
+def test_modes_given_as_an_iterator_survive_the_fallback() -> None:
+    """The fast path gives up on a checklist id like ``yes``; the emitter must still see the modes."""
+    checklist = make_checklist("yes", [])
+    assert template_text([checklist], modes=iter(["rag"])) == reference([checklist], modes=("rag",))

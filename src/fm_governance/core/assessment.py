@@ -182,6 +182,7 @@ def template_text(checklists: Iterable[Checklist], *, project_name: str | None =
     anything else goes through the emitter.
     """
     checklists = list(checklists)
+    modes = tuple(modes)  # the fast path may fall back: an iterator must survive its first look
     fast = _fast_template_text(checklists, project_name, modes)
     if fast is not None:
         return fast
