@@ -232,7 +232,12 @@ def main() -> None:
         for peer in PEERS:
             if (ours, largest) in results and (peer, largest) in results:
                 mine, theirs = results[ours, largest][0], results[peer, largest][0]
-                print(f"- {ours} / {peer} at {largest} items: {mine.wall / theirs.wall:.2f}x wall clock, {mine.cpu / theirs.cpu:.2f}x CPU")
+                # Paired: the two builds of one run ran back to back, so drift cancels in each pair.
+                pairs = sorted(a.wall / b.wall for a, b in zip(fresh[ours, largest], fresh[peer, largest], strict=True))
+                print(
+                    f"- {ours} / {peer} at {largest} items: {mine.wall / theirs.wall:.2f}x wall clock, {mine.cpu / theirs.cpu:.2f}x CPU; "
+                    f"per run {', '.join(f'{r:.2f}' for r in pairs)} (median {statistics.median(pairs):.2f}x)"
+                )
         if len(sizes) > 1 and all((ours, s) in results for s in sizes):
             small = min(sizes)
             per_item = [results[ours, s][0].wall / s for s in (small, largest)]
