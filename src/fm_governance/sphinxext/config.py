@@ -35,10 +35,11 @@ class FmgConfig:
     ``checklist_dirs``: extra folders of checklist files, relative to the folder of ``conf.py``.
     ``builtin_checklists``: which of the four built-in checklists to load (``None`` = all).
     ``template_name``: download file name of a blank assessment; ``{checklist}`` is the id.
-    ``item_toc``: list each item of a rendered checklist in Sphinx's table of contents (the
-    page's "on this page" list, the navigation, the EPUB contents). Item headings, anchors and PDF
-    bookmarks do not depend on it. Every table-of-contents entry is copied into the navigation of
-    every page, so a catalog of thousands of items builds markedly faster without them.
+    ``item_toc``: items of a rendered checklist are sections, listed in Sphinx's table of contents
+    (the page's contents list, the navigation, the EPUB contents), numbered with the page and in
+    the PDF outline; ``False`` makes them headed blocks instead (same anchors, links and index
+    entries). Sphinx copies every contents entry into every page's navigation, so ``False`` saves
+    work that grows with pages × items.
     """
 
     checklist_dirs: tuple[str, ...] = ()
