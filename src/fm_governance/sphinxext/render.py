@@ -180,11 +180,12 @@ def parse_while_reading(guidance: str) -> bool:
 
 
 def markdown(source: str, document: nodes.document, lineno: int = 0) -> list[nodes.Node]:
-    """Parse checklist Markdown with MyST when the page is written (plain guidance, see above).
+    """Parse checklist Markdown with MyST into a private sub-document of ``document``: plain
+    guidance when the page is written (see above), any guidance on a reStructuredText page.
 
     Guidance is Markdown in the data contract whatever the page's own markup is, so a MyST
-    renderer with the project's MyST settings, set up once per page, parses it into a private
-    sub-document. Raw HTML becomes literal text: checklist files are data, not markup to pass.
+    renderer with the project's MyST settings, set up once per page, parses it. Raw HTML becomes
+    literal text: checklist files are data, not markup to pass through.
     """
     box = nodes.container()
     renderer = _standalone_renderer(document)
@@ -202,13 +203,10 @@ def markdown_while_reading(source: str, state: Any, origin: str) -> list[nodes.N
     """
     from myst_parser.mocking import MockState
 
+    if not isinstance(state, MockState):
+        return markdown(source, state.document)
     box = nodes.container()
-    if isinstance(state, MockState):
-        state.nested_parse(StringList(source.splitlines(), origin), 0, box)
-    else:
-        renderer = _standalone_renderer(state.document)
-        with renderer.current_node_context(box):
-            renderer.nested_render_text(source, 0)
+    state.nested_parse(StringList(source.splitlines(), origin), 0, box)
     return _literal_raw(box)
 
 
@@ -234,7 +232,6 @@ class ItemView:
     """
 
     state: Any
-    docname: str
     as_section: bool = True
     checklist_title: str = ""
     heading_level: int = 0
