@@ -6,7 +6,8 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
 * :mod:`.config` — the validated ``fmg_*`` settings;
 * :mod:`.catalog` — loading the checklists once per build, degrading on bad files;
 * :mod:`.domain` — the ``fmg`` domain, roles, inventory and incremental-build bookkeeping;
-* :mod:`.directives` — ``fmg:checklist``, ``fmg:item``;
+* :mod:`.directives` — ``fmg:checklist``, ``fmg:item``, and their item bodies at write time;
+* :mod:`.htmlbody` — item bodies for HTML builders, from an overridable template;
 * :mod:`.matrix` — ``fmg:matrix``, built when the page is written;
 * :mod:`.assessment` — ``fmg:assessment``;
 * :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS.
@@ -24,6 +25,7 @@ from .catalog import setup_catalog
 from .config import setup_config
 from .directives import setup_directives
 from .domain import setup_domain
+from .htmlbody import setup_htmlbody
 from .matrix import setup_matrix
 from .output import setup_output
 
@@ -37,6 +39,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_catalog(app)
     setup_domain(app)
     setup_directives(app)
+    setup_htmlbody(app)
     setup_matrix(app)
     setup_assessment(app)
     setup_output(app)

@@ -119,7 +119,12 @@ def for_env(env: BuildEnvironment) -> LoadedCatalog:
     current = _current.get(str(env.srcdir))
     if current is not None:
         return current
-    return load(env.config, _confdirs.get(str(env.srcdir), str(env.srcdir)))
+    return load(env.config, confdir(env))
+
+
+def confdir(env: BuildEnvironment) -> str:
+    """The folder of the project's ``conf.py`` (config paths are relative to it)."""
+    return _confdirs.get(str(env.srcdir), str(env.srcdir))
 
 
 def warning_location(error: InputError) -> str:

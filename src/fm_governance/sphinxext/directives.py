@@ -22,7 +22,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, SphinxTranslator, sphinx_domains
 
 from ..core.models import MODES, OWNERS, Checklist, Item, Severity
-from . import catalog, render
+from . import catalog, htmlbody, render
 from .config import fmg_config
 from .domain import FmgDomain
 from .output import template_download
@@ -163,7 +163,8 @@ class ItemDirective(FmgDirective):
 
 
 class ExpandItemBodies(SphinxPostTransform):
-    """Fill each item's body placeholder (see :class:`.render.fmg_item_body`), for every builder.
+    """Fill each item's body placeholder (see :class:`.render.fmg_item_body`) with nodes, for
+    builders other than HTML.
 
     Priority 5 runs before Sphinx's reference resolver (10), so links written in guidance resolve
     like any other. Smart quotes, a read-time transform, are applied to the new nodes here, so the
@@ -171,22 +172,20 @@ class ExpandItemBodies(SphinxPostTransform):
     """
 
     default_priority = 5
-    html = False
 
     def run(self, **kwargs: Any) -> None:
         placeholders = list(self.document.findall(render.fmg_item_body))
         if not placeholders:
             return
         loaded = catalog.for_env(self.env)
-        bodies = []
-        quotable = []
+        bodies: list[list[nodes.Node]] = []
+        quotable: list[list[nodes.Node]] = []
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
             for node in placeholders:
-                item = loaded.catalog.item(node["item"])
                 # None: the page was read with a catalog that had the item; nothing to show.
-                parsed = node[0] if len(node) and isinstance(node[0], nodes.Element) else None
-                body = render.item_body(item, self.document, html=self.html, parsed=parsed, lineno=node.line or 0) if item is not None else []
+                item = loaded.catalog.item(node["item"])
+                body = render.item_body(item, self.document, parsed=_parsed(node), lineno=node.line or 0) if item is not None else []
                 bodies.append(body)
                 if item is not None and smart_quotable(item):
                     quotable.append(body)
@@ -195,13 +194,45 @@ class ExpandItemBodies(SphinxPostTransform):
             node.replace_self(body)
 
 
-class ExpandItemBodiesHtml(ExpandItemBodies):
-    """The same for HTML builders (html, dirhtml, singlehtml, epub), which show badges. It runs
+class ExpandItemBodiesHtml(SphinxPostTransform):
+    """The same for HTML-format builders (html, dirhtml, singlehtml, epub): each body is rendered
+    from :mod:`.htmlbody`'s template as HTML around the guidance, which stays nodes. It runs
     first, so the generic transform finds nothing left to do."""
 
     default_priority = 4
     formats = ("html",)
-    html = True
+
+    def run(self, **kwargs: Any) -> None:
+        placeholders = list(self.document.findall(render.fmg_item_body))
+        if not placeholders:
+            return
+        loaded = catalog.for_env(self.env)
+        found: list[tuple[nodes.Element, Item, nodes.Element, list[nodes.paragraph] | None]] = []
+        quotable: list[list[nodes.Node]] = []
+        with sphinx_domains(self.env):
+            for node in placeholders:
+                item = loaded.catalog.item(node["item"])
+                if item is None:
+                    node.parent.remove(node)
+                    continue
+                guidance = render.guidance_node(item, self.document, _parsed(node), node.line or 0)
+                units = None
+                if smart_quotable(item):
+                    units = htmlbody.smartened_units(htmlbody.text_units(item))
+                    quotable.append([guidance, *units])
+                found.append((node, item, guidance, units))
+        smarten(quotable, self.document)
+        confdir = catalog.confdir(self.env)
+        tmpl = htmlbody.template(self.config, confdir)
+        for node, item, guidance, units in found:
+            text = htmlbody.units_of(units) if units is not None else htmlbody.text_units(item)
+            view = htmlbody.item_view(item, text, self.config)
+            node.replace_self(htmlbody.body_nodes(htmlbody.render(tmpl, view, self.config, confdir), guidance))
+
+
+def _parsed(placeholder: nodes.Element) -> nodes.Element | None:
+    """The guidance parsed while reading, kept as the placeholder's child (if any)."""
+    return placeholder[0] if len(placeholder) and isinstance(placeholder[0], nodes.Element) else None
 
 
 #: What smart quotes can change: quotes, backticks (``smartquotes_action`` "b"), dashes, ellipses.

@@ -7,10 +7,10 @@
   the same file — a PDF or an e-book reader cannot download a YAML file, so a link there would
   be a dead end.
 * Badges: HTML-format builders show an item's severity, owner and modes as one row of coloured
-  badges (:func:`.render.item_body`); :class:`HtmlBadges` gives every badge on the page
-  sphinx-design's classes when the project loads sphinx-design (our small stylesheet styles them
-  otherwise). Other builders keep a labelled field list, where "Severity: high" reads better
-  than a bare "high".
+  badges (:mod:`.htmlbody`); :class:`HtmlBadges` gives every badge on the page sphinx-design's
+  classes when the project loads sphinx-design (our small stylesheet styles them otherwise), and
+  :func:`badge_classes` the same to badges written as HTML. Other builders keep a labelled field
+  list, where "Severity: high" reads better than a bare "high".
 * Templates are produced by :func:`fm_governance.core.assessment.template_text` — the code behind
   ``fm-governance template ID`` — so the download and the CLI never disagree.
 """
@@ -31,7 +31,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
 from ..core.assessment import template_text
-from . import catalog
+from . import catalog, render
 from .config import fmg_config
 
 logger = logging.getLogger(__name__)
@@ -103,8 +103,21 @@ def style_badges(tree: nodes.Element, config: Config) -> None:
     for badge in tree.findall(nodes.inline):
         classes = badge["classes"]
         if "fmg-badge" in classes:
-            colour = _SD_COLOURS.get(badge.astext(), "primary" if "fmg-severity" in classes else "secondary")
-            classes.extend(["sd-badge", f"sd-bg-{colour}", f"sd-bg-text-{colour}"])
+            classes.extend(_sd_classes(badge.astext(), "fmg-severity" in classes))
+
+
+def _sd_classes(shown: str, severity: bool) -> list[str]:
+    colour = _SD_COLOURS.get(shown, "primary" if severity else "secondary")
+    return ["sd-badge", f"sd-bg-{colour}", f"sd-bg-text-{colour}"]
+
+
+def badge_classes(kind: str, value: str, config: Config, *, shown: str | None = None) -> str:
+    """The ``class`` attribute of a badge written as HTML directly (:mod:`.htmlbody`): the same
+    classes :func:`.render.badge` gives a node plus, as :func:`style_badges` adds them, sphinx-design's."""
+    classes = render.badge_classes(kind, value)
+    if "sphinx_design" in config.extensions:
+        classes += _sd_classes(value if shown is None else shown, kind == "severity")
+    return " ".join(classes)
 
 
 def _is_download_builder(builder: Builder) -> bool:

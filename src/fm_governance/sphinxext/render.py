@@ -3,12 +3,14 @@
 Everything here is a standard docutils node (sections, field lists, tables, bullet lists, inline
 with classes), because those are what every writer — html, latex, epub, text, man, texinfo —
 already renders well: a table becomes a ``longtable`` in the PDF, a badge becomes its word in plain
-text. HTML-only presentation (an item's badge row) is chosen when the item's body is made, at
-write time, once the builder is known — never by the directives, whose doctree every builder shares.
+text. An item's body is made at write time, once the builder is known — never by the directives,
+whose doctree every builder shares: HTML builders render it from a template (:mod:`.htmlbody`),
+the others get :func:`item_body`'s nodes.
 
-Text from YAML only ever enters the tree as ``nodes.Text`` (escaped by each writer) or as Markdown
-parsed by MyST with raw HTML turned back into literal text: a ``<script>`` in a note or in
-guidance is shown, never executed, and is valid LaTeX.
+Text from YAML only ever enters the tree as ``nodes.Text`` (escaped by each writer), as Markdown
+parsed by MyST with raw HTML turned back into literal text, or through :mod:`.htmlbody`'s
+autoescaping template: a ``<script>`` in a note or in guidance is shown, never executed, and is
+valid LaTeX.
 """
 
 from __future__ import annotations
@@ -39,9 +41,14 @@ def paragraph(*children: NodeLike, classes: Sequence[str] = ()) -> nodes.paragra
     return para
 
 
-def badge(kind: str, value: str) -> nodes.inline:
+def badge_classes(kind: str, value: str) -> list[str]:
+    return ["fmg-badge", f"fmg-{kind}", f"fmg-{kind}-{nodes.make_id(value) or 'none'}"]
+
+
+def badge(kind: str, value: str, shown: str | None = None) -> nodes.inline:
     """A severity/owner/mode/status label: a styled pill in HTML, just the word elsewhere."""
-    return nodes.inline(value, value, classes=["fmg-badge", f"fmg-{kind}", f"fmg-{kind}-{nodes.make_id(value) or 'none'}"])
+    shown = value if shown is None else shown
+    return nodes.inline(shown, shown, classes=badge_classes(kind, value))
 
 
 def field(name: str, *body: NodeLike) -> nodes.field:
@@ -285,34 +292,32 @@ def _origin(item: Item) -> str:
     return item.location.file if item.location else "guidance"
 
 
-def item_body(item: Item, document: nodes.document, *, html: bool = False, parsed: nodes.Element | None = None, lineno: int = 0) -> list[nodes.Node]:
-    """Question, severity/owner/applicability, why, guidance, evidence and references.
-
-    ``html``: severity, owner and modes as one row of badges; other builders get a labelled field
-    list, where "Severity: high" reads better than a bare "high". ``parsed``: the guidance when it
-    was parsed while reading; otherwise it is parsed now (``lineno``: where warnings point).
+def item_body(item: Item, document: nodes.document, *, parsed: nodes.Element | None = None, lineno: int = 0) -> list[nodes.Node]:
+    """Question, severity/owner/applicability, why, guidance, evidence and references, as nodes:
+    for builders other than HTML (which render :mod:`.htmlbody`'s template). Severity, owner and
+    modes are a labelled field list, where "Severity: high" reads better than a bare "high".
+    ``parsed``: the guidance when it was parsed while reading (see :func:`guidance_node`).
     """
     question = paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
     applies = [badge("mode", m) for m in item.applies_to]
-    meta: nodes.Element
-    if html:
-        badges = [badge("severity", item.severity.value), badge("owner", item.owner)]
-        badges += applies or [nodes.inline("all modes", "all modes", classes=["fmg-badge", "fmg-mode", "fmg-mode-all"])]
-        meta = paragraph(*joined(badges, " "), classes=["fmg-badges", "fmg-meta"])
-    else:
-        meta = field_list(
-            [
-                field("Severity", badge("severity", item.severity.value)),
-                field("Owner", badge("owner", item.owner)),
-                field("Applies to", paragraph(*joined(applies or [text("all modes")]))),
-            ],
-            classes=["fmg-meta"],
-        )
-    body = [field("Why", item.why)]
-    if parsed is None:
-        parsed = nodes.container("", *markdown(item.guidance, document, lineno), classes=["fmg-guidance"])
-    body.append(field("Guidance", parsed))
+    meta = field_list(
+        [
+            field("Severity", badge("severity", item.severity.value)),
+            field("Owner", badge("owner", item.owner)),
+            field("Applies to", paragraph(*joined(applies or [text("all modes")]))),
+        ],
+        classes=["fmg-meta"],
+    )
+    body = [field("Why", item.why), field("Guidance", guidance_node(item, document, parsed, lineno))]
     body.append(field("Evidence", bullet_list(item.evidence)))
     if item.references:
         body.append(field("References", bullet_list(reference_entry(r) for r in item.references)))
     return [question, meta, field_list(body, classes=["fmg-body"])]
+
+
+def guidance_node(item: Item, document: nodes.document, parsed: nodes.Element | None, lineno: int) -> nodes.Element:
+    """The guidance as a ``fmg-guidance`` container: ``parsed`` if it was parsed while reading,
+    else parsed now (``lineno``: where warnings point)."""
+    if parsed is not None:
+        return parsed
+    return nodes.container("", *markdown(item.guidance, document, lineno), classes=["fmg-guidance"])

@@ -1,0 +1,209 @@
+"""HTML item bodies from a template: question, badges, why, guidance, evidence and references.
+
+HTML-format builders (html, dirhtml, singlehtml, epub) render an item's body from the Jinja
+template ``fmg/item-body.html`` instead of a tree of docutils nodes. The body is about fifty
+nodes an item; at thousands of items, making them, walking them with every post-transform,
+translating them and collecting them again (docutils nodes form reference cycles, so only
+Python's cyclic garbage collector frees them) was the largest part of the extension's build time.
+The template renders the same HTML the node tree did (``tests/test_sphinxext.py`` holds the two
+to the same output) as two ``raw`` HTML nodes around the guidance — the one part that is
+Markdown and may hold links and roles, so it stays nodes and goes through the translator.
+
+Safety: the template environment autoescapes, so text from YAML is escaped unless the template
+itself marks it safe; links are made only for ``http(s)`` URLs. Smart quotes are applied to the
+text first, exactly as Sphinx applies them to nodes. A project can replace the template with its
+own ``fmg/item-body.html`` in a ``templates_path`` folder; an error in it is a located warning
+and the built-in template is used.
+
+Other builders (latex, text, man, texinfo) keep the node tree (:func:`.render.item_body`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from docutils import nodes
+from markupsafe import Markup
+from sphinx.config import Config
+from sphinx.util import logging
+
+from ..core.models import FRAMEWORK_TITLES, Item
+from .output import badge_classes
+
+logger = logging.getLogger(__name__)
+
+TEMPLATE = "fmg/item-body.html"
+TEMPLATES_DIR = Path(__file__).parent / "templates"
+#: Stands for the guidance in the rendered template; the HTML is split there around the guidance
+#: nodes. A NUL cannot come from YAML text (the loader rejects it) or from the escaped output.
+GUIDANCE_MARK = "\x00fmg-guidance\x00"
+
+
+@dataclass
+class BadgeView:
+    kind: str
+    value: str
+    classes: str
+
+
+@dataclass
+class ReferenceView:
+    """``framework``: a framework reference (``label`` its title, ``id`` the clause); otherwise a
+    source (``label``, and ``url`` when it is an http(s) link). ``note``: may be empty."""
+
+    label: str
+    id: str = ""
+    note: str = ""
+    url: str = ""
+    framework: bool = False
+
+
+@dataclass
+class ItemView:
+    """What the template sees as ``item``. Strings are plain text (the template escapes them)
+    with smart quotes already applied; ``guidance`` is where the guidance goes."""
+
+    id: str
+    title: str
+    question: str
+    why: str
+    severity: str
+    owner: str
+    modes: list[str]
+    badges: list[BadgeView]
+    evidence: list[str]
+    references: list[ReferenceView]
+    checklist: str
+    guidance: Markup = field(default_factory=lambda: Markup(GUIDANCE_MARK))
+
+
+#: The reference entries' separators, part of the text smart quotes read (as in the node tree).
+_ID_SEP, _NOTE_SEP = " ", " — "
+
+
+def text_units(item: Item) -> list[list[str]]:
+    """The item's text as smart quotes read it: one list of pieces per paragraph of the body."""
+    units = [[item.question], [item.why], *([e] for e in item.evidence)]
+    for ref in item.references:
+        head = [ref.label] if ref.is_source else [FRAMEWORK_TITLES.get(ref.framework, ref.framework), _ID_SEP + ref.id]
+        units.append([*head, _NOTE_SEP + ref.note] if ref.note else head)
+    return units
+
+
+def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
+    """The template's ``item``, from ``units`` as :func:`text_units` made them (maybe educated)."""
+    question, why = units[0][0], units[1][0]
+    evidence = [u[0] for u in units[2 : 2 + len(item.evidence)]]
+    references = []
+    for ref, unit in zip(item.references, units[2 + len(item.evidence) :], strict=True):
+        note = unit[-1][len(_NOTE_SEP) :] if ref.note else ""
+        if ref.is_source:
+            url = ref.url if ref.url.startswith(("https://", "http://")) else ""
+            references.append(ReferenceView(label=unit[0], note=note, url=url))
+        else:
+            references.append(ReferenceView(label=unit[0], id=unit[1][len(_ID_SEP) :], note=note, framework=True))
+    badges = [BadgeView("severity", item.severity.value, badge_classes("severity", item.severity.value, config))]
+    badges.append(BadgeView("owner", item.owner, badge_classes("owner", item.owner, config)))
+    badges += [BadgeView("mode", m, badge_classes("mode", m, config)) for m in item.applies_to]
+    if not item.applies_to:
+        badges.append(BadgeView("mode", "all modes", badge_classes("mode", "all", config, shown="all modes")))
+    return ItemView(
+        id=item.id,
+        title=item.title,
+        question=question,
+        why=why,
+        severity=item.severity.value,
+        owner=item.owner,
+        modes=list(item.applies_to),
+        badges=badges,
+        evidence=evidence,
+        references=references,
+        checklist=item.checklist_id,
+    )
+
+
+_environments: dict[tuple[str, ...], jinja2.Environment] = {}
+_warned: set[tuple[str, ...]] = set()
+
+
+def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
+    env = _environments.get(folders)
+    if env is None:
+        env = _environments[folders] = jinja2.Environment(
+            loader=jinja2.FileSystemLoader([*folders, str(TEMPLATES_DIR)]),
+            autoescape=True,
+            keep_trailing_newline=True,
+            undefined=jinja2.StrictUndefined,
+        )
+    return env
+
+
+def _project_folders(config: Config, confdir: str | Path) -> tuple[str, ...]:
+    return tuple(str(Path(confdir) / p) for p in config.templates_path)
+
+
+def template(config: Config, confdir: str | Path) -> jinja2.Template:
+    """The project's ``fmg/item-body.html`` if it has one that compiles, else the built-in one."""
+    folders = _project_folders(config, confdir)
+    try:
+        return _environment(folders).get_template(TEMPLATE)
+    except jinja2.TemplateSyntaxError as err:
+        _warn_once(folders, f"{err.filename}:{err.lineno}", f"the item template does not compile: {err.message}; using the built-in template")
+    return _environment(()).get_template(TEMPLATE)
+
+
+def render(tmpl: jinja2.Template, view: ItemView, config: Config, confdir: str | Path) -> list[str]:
+    """The body's HTML split where the guidance goes (one more piece than guidance places)."""
+    try:
+        html = tmpl.render(item=view)
+    except Exception as err:  # a project's template can raise anything; it must not crash the build
+        folders = _project_folders(config, confdir)
+        _warn_once(folders, _template_location(tmpl, err), f"the item template failed for {view.id}: {err}; using the built-in template")
+        html = _environment(()).get_template(TEMPLATE).render(item=view)
+    return html.split(GUIDANCE_MARK)
+
+
+def _template_location(tmpl: jinja2.Template, err: Exception) -> str:
+    """``file:line`` of the template line that raised, from the traceback Jinja rewrites."""
+    tb = err.__traceback__
+    line = 1
+    while tb is not None:
+        if tb.tb_frame.f_code.co_filename == tmpl.filename:
+            line = tb.tb_lineno
+        tb = tb.tb_next
+    return f"{tmpl.filename}:{line}"
+
+
+def _warn_once(folders: tuple[str, ...], location: str, message: str) -> None:
+    if folders in _warned:
+        return
+    _warned.add(folders)
+    logger.warning(message, type="fmg", subtype="template", location=location)
+
+
+def body_nodes(parts: list[str], guidance: nodes.Element) -> list[nodes.Node]:
+    """``raw`` HTML pieces with the guidance nodes between them (copied if shown more than once)."""
+    out: list[nodes.Node] = []
+    for n, part in enumerate(parts):
+        if n:
+            out.append(guidance if n == 1 else guidance.deepcopy())
+        if part:
+            out.append(nodes.raw("", part, format="html"))
+    return out
+
+
+def smartened_units(units: list[list[str]]) -> list[nodes.paragraph]:
+    """Paragraphs of text nodes, one per unit, for :func:`.directives.smarten` to educate."""
+    return [nodes.paragraph("", "", *(nodes.Text(piece) for piece in unit)) for unit in units]
+
+
+def units_of(paragraphs: list[nodes.paragraph]) -> list[list[str]]:
+    return [[str(child) for child in para.children] for para in paragraphs]
+
+
+def setup_htmlbody(app: Any) -> None:
+    """Forget compiled templates between builds in one process (tests build many projects)."""
+    app.connect("builder-inited", lambda app: (_environments.clear(), _warned.clear()))

@@ -1,0 +1,205 @@
+"""HTML item bodies come from a template (``fmg/item-body.html``): the same HTML as nodes, escaped,
+overridable, and well-formed in an EPUB.
+
+The oracle for "the same HTML" is the node tree the extension built for HTML before the template
+(question, a row of badges, a field list), put through Sphinx's own HTML translator: a build with
+the template and a build with that node tree must give the same pages, character for character
+once HTML entities are decoded (the template's escaper writes ``"`` as ``&#34;``, docutils as
+``&quot;``).
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import shutil
+import xml.etree.ElementTree as ET
+import zipfile
+from pathlib import Path
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+from docutils import nodes
+from sphinx.util.console import strip_escape_sequences
+
+from fm_governance.sphinxext import catalog, directives, htmlbody, render
+
+ROOTS = Path(__file__).parent / "roots"
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+def warnings_of(app: Any) -> list[str]:
+    return strip_escape_sequences(app.warning.getvalue()).strip().splitlines()
+
+
+def build_clean(app: Any) -> None:
+    """Build and fail on any warning. Resets docutils' global registries at once (not at fixture
+    teardown), so a second app in the same test does not warn about the first one's nodes."""
+    app.build()
+    app.cleanup()
+    assert warnings_of(app) == []
+
+
+def content(app: Any, name: str) -> str:
+    text = (Path(app.outdir) / name).read_text(encoding="utf-8")
+    return text[text.index("<section") : text.rindex("</section>") + len("</section>")]
+
+
+def oracle_body(item: Any, document: nodes.document, parsed: nodes.Element | None, lineno: int) -> list[nodes.Node]:
+    """The node tree HTML builders got before the template (kept here as the reference)."""
+    question = render.paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
+    badges = [render.badge("severity", item.severity.value), render.badge("owner", item.owner)]
+    badges += [render.badge("mode", m) for m in item.applies_to] or [render.badge("mode", "all", "all modes")]
+    meta = render.paragraph(*render.joined(badges, " "), classes=["fmg-badges", "fmg-meta"])
+    body = [render.field("Why", item.why), render.field("Guidance", render.guidance_node(item, document, parsed, lineno))]
+    body.append(render.field("Evidence", render.bullet_list(item.evidence)))
+    if item.references:
+        body.append(render.field("References", render.bullet_list(render.reference_entry(r) for r in item.references)))
+    return [question, meta, render.field_list(body, classes=["fmg-body"])]
+
+
+class OracleExpand(directives.ExpandItemBodies):
+    default_priority = 4
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        loaded = catalog.for_env(self.env)
+        for node in list(self.document.findall(render.fmg_item_body)):
+            item = loaded.catalog.item(node["item"])
+            parsed = node[0] if len(node) and isinstance(node[0], nodes.Element) else None
+            body = oracle_body(item, self.document, parsed, node.line or 0)
+            directives.smarten([body], self.document)
+            node.replace_self(body)
+
+
+ROOT_PAGES = {
+    "fmg-html": ("checklist.html", "prose.html"),
+    "fmg-basic": ("checklist.html", "high.html", "prose.html", "extra.html"),
+    "fmg-design": ("index.html",),
+}
+
+
+@pytest.mark.parametrize("root", sorted(ROOT_PAGES))
+@pytest.mark.parametrize("smartquotes", [True, False])
+def test_template_gives_the_html_the_translator_gives_the_nodes(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, smartquotes: bool
+) -> None:
+    pages = ROOT_PAGES[root]
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / f"test-{root}", src)
+    templated = make_app("html", srcdir=src, builddir=tmp_path / "a", confoverrides={"smartquotes": smartquotes})
+    build_clean(templated)
+    got = {p: content(templated, p) for p in pages}
+    assert all("fmg-question" in got[p] for p in pages)
+
+    monkeypatch.setattr(directives.ExpandItemBodiesHtml, "run", OracleExpand.run)
+    reference = make_app("html", srcdir=src, builddir=tmp_path / "b", confoverrides={"smartquotes": smartquotes}, freshenv=True)
+    build_clean(reference)
+    for p in pages:
+        assert html.unescape(got[p]) == html.unescape(content(reference, p)), p
+
+
+@pytest.mark.sphinx("html", testroot="fmg-html")
+def test_yaml_text_is_escaped_and_links_are_http_only(app: Any) -> None:
+    build_clean(app)
+    page = content(app, "checklist.html")
+    assert "<script>" not in page and "<b>" not in page and "<conditions>" not in page
+    assert "&lt;script&gt;alert(‘evidence’)&lt;/script&gt;" in page
+    assert 'href="https://example.org/a?x=1&amp;y=&#34;2&#34;"' in page  # attribute quotes escaped
+    assert "Terms &amp; &lt;conditions&gt; (as of 2026-11-01)</a>" in page
+
+
+def test_non_http_urls_are_not_links() -> None:
+    from fm_governance.core.models import Item, Reference, Severity
+
+    item = Item(
+        id="X-01",
+        title="t",
+        question="q?",
+        why="w",
+        guidance="g",
+        evidence=("e",),
+        severity=Severity.LOW,
+        owner="risk",
+        references=(Reference(url="javascript:alert(1)", title="bad"),),
+        checklist_id="x",
+    )
+
+    config = SimpleNamespace(extensions=[], templates_path=[])
+    view = htmlbody.item_view(item, htmlbody.text_units(item), config)  # type: ignore[arg-type]
+    out = "".join(htmlbody.render(htmlbody.template(config, "/nonexistent"), view, config, "/nonexistent"))  # type: ignore[arg-type]
+    assert "javascript:" not in out and "<li><p>bad</p></li>" in out
+
+
+@pytest.mark.sphinx("html", testroot="fmg-html")
+def test_item_body_text_is_searchable(app: Any) -> None:
+    build_clean(app)
+    index = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    for word in ("suffici", "guarante", "backtick", "counsel"):  # a note, why, guidance (stemmed)
+        assert f'"{word}' in index, word
+
+
+def _write_template(src: Path, text: str) -> Path:
+    folder = src / "_templates" / "fmg"
+    folder.mkdir(parents=True)
+    (folder / "item-body.html").write_text(text, encoding="utf-8")
+    conf = src / "conf.py"
+    conf.write_text(conf.read_text(encoding="utf-8") + 'templates_path = ["_templates"]\n', encoding="utf-8")
+    return folder / "item-body.html"
+
+
+@pytest.fixture
+def html_src(tmp_path: Path) -> Path:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-html", src)
+    return src
+
+
+def test_a_project_can_override_the_template(make_app, html_src: Path) -> None:  # type: ignore[no-untyped-def]
+    _write_template(
+        html_src,
+        '<div class="mine" data-severity="{{ item.severity }}">{{ item.question }}'
+        "{% for b in item.badges %}[{{ b.value }}]{% endfor %}{{ item.guidance }}{{ item.guidance }}</div>\n",
+    )
+    app = make_app("html", srcdir=html_src)
+    build_clean(app)
+    page = content(app, "checklist.html")
+    assert '<div class="mine" data-severity="critical">Does the “provider’s” contract' in page
+    assert "[critical][legal][hosted-api][hosted-fine-tuning]" in page
+    # The guidance may be shown twice: each place gets its own copy of the nodes.
+    assert page.count("Ask the provider’s counsel") == 2
+    assert "fmg-body" not in page
+
+
+@pytest.mark.parametrize(
+    ("template", "line", "message"),
+    [
+        ("<p>{{ item.question }</p>\n", 1, "the item template does not compile"),
+        ("<p>\n{{ item.no_such_field }}</p>\n", 2, "the item template failed for TR-01"),
+    ],
+)
+def test_a_broken_template_warns_with_its_location_and_falls_back(make_app, html_src: Path, template: str, line: int, message: str) -> None:  # type: ignore[no-untyped-def]
+    path = _write_template(html_src, template)
+    app = make_app("html", srcdir=html_src)
+    app.build()
+    warnings = warnings_of(app)
+    assert len(warnings) == 1, warnings
+    assert warnings[0].startswith(f"{path}:{line}: WARNING: {message}")
+    assert warnings[0].endswith("[fmg.template]")
+    assert '<p class="fmg-question">' in content(app, "checklist.html")  # the built-in template
+
+
+def test_epub_item_bodies_are_well_formed_xhtml(make_app, html_src: Path) -> None:  # type: ignore[no-untyped-def]
+    app = make_app("epub", srcdir=html_src)
+    build_clean(app)
+    (epub,) = Path(app.outdir).glob("*.epub")
+    with zipfile.ZipFile(epub) as z:
+        checklist = next(n for n in z.namelist() if n.endswith("checklist.xhtml"))
+        text = z.read(checklist).decode("utf-8")
+    ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))  # raises on malformed XML
+    assert "fmg-question" in text and "&lt;script&gt;" in text
