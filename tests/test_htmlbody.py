@@ -64,17 +64,21 @@ def oracle_body(item: Any, document: nodes.document, parsed: nodes.Element | Non
 
 
 class OracleExpand(directives.ExpandItemBodies):
-    default_priority = 4
-    formats = ("html",)
+    """HTML builders' expansion with :func:`oracle_body` in place of the template."""
 
     def run(self, **kwargs: Any) -> None:
+        heads, boxes = directives._left_for_the_write(self.document)
         loaded = catalog.for_env(self.env)
-        for node in list(self.document.findall(render.fmg_item_body)):
-            item = loaded.catalog.item(node["item"])
-            parsed = node[0] if len(node) and isinstance(node[0], nodes.Element) else None
-            body = oracle_body(item, self.document, parsed, node.line or 0)
-            directives.smarten([body], self.document)
-            node.replace_self(body)
+        quotable = self.fill_heads(heads, loaded)
+        done = []
+        for box, item, parsed in directives._items(boxes, loaded):
+            body = [*directives._index_node(box, item, loaded), *oracle_body(item, self.document, parsed, box.line or 0)]
+            if directives.smart_quotable(item):
+                quotable.append(body)
+            done.append((box, body))
+        directives.smarten(quotable, self.document)
+        for box, body in done:
+            box[1:1] = body
 
 
 ROOT_PAGES = {

@@ -83,6 +83,11 @@ def test_items_are_in_the_general_index_and_the_inventory(app) -> None:  # type:
     genindex = page(app, "genindex.html")
     for item_id in ("DM-01", "DM-02", "DM-03", "EX-01", "EX-02"):
         assert f"{item_id} (checklist item)" in genindex
+    # Renderings with :no-index: (high.html, prose.html) add no entries, as in any Sphinx domain.
+    assert '<a href="checklist.html#dm-01">DM-01 (checklist item)</a>\n' in genindex
+    assert "high.html#dm-01" not in genindex and "prose.html#" not in genindex
+    # The search finds the entries too (Sphinx takes them from the pages' index nodes).
+    assert '"dm-01 (checklist item)":[[0,"dm-01",false]]' in (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
     inventory = InventoryFile.loads((Path(app.outdir) / "objects.inv").read_bytes(), uri="")
     items = dict(inventory.data["fmg:item"].items())
     assert set(items) == {"DM-01", "DM-02", "DM-03", "EX-01", "EX-02"}

@@ -31,7 +31,7 @@ from .output import setup_output
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
-ENV_VERSION = 2  # 2: item bodies are write-time placeholders
+ENV_VERSION = 3  # 2: item bodies made at write time; 3: no placeholder nodes, index entries registered directly
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -9,17 +9,18 @@ rather than a traceback or a half-built page.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from docutils import nodes
 from docutils.parsers.rst import directives
 from docutils.utils import new_document
+from sphinx import addnodes
 from sphinx.application import Sphinx
 from sphinx.transforms import SphinxSmartQuotes
 from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
-from sphinx.util.docutils import SphinxDirective, SphinxTranslator, sphinx_domains
+from sphinx.util.docutils import SphinxDirective, sphinx_domains
 
 from ..core.models import MODES, OWNERS, Checklist, Item, Severity
 from . import catalog, htmlbody, render
@@ -70,6 +71,17 @@ class FmgDirective(SphinxDirective):
         logger.warning(message, type="fmg", subtype=subtype, location=self.get_location())
         return []
 
+    def note_item(self, item: Item, anchor: str, checklist_title: str, box: nodes.Element) -> None:
+        """Register a rendered item: a link target, and entries in the general index.
+
+        The entries go straight into Sphinx's index domain, as its ``process_doc`` would take them
+        from ``index`` nodes; the ``index`` node itself (a LaTeX ``\\index``, the search's
+        index entries) is made with the item's body when the page is written.
+        """
+        self.domain.note_object("item", item.id, anchor, item.title, location=self.get_location())
+        self.env.domains["index"].entries.setdefault(self.env.docname, []).extend(render.index_entries(item, checklist_title, anchor))  # type: ignore[attr-defined]
+        box[render.INDEXED] = True
+
     def find_checklist(self, checklist_id: str) -> Checklist | None:
         found = self.loaded.catalog.get(checklist_id)
         if found is None:
@@ -100,15 +112,8 @@ class ChecklistDirective(FmgDirective):
         items = [it for it in checklist.items if self._shown(it)]
         index = "no-index" not in self.options
         anchor = nodes.make_id(f"checklist-{checklist.id}")
-        head = nodes.container(ids=[anchor], classes=["fmg-checklist"])
-        head += render.paragraph(checklist.summary, classes=["fmg-summary"])
-        meta = [
-            render.field("Version", checklist.version),
-            render.field("Default owner", render.badge("owner", checklist.owner)),
-            render.field("Items", self._count(len(items), len(checklist.items))),
-            render.field("Assessment template", template_download(checklist.id, self.config)),
-        ]
-        head += render.field_list(meta, classes=["fmg-checklist-meta"])
+        # The summary and facts under it are made when the page is written (see ExpandItemBodies).
+        head = nodes.container(ids=[anchor], classes=["fmg-checklist"], fmg_checklist=checklist.id, fmg_count=self._count(len(items), len(checklist.items)))
         if index:
             self.domain.note_object("checklist", checklist.id, anchor, checklist.title, location=self.get_location())
         result: list[nodes.Node] = [head]
@@ -119,9 +124,9 @@ class ChecklistDirective(FmgDirective):
         view = render.ItemView(self.state, as_section=as_section, checklist_title=checklist.title, heading_level=level)
         for item in items:
             node, item_anchor = render.item_node(item, view)
-            self.set_source_info(node[-1])  # the body placeholder: guidance warnings point here
+            self.set_source_info(node)  # guidance warnings point here
             if index:
-                self.domain.note_object("item", item.id, item_anchor, item.title, location=self.get_location())
+                self.note_item(item, item_anchor, checklist.title, node)
             result.append(node)
         return result
 
@@ -155,16 +160,16 @@ class ItemDirective(FmgDirective):
         self.domain.note_user(self.env.docname)
         view = render.ItemView(self.state, as_section=False, checklist_title=checklist.title)
         node, anchor = render.item_node(item, view)
-        self.set_source_info(node[-1])
+        self.set_source_info(node)
         node += render.paragraph("From the ", render.xref("checklist", checklist.id, checklist.title, docname=self.env.docname, soft=True), " checklist.")
         if "no-index" not in self.options:
-            self.domain.note_object("item", item.id, anchor, item.title, location=self.get_location())
+            self.note_item(item, anchor, checklist.title, node)
         return [node]
 
 
 class ExpandItemBodies(SphinxPostTransform):
-    """Fill each item's body placeholder (see :class:`.render.fmg_item_body`) with nodes, for
-    builders other than HTML.
+    """Make what the directives left for the write: each checklist's summary and facts, and each
+    item's body (see :func:`.render.item_node`), as nodes — for builders other than HTML.
 
     Priority 5 runs before Sphinx's reference resolver (10), so links written in guidance resolve
     like any other. Smart quotes, a read-time transform, are applied to the new nodes here, so the
@@ -174,65 +179,112 @@ class ExpandItemBodies(SphinxPostTransform):
     default_priority = 5
 
     def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(render.fmg_item_body))
-        if not placeholders:
+        heads, boxes = _left_for_the_write(self.document)
+        if not heads and not boxes:
             return
         loaded = catalog.for_env(self.env)
-        bodies: list[list[nodes.Node]] = []
-        quotable: list[list[nodes.Node]] = []
+        quotable = self.fill_heads(heads, loaded)
+        bodies: list[tuple[nodes.Element, list[nodes.Node]]] = []
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
-            for node in placeholders:
-                # None: the page was read with a catalog that had the item; nothing to show.
-                item = loaded.catalog.item(node["item"])
-                body = render.item_body(item, self.document, parsed=_parsed(node), lineno=node.line or 0) if item is not None else []
-                bodies.append(body)
-                if item is not None and smart_quotable(item):
+            for box, item, parsed in _items(boxes, loaded):
+                body = [*_index_node(box, item, loaded), *render.item_body(item, self.document, parsed=parsed, lineno=box.line or 0)]
+                bodies.append((box, body))
+                if smart_quotable(item):
                     quotable.append(body)
         smarten(quotable, self.document)
-        for node, body in zip(placeholders, bodies, strict=True):
-            node.replace_self(body)
+        for box, body in bodies:
+            box[1:1] = body  # under the heading
+
+    def fill_heads(self, heads: list[nodes.Element], loaded: catalog.LoadedCatalog) -> list[list[nodes.Node]]:
+        """Fill each checklist's head; return the texts smart quotes may change."""
+        quotable = []
+        for head in heads:
+            checklist = loaded.catalog.get(head[HEAD])
+            del head[HEAD]
+            if checklist is None:  # read with a catalog that had it; nothing to show
+                continue
+            summary = render.paragraph(checklist.summary, classes=["fmg-summary"])
+            meta = [
+                render.field("Version", checklist.version),
+                render.field("Default owner", render.badge("owner", checklist.owner)),
+                render.field("Items", head[COUNT]),
+                render.field("Assessment template", template_download(checklist.id, self.config)),
+            ]
+            del head[COUNT]
+            head += [summary, render.field_list(meta, classes=["fmg-checklist-meta"])]
+            if quotable_text(checklist.summary):
+                quotable.append([summary])
+        return quotable
 
 
-class ExpandItemBodiesHtml(SphinxPostTransform):
-    """The same for HTML-format builders (html, dirhtml, singlehtml, epub): each body is rendered
-    from :mod:`.htmlbody`'s template as HTML around the guidance, which stays nodes. It runs
-    first, so the generic transform finds nothing left to do."""
+class ExpandItemBodiesHtml(ExpandItemBodies):
+    """The same for HTML-format builders (html, dirhtml, singlehtml, epub): each item's body is
+    rendered from :mod:`.htmlbody`'s template as HTML around the guidance, which stays nodes. It
+    runs first, so the generic transform finds nothing left to do."""
 
     default_priority = 4
     formats = ("html",)
 
     def run(self, **kwargs: Any) -> None:
-        placeholders = list(self.document.findall(render.fmg_item_body))
-        if not placeholders:
+        heads, boxes = _left_for_the_write(self.document)
+        if not heads and not boxes:
             return
         loaded = catalog.for_env(self.env)
+        quotable = self.fill_heads(heads, loaded)
         found: list[tuple[nodes.Element, Item, nodes.Element, list[nodes.paragraph] | None]] = []
-        quotable: list[list[nodes.Node]] = []
         with sphinx_domains(self.env):
-            for node in placeholders:
-                item = loaded.catalog.item(node["item"])
-                if item is None:
-                    node.parent.remove(node)
-                    continue
-                guidance = render.guidance_node(item, self.document, _parsed(node), node.line or 0)
+            for box, item, parsed in _items(boxes, loaded):
+                guidance = render.guidance_node(item, self.document, parsed, box.line or 0)
                 units = None
                 if smart_quotable(item):
                     units = htmlbody.smartened_units(htmlbody.text_units(item))
                     quotable.append([guidance, *units])
-                found.append((node, item, guidance, units))
+                found.append((box, item, guidance, units))
         smarten(quotable, self.document)
         confdir = catalog.confdir(self.env)
         tmpl = htmlbody.template(self.config, confdir)
-        for node, item, guidance, units in found:
+        for box, item, guidance, units in found:
             text = htmlbody.units_of(units) if units is not None else htmlbody.text_units(item)
             view = htmlbody.item_view(item, text, self.config)
-            node.replace_self(htmlbody.body_nodes(htmlbody.render(tmpl, view, self.config, confdir), guidance))
+            parts = htmlbody.render(tmpl, view, self.config, confdir)
+            box[1:1] = [*_index_node(box, item, loaded), *htmlbody.body_nodes(parts, guidance)]
 
 
-def _parsed(placeholder: nodes.Element) -> nodes.Element | None:
-    """The guidance parsed while reading, kept as the placeholder's child (if any)."""
-    return placeholder[0] if len(placeholder) and isinstance(placeholder[0], nodes.Element) else None
+HEAD, COUNT = "fmg_checklist", "fmg_count"
+
+
+def _left_for_the_write(document: nodes.document) -> tuple[list[nodes.Element], list[nodes.Element]]:
+    """Checklist heads and item boxes whose content is made at write time (one walk of the page)."""
+    heads, boxes = [], []
+    for node in document.findall(nodes.Element):
+        if render.ITEM in node:
+            boxes.append(node)
+        elif HEAD in node:
+            heads.append(node)
+    return heads, boxes
+
+
+def _items(boxes: list[nodes.Element], loaded: catalog.LoadedCatalog) -> Iterator[tuple[nodes.Element, Item, nodes.Element | None]]:
+    """Each box's item and the guidance parsed while reading (taken out of the box), if any."""
+    for box in boxes:
+        item = loaded.catalog.item(box[render.ITEM])
+        del box[render.ITEM]
+        parsed = None
+        if len(box) > 1 and render.READ_GUIDANCE in box[1]["classes"]:
+            parsed = box.pop(1)
+            parsed["classes"].remove(render.READ_GUIDANCE)
+        if item is not None:  # None: read with a catalog that had the item; nothing to show
+            yield box, item, parsed
+
+
+def _index_node(box: nodes.Element, item: Item, loaded: catalog.LoadedCatalog) -> list[nodes.Node]:
+    """The ``index`` node for the entries the directive registered (:meth:`FmgDirective.note_item`)."""
+    if not box.get(render.INDEXED):
+        return []
+    del box[render.INDEXED]
+    checklist = loaded.catalog.get(item.checklist_id)
+    return [addnodes.index(entries=render.index_entries(item, checklist.title if checklist else "", box["ids"][0]))]
 
 
 #: What smart quotes can change: quotes, backticks (``smartquotes_action`` "b"), dashes, ellipses.
@@ -244,7 +296,10 @@ def smart_quotable(item: Item) -> bool:
     on the source strings: cheaper than on the nodes, and at worst a needless pass)."""
     parts = [item.question, item.why, item.guidance, *item.evidence]
     parts += [f"{r.label} {r.note}" for r in item.references]
-    text = "\n".join(parts)
+    return quotable_text("\n".join(parts))
+
+
+def quotable_text(text: str) -> bool:
     return any(mark in text for mark in _SMARTQUOTABLE)
 
 
@@ -254,19 +309,16 @@ def smarten(bodies: list[list[nodes.Node]], document: nodes.document) -> None:
     if not bodies:
         return
     holder = new_document(document.get("source", ""), document.settings)
+    parents = [(node, node.parent) for body in bodies for node in body]
     for body in bodies:
         holder.extend(body)
     SphinxSmartQuotes(holder, None).apply()
     holder.clear()
-
-
-def _skip(self: SphinxTranslator, node: nodes.Element) -> None:
-    """A placeholder left by a builder that never resolves doctrees is dropped, not a crash."""
-    raise nodes.SkipNode
+    for node, parent in parents:  # nodes already in the page stay where they are
+        node.parent = parent
 
 
 def setup_directives(app: Sphinx) -> None:
-    app.add_node(render.fmg_item_body, **dict.fromkeys(("html", "latex", "text", "man", "texinfo"), (_skip, None)))
     app.add_directive_to_domain("fmg", "checklist", ChecklistDirective)
     app.add_directive_to_domain("fmg", "item", ItemDirective)
     app.add_post_transform(ExpandItemBodies)

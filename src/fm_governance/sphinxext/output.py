@@ -1,8 +1,7 @@
 """Per-builder output: template downloads, HTML polish and the stylesheet.
 
-* ``fmg_template`` (one of three custom nodes; the matrix and item-body placeholders are the
-  others, and never reach a writer) wraps the
-  template's file name. HTML makes it a download link to a file written at build start; every
+* ``fmg_template`` (one of two custom nodes; the matrix placeholder is the other, and never
+  reaches a writer) wraps the template's file name. HTML makes it a download link to a file written at build start; every
   other builder (latex, epub, text, man, texinfo) shows the name and the command that produces
   the same file — a PDF or an e-book reader cannot download a YAML file, so a link there would
   be a dead end.

@@ -244,19 +244,13 @@ class ItemView:
     heading_level: int = 0
 
 
-class fmg_item_body(nodes.General, nodes.Element):
-    """Placeholder for an item's body (attribute ``item``: its id), filled when the page is written.
-
-    The heading, anchor and index entries are made while reading — they are what the table of
-    contents, the general index, ``objects.inv`` and cross-references need. The body (question,
-    badges, why, guidance, evidence, references: ~50 nodes an item) is made by
-    :class:`~.directives.ExpandItemBodies` just before references are resolved, from the catalog of
-    the running build. Sphinx's read-time transforms walk every node of a page several dozen times
-    and the environment pickles every node; a body that does not exist yet costs neither
-    (sphinx-needs and ``sphinx.ext.todo`` defer their layout the same way). Guidance that needs
-    read-time processing (:func:`parse_while_reading`) is parsed while reading and kept here as the
-    placeholder's child.
-    """
+#: Attribute of an item's box (its section, or container) naming the item: its body is made when
+#: the page is written (:class:`~.directives.ExpandItemBodies`).
+ITEM = "fmg_item"
+#: Attribute of an item's box that registered its index entries (without ``:no-index:``).
+INDEXED = "fmg_indexed"
+#: Class of the guidance container parsed while reading, kept in the box until the body is made.
+READ_GUIDANCE = "fmg-guidance-read"
 
 
 def item_id(item_id_: str) -> str:
@@ -264,8 +258,22 @@ def item_id(item_id_: str) -> str:
     return nodes.make_id(item_id_)
 
 
+def index_entries(item: Item, checklist_title: str, anchor: str) -> list[tuple[str, str, str, str, None]]:
+    """The item's general-index entries: under its id, and under its checklist."""
+    return [("single", f"{item.id} (checklist item)", anchor, "", None), ("single", f"{checklist_title}; {item.id} {item.title}", anchor, "", None)]
+
+
 def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
-    """The rendered item (heading, anchor, index entries, body placeholder) and its anchor id."""
+    """The item as read: its heading and anchor (all the table of contents and links need) and
+    the name of the item, whose body is made when the page is written.
+
+    Sphinx's read-time transforms walk every node of a page several dozen times, and the
+    environment keeps and pickles every node until the page is written; a body (question, badges,
+    why, guidance, evidence, references) that does not exist yet costs neither (sphinx-needs and
+    ``sphinx.ext.todo`` defer their layout the same way). The general-index entries are
+    registered by the directive and their ``index`` node is made with the body. Guidance that
+    needs read-time processing (:func:`parse_while_reading`) is parsed now and kept in the box.
+    """
     anchor = item_id(item.id)
     heading = f"{item.id} {item.title}"
     if view.as_section:
@@ -277,14 +285,9 @@ def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
         if view.heading_level:
             rubric["heading-level"] = view.heading_level
         box += rubric
-    index_entries = [("single", f"{item.id} (checklist item)", anchor, "", None)]
-    if view.checklist_title:
-        index_entries.append(("single", f"{view.checklist_title}; {item.id} {item.title}", anchor, "", None))
-    box += addnodes.index(entries=index_entries)
-    placeholder = fmg_item_body(item=item.id)
+    box[ITEM] = item.id
     if parse_while_reading(item.guidance):
-        placeholder += nodes.container("", *markdown_while_reading(item.guidance, view.state, _origin(item)), classes=["fmg-guidance"])
-    box += placeholder
+        box += nodes.container("", *markdown_while_reading(item.guidance, view.state, _origin(item)), classes=["fmg-guidance", READ_GUIDANCE])
     return box, anchor
 
 
