@@ -150,11 +150,15 @@ class Catalog:
         return self.checklists.get(checklist_id)
 
     def item(self, item_id: str) -> Item | None:
-        for checklist in self.checklists.values():
-            found = checklist.item(item_id)
-            if found is not None:
-                return found
-        return None
+        return self._items.get(item_id)
+
+    @functools.cached_property
+    def _items(self) -> dict[str, Item]:
+        """Every item by id (ids are unique across a catalog; the first checklist wins if not)."""
+        found: dict[str, Item] = {}
+        for checklist in reversed(list(self.checklists.values())):
+            found.update((it.id, it) for it in checklist.items)
+        return found
 
     def select(self, ids: Sequence[str]) -> list[Checklist]:
         """The named checklists (all when ``ids`` is empty); unknown ids are a usage error."""

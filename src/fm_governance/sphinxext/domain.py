@@ -66,8 +66,9 @@ class FmgDomain(Domain):
         "users": {},  # docname -> True: pages rendering catalog data
         "linkers": {},  # docname -> True: pages with fmg links (roles, matrix, assessment)
         "files": [],  # checklist files of the last build, to notice files added or removed
+        "by_doc": {},  # docname -> keys of "objects" it registered (clearing a page is then O(its objects))
     }
-    data_version = 1
+    data_version = 2
 
     @property
     def objects(self) -> dict[tuple[str, str], ObjectEntry]:
@@ -85,6 +86,7 @@ class FmgDomain(Domain):
                 location=location,
             )
         self.objects[objtype, name] = (self.env.docname, node_id, title)
+        self.data["by_doc"].setdefault(self.env.docname, []).append((objtype, name))
 
     def note_user(self, docname: str) -> None:
         self.data["users"][docname] = True
@@ -92,9 +94,13 @@ class FmgDomain(Domain):
     def docs_with_objects(self) -> set[str]:
         return {doc for doc, _id, _title in self.objects.values()}
 
+    def has_objects(self, docname: str) -> bool:
+        return any(self.objects.get(key, ("",))[0] == docname for key in self.data["by_doc"].get(docname, ()))
+
     def clear_doc(self, docname: str) -> None:
-        for key, (doc, _id, _title) in list(self.objects.items()):
-            if doc == docname:
+        for key in self.data["by_doc"].pop(docname, ()):
+            # A key another page registered later (a duplicate) is that page's now.
+            if self.objects.get(key, ("",))[0] == docname:
                 del self.objects[key]
         self.data["users"].pop(docname, None)
         self.data["linkers"].pop(docname, None)
@@ -113,6 +119,7 @@ class FmgDomain(Domain):
                     location=(entry[0], None),
                 )
             self.objects[key] = entry
+            self.data["by_doc"].setdefault(entry[0], []).append(key)
         for name in ("users", "linkers"):
             for doc in otherdata[name]:
                 if doc in docnames:
@@ -206,7 +213,7 @@ def _on_env_get_outdated(app: Sphinx, env: BuildEnvironment, added: Set[str], ch
 
 
 def _on_env_purge_doc(app: Sphinx, env: BuildEnvironment, docname: str) -> None:
-    if any(entry[0] == docname for entry in _domain(env).objects.values()):
+    if _domain(env).has_objects(docname):
         _touched.setdefault(str(env.srcdir), set()).add(docname)
 
 
