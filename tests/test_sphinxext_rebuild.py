@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 from sphinx.util.console import strip_escape_sequences
 
+from fm_governance.core.checklists import load_checklist
+
 ROOTS = Path(__file__).parent / "roots"
 PAGES = ("index", "checklist", "extra", "high", "prose", "links", "matrix", "report", "genindex")
 
@@ -113,6 +115,37 @@ def test_editing_a_checklist_rereads_exactly_the_pages_using_it(make_app, tmp_pa
 
     touch_later(src / "fm-governance.yaml")
     assert build_clean(make_app("html", srcdir=src)) == ["report"]
+
+
+@pytest.mark.sphinx("html", testroot="fmg-basic")
+def test_a_rebuild_parses_only_the_checklist_files_that_changed(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from fm_governance.sphinxext import catalog
+
+    src = copy_root("fmg-basic", tmp_path)
+    parsed: list[str] = []
+
+    def spy(path: Path):  # type: ignore[no-untyped-def]
+        parsed.append(path.name)
+        return load_checklist(path)
+
+    monkeypatch.setattr(catalog, "load_checklist", spy)
+    build_clean(make_app("html", srcdir=src, freshenv=True))
+    assert sorted(parsed) == ["demo.yaml", "extra.yaml"]
+
+    parsed.clear()
+    extra = src / "checklists" / "extra.yaml"
+    touch_later(extra, extra.read_text(encoding="utf-8").replace("Outages happen.", "Outages do happen."))
+    app = make_app("html", srcdir=src)
+    assert build_clean(app) == ["extra", "matrix"]
+    assert parsed == ["extra.yaml"]  # demo.yaml came from the saved environment
+    assert "Outages do happen." in (Path(app.outdir) / "extra.html").read_text(encoding="utf-8")
+
+    parsed.clear()  # a removed file is forgotten, and its checklist with it
+    extra.unlink()
+    app = make_app("html", srcdir=src)
+    app.build()
+    app.cleanup()
+    assert parsed == [] and set(catalog.parsed_files(app.env)) == {str((src / "checklists" / "demo.yaml").resolve())}
 
 
 @pytest.mark.sphinx("html", testroot="fmg-basic")

@@ -13,7 +13,7 @@ ids and item ids are unique across every loaded checklist, items of one checklis
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -176,8 +176,10 @@ def checklist_files(folder: Path) -> list[Path]:
     return sorted(p for p in folder.iterdir() if p.suffix in (".yaml", ".yml") and p.is_file())
 
 
-def load_catalog(extra_dirs: Iterable[Path] = (), *, builtins: Sequence[str] | None = None) -> Catalog:
-    """Load the built-in checklists (all, or those named in ``builtins``) and any extra folders."""
+def load_catalog(extra_dirs: Iterable[Path] = (), *, builtins: Sequence[str] | None = None, loader: Callable[[Path], Checklist] = load_checklist) -> Catalog:
+    """Load the built-in checklists (all, or those named in ``builtins``) and any extra folders.
+
+    ``loader`` loads one file (a caller that keeps parsed files between runs passes its own)."""
     folder = builtin_dir()
     wanted = BUILTIN_IDS if builtins is None else tuple(builtins)
     unknown = [b for b in wanted if b not in BUILTIN_IDS]
@@ -191,7 +193,7 @@ def load_catalog(extra_dirs: Iterable[Path] = (), *, builtins: Sequence[str] | N
     errors: list[InputError] = []
     for path in paths:
         try:
-            checklist = load_checklist(path)
+            checklist = loader(path)
         except InputErrors as exc:
             errors.extend(exc.errors)
             continue
