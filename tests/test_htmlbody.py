@@ -1,11 +1,10 @@
 """HTML item bodies come from a template (``fmg/item-body.html``): the same HTML as nodes, escaped,
 overridable, and well-formed in an EPUB.
 
-The oracle for "the same HTML" is the node tree the extension built for HTML before the template
-(question, a row of badges, a field list), put through Sphinx's own HTML translator: a build with
-the template and a build with that node tree must give the same pages, character for character
-once HTML entities are decoded (the template's escaper writes ``"`` as ``&#34;``, docutils as
-``&quot;``).
+The oracle for "the same HTML" is the node tree EPUB gets (question, a row of badges, a field
+list), put through Sphinx's own HTML translator: a build with the template and a build with that
+node tree must give the same pages, character for character once HTML entities are decoded (the
+template writes ``"`` as ``&#34;``, docutils as ``&quot;``).
 """
 
 from __future__ import annotations
@@ -20,10 +19,9 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
-from docutils import nodes
 from sphinx.util.console import strip_escape_sequences
 
-from fm_governance.sphinxext import catalog, directives, htmlbody, render
+from fm_governance.sphinxext import directives, htmlbody
 
 ROOTS = Path(__file__).parent / "roots"
 
@@ -50,37 +48,6 @@ def content(app: Any, name: str) -> str:
     return text[text.index("<section") : text.rindex("</section>") + len("</section>")]
 
 
-def oracle_body(item: Any, document: nodes.document, parsed: nodes.Element | None, lineno: int) -> list[nodes.Node]:
-    """The node tree HTML builders got before the template (kept here as the reference)."""
-    question = render.paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
-    badges = [render.badge("severity", item.severity.value), render.badge("owner", item.owner)]
-    badges += [render.badge("mode", m) for m in item.applies_to] or [render.badge("mode", "all", "all modes")]
-    meta = render.paragraph(*render.joined(badges, " "), classes=["fmg-badges", "fmg-meta"])
-    body = [render.field("Why", item.why), render.field("Guidance", render.guidance_node(item, document, parsed, lineno))]
-    body.append(render.field("Evidence", render.bullet_list(item.evidence)))
-    if item.references:
-        body.append(render.field("References", render.bullet_list(render.reference_entry(r) for r in item.references)))
-    return [question, meta, render.field_list(body, classes=["fmg-body"])]
-
-
-class OracleExpand(directives.ExpandItemBodies):
-    """HTML builders' expansion with :func:`oracle_body` in place of the template."""
-
-    def run(self, **kwargs: Any) -> None:
-        heads, boxes = directives._left_for_the_write(self.document)
-        loaded = catalog.for_env(self.env)
-        quotable = self.fill_heads(heads, loaded)
-        done = []
-        for box, item, parsed in directives._items(boxes, loaded):
-            body = [*directives._index_node(box, item, loaded), *oracle_body(item, self.document, parsed, box.line or 0)]
-            if directives.smart_quotable(item):
-                quotable.append(body)
-            done.append((box, body))
-        directives.smarten(quotable, self.document)
-        for box, body in done:
-            box[1:1] = body
-
-
 ROOT_PAGES = {
     "fmg-html": ("checklist.html", "prose.html"),
     "fmg-basic": ("checklist.html", "high.html", "prose.html", "extra.html"),
@@ -89,20 +56,25 @@ ROOT_PAGES = {
 
 
 @pytest.mark.parametrize("root", sorted(ROOT_PAGES))
-@pytest.mark.parametrize("smartquotes", [True, False])
+@pytest.mark.parametrize("settings", [{}, {"smartquotes": False}, {"html_compact_lists": False}])
 def test_template_gives_the_html_the_translator_gives_the_nodes(
-    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, smartquotes: bool
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, settings: dict[str, Any]
 ) -> None:
     pages = ROOT_PAGES[root]
     src = tmp_path / "src"
     shutil.copytree(ROOTS / f"test-{root}", src)
-    templated = make_app("html", srcdir=src, builddir=tmp_path / "a", confoverrides={"smartquotes": smartquotes})
+    rendered: list[str] = []
+    real_render = htmlbody.render
+    monkeypatch.setattr(htmlbody, "render", lambda tmpl, view, *a: rendered.append(view.id) or real_render(tmpl, view, *a))
+    templated = make_app("html", srcdir=src, builddir=tmp_path / "a", confoverrides=settings)
     build_clean(templated)
     got = {p: content(templated, p) for p in pages}
-    assert all("fmg-question" in got[p] for p in pages)
+    assert rendered and all("fmg-question" in got[p] for p in pages)
 
-    monkeypatch.setattr(directives.ExpandItemBodiesHtml, "run", OracleExpand.run)
-    reference = make_app("html", srcdir=src, builddir=tmp_path / "b", confoverrides={"smartquotes": smartquotes}, freshenv=True)
+    # The reference: the node tree EPUB gets (badges in a row), through Sphinx's HTML translator.
+    monkeypatch.setattr(directives.ExpandItemBodiesHtml, "run", directives.ExpandItemBodies.run)
+    monkeypatch.setattr(directives.ExpandItemBodiesHtml, "badge_row", True)
+    reference = make_app("html", srcdir=src, builddir=tmp_path / "b", confoverrides=settings, freshenv=True)
     build_clean(reference)
     for p in pages:
         assert html.unescape(got[p]) == html.unescape(content(reference, p)), p
@@ -113,9 +85,12 @@ def test_yaml_text_is_escaped_and_links_are_http_only(app: Any) -> None:
     build_clean(app)
     page = content(app, "checklist.html")
     assert "<script>" not in page and "<b>" not in page and "<conditions>" not in page
-    assert "&lt;script&gt;alert(‘evidence’)&lt;/script&gt;" in page
-    assert 'href="https://example.org/a?x=1&amp;y=&#34;2&#34;"' in page  # attribute quotes escaped
-    assert "Terms &amp; &lt;conditions&gt; (as of 2026-11-01)</a>" in page
+    assert "&#60;script&#62;alert(‘evidence’)&#60;/script&#62;" in page
+    assert 'href="https://example.org/a?x=1&#38;y=&#34;2&#34;"' in page  # attribute quotes escaped
+    assert "Terms &#38; &#60;conditions&#62; (as of 2026-11-01)</a>" in page
+    # The guidance goes where the template says, never where a text says so.
+    assert "<!--" not in page and "this text says &#60;!–fmg:guidance–&#62; but is only text." in page
+    assert page.count("Ask the provider’s counsel") == 1
 
 
 def test_non_http_urls_are_not_links() -> None:
@@ -134,7 +109,7 @@ def test_non_http_urls_are_not_links() -> None:
         checklist_id="x",
     )
 
-    config = SimpleNamespace(extensions=[], templates_path=[])
+    config = SimpleNamespace(extensions=[], templates_path=[], html_compact_lists=True)
     view = htmlbody.item_view(item, htmlbody.text_units(item), config)  # type: ignore[arg-type]
     out = "".join(htmlbody.render(htmlbody.template(config, "/nonexistent"), view, config, "/nonexistent"))  # type: ignore[arg-type]
     assert "javascript:" not in out and "<li><p>bad</p></li>" in out
@@ -146,12 +121,14 @@ def test_item_body_text_is_searchable(app: Any) -> None:
     index = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
     for word in ("suffici", "guarante", "backtick", "counsel"):  # a note, why, guidance (stemmed)
         assert f'"{word}' in index, word
+    for entity in ("amp", "lt", "gt"):  # escaped characters are not words
+        assert f'"{entity}":' not in index, entity
 
 
-def _write_template(src: Path, text: str) -> Path:
+def _write_template(src: Path, text: str | bytes) -> Path:
     folder = src / "_templates" / "fmg"
     folder.mkdir(parents=True)
-    (folder / "item-body.html").write_text(text, encoding="utf-8")
+    (folder / "item-body.html").write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     conf = src / "conf.py"
     conf.write_text(conf.read_text(encoding="utf-8") + 'templates_path = ["_templates"]\n', encoding="utf-8")
     return folder / "item-body.html"
@@ -185,9 +162,10 @@ def test_a_project_can_override_the_template(make_app, html_src: Path) -> None: 
     [
         ("<p>{{ item.question }</p>\n", 1, "the item template does not compile"),
         ("<p>\n{{ item.no_such_field }}</p>\n", 2, "the item template failed for TR-01"),
+        (b"<p>\xff{{ item.question }}</p>\n", 1, "the item template cannot be loaded"),
     ],
 )
-def test_a_broken_template_warns_with_its_location_and_falls_back(make_app, html_src: Path, template: str, line: int, message: str) -> None:  # type: ignore[no-untyped-def]
+def test_a_broken_template_warns_with_its_location_and_falls_back(make_app, html_src: Path, template: str | bytes, line: int, message: str) -> None:  # type: ignore[no-untyped-def]
     path = _write_template(html_src, template)
     app = make_app("html", srcdir=html_src)
     app.build()
@@ -198,7 +176,7 @@ def test_a_broken_template_warns_with_its_location_and_falls_back(make_app, html
     assert '<p class="fmg-question">' in content(app, "checklist.html")  # the built-in template
 
 
-def test_epub_item_bodies_are_well_formed_xhtml(make_app, html_src: Path) -> None:  # type: ignore[no-untyped-def]
+def test_epub_item_bodies_are_nodes_well_formed_and_show_link_addresses(make_app, html_src: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app("epub", srcdir=html_src)
     build_clean(app)
     (epub,) = Path(app.outdir).glob("*.epub")
@@ -207,3 +185,6 @@ def test_epub_item_bodies_are_well_formed_xhtml(make_app, html_src: Path) -> Non
         text = z.read(checklist).decode("utf-8")
     ET.fromstring(re.sub(r"<!DOCTYPE[^>]*>", "", text))  # raises on malformed XML
     assert "fmg-question" in text and "&lt;script&gt;" in text
+    # EPUB shows link addresses (epub_show_urls = "inline"), sources included.
+    assert '>Plain source</a><span class="link-target"> [https://example.org/b]</span>' in text
+    assert '<p class="fmg-badges fmg-meta"><span class="fmg-badge fmg-severity fmg-severity-critical">critical</span>' in text

@@ -145,7 +145,14 @@ def test_a_rebuild_parses_only_the_checklist_files_that_changed(make_app, tmp_pa
     app = make_app("html", srcdir=src)
     app.build()
     app.cleanup()
-    assert parsed == [] and set(catalog.parsed_files(app.env)) == {str((src / "checklists" / "demo.yaml").resolve())}
+    assert parsed == [] and set(catalog.ParsedFiles.load(app).files) == {str((src / "checklists" / "demo.yaml").resolve())}
+
+    parsed.clear()  # a fresh environment (-E) in a new process parses everything again
+    monkeypatch.setattr(catalog, "_cache", {})
+    app = make_app("html", srcdir=src, freshenv=True)
+    app.build()  # (extra.md now warns: its checklist is gone)
+    app.cleanup()
+    assert parsed == ["demo.yaml"]
 
 
 @pytest.mark.sphinx("html", testroot="fmg-basic")

@@ -13,6 +13,8 @@ readers inherit the cache, so a ``-j`` build neither re-reads the YAML nor repea
 
 from __future__ import annotations
 
+import os
+import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -100,17 +102,18 @@ def _load(config: FmgConfig, confdir: str | Path, paths: tuple[Path, ...], loade
 _confdirs: dict[str, str] = {}
 
 
-def load(config: Config, confdir: str | Path, parsed: dict[str, Any] | None = None) -> LoadedCatalog:
+def load(config: Config, confdir: str | Path, parsed: ParsedFiles | None = None) -> LoadedCatalog:
     """The catalog for this project, from the cache when no file changed.
 
-    ``parsed``: checklist files parsed by earlier builds (:func:`parsed_files`), reused when a file
-    is unchanged and updated with what is parsed now.
+    ``parsed``: checklist files parsed by earlier builds, reused when a file is unchanged and
+    updated with what is parsed now.
     """
     fmg = fmg_config(config)
     paths = candidate_files(fmg, confdir)
     if parsed is not None:
-        for gone in set(parsed) - {str(p) for p in paths}:
-            del parsed[gone]
+        for gone in set(parsed.files) - {str(p) for p in paths}:
+            del parsed.files[gone]
+            parsed.changed = True
     key = (fmg.checklist_dirs, fmg.builtin_checklists, str(confdir), _signature(paths))
     loaded = _cache.get(key)
     if loaded is None:
@@ -120,30 +123,63 @@ def load(config: Config, confdir: str | Path, parsed: dict[str, Any] | None = No
     return loaded
 
 
-def parsed_files(env: BuildEnvironment) -> dict[str, Any]:
-    """Checklists parsed by earlier builds, kept in the environment (which Sphinx saves between
-    builds): file path -> ((mtime_ns, size), Checklist). An incremental build then parses only
-    the files that changed — at 200 checklists, parsing and validating them all is a fifth of
-    the rebuild. Dropped when fm-governance's version changes (its schema or models may have)."""
-    kept = getattr(env, "fmg_parsed_checklists", None)
-    if not isinstance(kept, dict) or kept.get("version") != __version__:
-        kept = {"version": __version__, "files": {}}
-        env.fmg_parsed_checklists = kept  # type: ignore[attr-defined]
-    return kept["files"]
+#: Checklists parsed by earlier builds, in the doctree folder beside Sphinx's own pickles.
+PARSED_FILE = "fm-governance-checklists.pickle"
 
 
-def _reusing(parsed: dict[str, Any]) -> Callable[[Path], Checklist]:
+@dataclass
+class ParsedFiles:
+    """Checklist files parsed by earlier builds: path -> ((mtime_ns, size), Checklist).
+
+    An incremental build then parses only the files that changed — at 200 checklists, parsing and
+    validating them all was a fifth of the rebuild. Kept in a file of its own, not in the
+    environment, which every parallel reader pickles and sends back. Ignored when Sphinx starts
+    from a fresh environment (``-E``, a first build) or fm-governance's version changed (its
+    schema or models may have); a file that cannot be read is ignored too.
+    """
+
+    path: Path
+    files: dict[str, Any]
+    changed: bool = False
+
+    @classmethod
+    def load(cls, app: Sphinx) -> ParsedFiles:
+        path = Path(app.doctreedir) / PARSED_FILE
+        files: dict[str, Any] = {}
+        if app.env.all_docs:  # an environment saved by an earlier build
+            try:
+                with path.open("rb") as f:
+                    kept = pickle.load(f)
+                if isinstance(kept, dict) and kept.get("version") == __version__ and isinstance(kept.get("files"), dict):
+                    files = kept["files"]
+            except Exception:  # missing, truncated, from another Python: parse again
+                files = {}
+        return cls(path, files)
+
+    def save(self) -> None:
+        if not self.changed:
+            return
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
+        with tmp.open("wb") as f:
+            pickle.dump({"version": __version__, "files": self.files}, f, pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, self.path)
+        self.changed = False
+
+
+def _reusing(parsed: ParsedFiles) -> Callable[[Path], Checklist]:
     def load_one(path: Path) -> Checklist:
         try:
             st = path.stat()
         except OSError:
             return load_checklist(path)  # raises the located "cannot read" error
         signature = (st.st_mtime_ns, st.st_size)
-        hit = parsed.get(str(path))
+        hit = parsed.files.get(str(path))
         if hit is not None and hit[0] == signature:
             return hit[1]  # type: ignore[no-any-return]
         checklist = load_checklist(path)
-        parsed[str(path)] = (signature, checklist)
+        parsed.files[str(path)] = (signature, checklist)
+        parsed.changed = True
         return checklist
 
     return load_one
@@ -174,7 +210,9 @@ def warning_location(error: InputError) -> str:
 def _on_builder_inited(app: Sphinx) -> None:
     """Load (and warn about) the catalog once, in the main process, before any document is read."""
     _confdirs[str(app.srcdir)] = str(app.confdir)
-    loaded = _current[str(app.srcdir)] = load(app.config, app.confdir, parsed_files(app.env))
+    parsed = ParsedFiles.load(app)
+    loaded = _current[str(app.srcdir)] = load(app.config, app.confdir, parsed)
+    parsed.save()
     for error in loaded.errors:
         text = error.message + (f" — {error.fix}" if error.fix else "")
         logger.warning(" ".join(text.split()), type="fmg", subtype="checklist", location=warning_location(error))

@@ -177,6 +177,7 @@ class ExpandItemBodies(SphinxPostTransform):
     """
 
     default_priority = 5
+    badge_row = False
 
     def run(self, **kwargs: Any) -> None:
         heads, boxes = _left_for_the_write(self.document)
@@ -188,7 +189,7 @@ class ExpandItemBodies(SphinxPostTransform):
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
             for box, item, parsed in _items(boxes, loaded):
-                body = [*_index_node(box, item, loaded), *render.item_body(item, self.document, parsed=parsed, lineno=box.line or 0)]
+                body = [*_index_node(box, item, loaded), *render.item_body(item, self.document, badge_row=self.badge_row, parsed=parsed, lineno=box.line or 0)]
                 bodies.append((box, body))
                 if smart_quotable(item):
                     quotable.append(body)
@@ -218,10 +219,20 @@ class ExpandItemBodies(SphinxPostTransform):
         return quotable
 
 
+class ExpandItemBodiesEpub(ExpandItemBodies):
+    """EPUB: nodes, with the badge row. The EPUB builder shows a link's address after it or in a
+    footnote (``epub_show_urls``), which it can only do for link nodes, not for HTML from a
+    template; and an e-book of a handbook is small enough that the nodes cost nothing to speak of."""
+
+    default_priority = 3
+    builders = ("epub",)
+    badge_row = True
+
+
 class ExpandItemBodiesHtml(ExpandItemBodies):
-    """The same for HTML-format builders (html, dirhtml, singlehtml, epub): each item's body is
+    """The same for the other HTML builders (html, dirhtml, singlehtml): each item's body is
     rendered from :mod:`.htmlbody`'s template as HTML around the guidance, which stays nodes. It
-    runs first, so the generic transform finds nothing left to do."""
+    runs before the generic transform, which then finds nothing left to do."""
 
     default_priority = 4
     formats = ("html",)
@@ -322,4 +333,5 @@ def setup_directives(app: Sphinx) -> None:
     app.add_directive_to_domain("fmg", "checklist", ChecklistDirective)
     app.add_directive_to_domain("fmg", "item", ItemDirective)
     app.add_post_transform(ExpandItemBodies)
+    app.add_post_transform(ExpandItemBodiesEpub)
     app.add_post_transform(ExpandItemBodiesHtml)

@@ -1,21 +1,22 @@
 """HTML item bodies from a template: question, badges, why, guidance, evidence and references.
 
-HTML-format builders (html, dirhtml, singlehtml, epub) render an item's body from the Jinja
-template ``fmg/item-body.html`` instead of a tree of docutils nodes. The body is about fifty
-nodes an item; at thousands of items, making them, walking them with every post-transform,
-translating them and collecting them again (docutils nodes form reference cycles, so only
-Python's cyclic garbage collector frees them) was the largest part of the extension's build time.
-The template renders the same HTML the node tree did (``tests/test_sphinxext.py`` holds the two
-to the same output) as two ``raw`` HTML nodes around the guidance — the one part that is
-Markdown and may hold links and roles, so it stays nodes and goes through the translator.
+The html, dirhtml and singlehtml builders render an item's body from the Jinja template
+``fmg/item-body.html`` instead of a tree of docutils nodes. The body is about fifty nodes an
+item; at thousands of items, making them, walking them with every post-transform, translating
+them and collecting them again (docutils nodes form reference cycles, so only Python's cyclic
+garbage collector frees them) was the largest part of the extension's build time. The template
+renders the same HTML the node tree does (``tests/test_htmlbody.py`` holds the two to the same
+output), as ``raw`` HTML around the guidance — the one part that is Markdown and may hold links
+and roles, so it stays nodes and goes through the translator.
 
-Safety: the template environment autoescapes, so text from YAML is escaped unless the template
-itself marks it safe; links are made only for ``http(s)`` URLs. Smart quotes are applied to the
-text first, exactly as Sphinx applies them to nodes. A project can replace the template with its
-own ``fmg/item-body.html`` in a ``templates_path`` folder; an error in it is a located warning
-and the built-in template is used.
+Safety: every value the template shows is escaped (numeric references, see :func:`_escape`, with
+autoescape behind it), unless the template itself marks it safe; links are made only for
+``http(s)`` URLs. Smart quotes are applied to the text first, exactly as Sphinx applies them to
+nodes. A project can replace the template with its own ``fmg/item-body.html`` in a
+``templates_path`` folder; an error in it is a located warning and the built-in template is used.
 
-Other builders (latex, text, man, texinfo) keep the node tree (:func:`.render.item_body`).
+EPUB and the other builders (latex, text, man, texinfo) keep the node tree
+(:func:`.render.item_body`): EPUB because it shows link addresses only for link nodes.
 """
 
 from __future__ import annotations
@@ -38,8 +39,8 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "fmg/item-body.html"
 TEMPLATES_DIR = Path(__file__).parent / "templates"
 #: Stands for the guidance in the rendered template; the HTML is split there around the guidance
-#: nodes. A NUL cannot come from YAML text (the loader rejects it) or from the escaped output.
-GUIDANCE_MARK = "\x00fmg-guidance\x00"
+#: nodes. Text is escaped, so a ``<`` in the output can only come from the template itself.
+GUIDANCE_MARK = "<!--fmg:guidance-->"
 
 
 @dataclass
@@ -125,6 +126,19 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
     )
 
 
+#: What the template's escaping writes for the five characters HTML reserves: numeric references,
+#: as in XHTML, and because Sphinx's search indexes raw HTML with its entities, where the digits
+#: of ``&#60;`` are ignored but ``lt`` of ``&lt;`` would be a word.
+_ESCAPES = str.maketrans({"&": "&#38;", "<": "&#60;", ">": "&#62;", '"': "&#34;", "'": "&#39;"})
+
+
+def _escape(value: Any) -> Any:
+    """Jinja's ``finalize``: escape text (anything not already markup) before autoescape sees it."""
+    if isinstance(value, Markup) or hasattr(value, "__html__"):
+        return value
+    return Markup(str(value).translate(_ESCAPES))
+
+
 _environments: dict[tuple[str, ...], jinja2.Environment] = {}
 _warned: set[tuple[str, ...]] = set()
 
@@ -134,7 +148,8 @@ def _environment(folders: tuple[str, ...]) -> jinja2.Environment:
     if env is None:
         env = _environments[folders] = jinja2.Environment(
             loader=jinja2.FileSystemLoader([*folders, str(TEMPLATES_DIR)]),
-            autoescape=True,
+            autoescape=True,  # the safety net: _escape has already escaped every value
+            finalize=_escape,
             keep_trailing_newline=True,
             undefined=jinja2.StrictUndefined,
         )
@@ -146,23 +161,31 @@ def _project_folders(config: Config, confdir: str | Path) -> tuple[str, ...]:
 
 
 def template(config: Config, confdir: str | Path) -> jinja2.Template:
-    """The project's ``fmg/item-body.html`` if it has one that compiles, else the built-in one."""
+    """The project's ``fmg/item-body.html`` if it has one that loads, else the built-in one."""
     folders = _project_folders(config, confdir)
     try:
         return _environment(folders).get_template(TEMPLATE)
     except jinja2.TemplateSyntaxError as err:
         _warn_once(folders, f"{err.filename}:{err.lineno}", f"the item template does not compile: {err.message}; using the built-in template")
+    except Exception as err:  # not UTF-8, unreadable, recursive...: a warning, never a crash
+        _warn_once(folders, f"{_project_template(folders)}:1", f"the item template cannot be loaded: {err}; using the built-in template")
     return _environment(()).get_template(TEMPLATE)
+
+
+def _project_template(folders: tuple[str, ...]) -> str:
+    found = [Path(f) / TEMPLATE for f in folders if (Path(f) / TEMPLATE).is_file()]
+    return str(found[0]) if found else TEMPLATE
 
 
 def render(tmpl: jinja2.Template, view: ItemView, config: Config, confdir: str | Path) -> list[str]:
     """The body's HTML split where the guidance goes (one more piece than guidance places)."""
+    context = {"item": view, "compact_lists": bool(config.html_compact_lists)}
     try:
-        html = tmpl.render(item=view)
+        html = tmpl.render(context)
     except Exception as err:  # a project's template can raise anything; it must not crash the build
         folders = _project_folders(config, confdir)
         _warn_once(folders, _template_location(tmpl, err), f"the item template failed for {view.id}: {err}; using the built-in template")
-        html = _environment(()).get_template(TEMPLATE).render(item=view)
+        html = _environment(()).get_template(TEMPLATE).render(context)
     return html.split(GUIDANCE_MARK)
 
 

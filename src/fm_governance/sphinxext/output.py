@@ -6,7 +6,7 @@
   the same file — a PDF or an e-book reader cannot download a YAML file, so a link there would
   be a dead end.
 * Badges: HTML-format builders show an item's severity, owner and modes as one row of coloured
-  badges (:mod:`.htmlbody`); :class:`HtmlBadges` gives every badge on the page sphinx-design's
+  badges (:mod:`.htmlbody`; EPUB: :func:`.render.item_body`); :class:`HtmlBadges` gives every badge on the page sphinx-design's
   classes when the project loads sphinx-design (our small stylesheet styles them otherwise), and
   :func:`badge_classes` the same to badges written as HTML. Other builders keep a labelled field
   list, where "Severity: high" reads better than a bare "high".

@@ -295,22 +295,30 @@ def _origin(item: Item) -> str:
     return item.location.file if item.location else "guidance"
 
 
-def item_body(item: Item, document: nodes.document, *, parsed: nodes.Element | None = None, lineno: int = 0) -> list[nodes.Node]:
-    """Question, severity/owner/applicability, why, guidance, evidence and references, as nodes:
-    for builders other than HTML (which render :mod:`.htmlbody`'s template). Severity, owner and
-    modes are a labelled field list, where "Severity: high" reads better than a bare "high".
-    ``parsed``: the guidance when it was parsed while reading (see :func:`guidance_node`).
+def item_body(item: Item, document: nodes.document, *, badge_row: bool = False, parsed: nodes.Element | None = None, lineno: int = 0) -> list[nodes.Node]:
+    """Question, severity/owner/applicability, why, guidance, evidence and references, as nodes —
+    for every builder but html, dirhtml and singlehtml (which render :mod:`.htmlbody`'s template,
+    the same HTML as these nodes with ``badge_row``).
+
+    ``badge_row`` (EPUB): severity, owner and modes as one row of badges; otherwise a labelled
+    field list, where "Severity: high" reads better than a bare "high". ``parsed``: the guidance
+    when it was parsed while reading (see :func:`guidance_node`).
     """
     question = paragraph(nodes.strong(item.question, item.question), classes=["fmg-question"])
     applies = [badge("mode", m) for m in item.applies_to]
-    meta = field_list(
-        [
-            field("Severity", badge("severity", item.severity.value)),
-            field("Owner", badge("owner", item.owner)),
-            field("Applies to", paragraph(*joined(applies or [text("all modes")]))),
-        ],
-        classes=["fmg-meta"],
-    )
+    meta: nodes.Element
+    if badge_row:
+        badges = [badge("severity", item.severity.value), badge("owner", item.owner), *(applies or [badge("mode", "all", "all modes")])]
+        meta = paragraph(*joined(badges, " "), classes=["fmg-badges", "fmg-meta"])
+    else:
+        meta = field_list(
+            [
+                field("Severity", badge("severity", item.severity.value)),
+                field("Owner", badge("owner", item.owner)),
+                field("Applies to", paragraph(*joined(applies or [text("all modes")]))),
+            ],
+            classes=["fmg-meta"],
+        )
     body = [field("Why", item.why), field("Guidance", guidance_node(item, document, parsed, lineno))]
     body.append(field("Evidence", bullet_list(item.evidence)))
     if item.references:
