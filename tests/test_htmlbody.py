@@ -21,7 +21,7 @@ from typing import Any
 import pytest
 from sphinx.util.console import strip_escape_sequences
 
-from fm_governance.sphinxext import directives, htmlbody
+from fm_governance.sphinxext import directives, htmlbody, matrix
 
 ROOTS = Path(__file__).parent / "roots"
 
@@ -78,6 +78,31 @@ def test_template_gives_the_html_the_translator_gives_the_nodes(
     build_clean(reference)
     for p in pages:
         assert html.unescape(got[p]) == html.unescape(content(reference, p)), p
+
+
+MATRIX_PAGES = {"fmg-html": "matrix", "fmg-basic": "matrix", "fmg-design": "index", "fmg-builtins": "matrix"}
+
+
+@pytest.mark.parametrize("root", sorted(MATRIX_PAGES))
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_matrix_template_gives_the_html_the_translator_gives_the_table(
+    make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, root: str, builder: str
+) -> None:
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / f"test-{root}", src)
+    name = MATRIX_PAGES[root] + (".html" if builder == "html" or MATRIX_PAGES[root] == "index" else "/index.html")
+    made: list[str] = []
+    real = matrix.matrix_html
+    monkeypatch.setattr(matrix, "matrix_html", lambda *a: made.append(a[3]) or real(*a))
+    templated = make_app(builder, srcdir=src, builddir=tmp_path / "a")
+    build_clean(templated)
+    got = content(templated, name)
+    assert made and "fmg-matrix" in got
+
+    monkeypatch.setattr(matrix, "TEMPLATE_BUILDERS", ())  # the node table, through the translator
+    reference = make_app(builder, srcdir=src, builddir=tmp_path / "b", freshenv=True)
+    build_clean(reference)
+    assert html.unescape(got) == html.unescape(content(reference, name))
 
 
 @pytest.mark.sphinx("html", testroot="fmg-html")

@@ -160,32 +160,38 @@ def _project_folders(config: Config, confdir: str | Path) -> tuple[str, ...]:
     return tuple(str(Path(confdir) / p) for p in config.templates_path)
 
 
-def template(config: Config, confdir: str | Path) -> jinja2.Template:
-    """The project's ``fmg/item-body.html`` if it has one that loads, else the built-in one."""
+def template(config: Config, confdir: str | Path, name: str = TEMPLATE) -> jinja2.Template:
+    """The project's version of template ``name`` if it has one that loads, else the built-in one."""
     folders = _project_folders(config, confdir)
+    what = "item" if name == TEMPLATE else "matrix"
     try:
-        return _environment(folders).get_template(TEMPLATE)
+        return _environment(folders).get_template(name)
     except jinja2.TemplateSyntaxError as err:
-        _warn_once(folders, f"{err.filename}:{err.lineno}", f"the item template does not compile: {err.message}; using the built-in template")
+        _warn_once((*folders, name), f"{err.filename}:{err.lineno}", f"the {what} template does not compile: {err.message}; using the built-in template")
     except Exception as err:  # not UTF-8, unreadable, recursive...: a warning, never a crash
-        _warn_once(folders, f"{_project_template(folders)}:1", f"the item template cannot be loaded: {err}; using the built-in template")
-    return _environment(()).get_template(TEMPLATE)
+        _warn_once((*folders, name), f"{_project_template(folders, name)}:1", f"the {what} template cannot be loaded: {err}; using the built-in template")
+    return _environment(()).get_template(name)
 
 
-def _project_template(folders: tuple[str, ...]) -> str:
-    found = [Path(f) / TEMPLATE for f in folders if (Path(f) / TEMPLATE).is_file()]
-    return str(found[0]) if found else TEMPLATE
+def _project_template(folders: tuple[str, ...], name: str) -> str:
+    found = [Path(f) / name for f in folders if (Path(f) / name).is_file()]
+    return str(found[0]) if found else name
+
+
+def render_or_fall_back(tmpl: jinja2.Template, context: dict[str, Any], config: Config, confdir: str | Path, what: str) -> str:
+    """``tmpl`` rendered; if a project's template fails, a located warning (once) and the built-in."""
+    try:
+        return tmpl.render(context)
+    except Exception as err:  # a project's template can raise anything; it must not crash the build
+        name = tmpl.name or TEMPLATE
+        _warn_once((*_project_folders(config, confdir), name), _template_location(tmpl, err), f"the {what}: {err}; using the built-in template")
+        return _environment(()).get_template(name).render(context)
 
 
 def render(tmpl: jinja2.Template, view: ItemView, config: Config, confdir: str | Path) -> list[str]:
     """The body's HTML split where the guidance goes (one more piece than guidance places)."""
     context = {"item": view, "compact_lists": bool(config.html_compact_lists)}
-    try:
-        html = tmpl.render(context)
-    except Exception as err:  # a project's template can raise anything; it must not crash the build
-        folders = _project_folders(config, confdir)
-        _warn_once(folders, _template_location(tmpl, err), f"the item template failed for {view.id}: {err}; using the built-in template")
-        html = _environment(()).get_template(TEMPLATE).render(context)
+    html = render_or_fall_back(tmpl, context, config, confdir, f"item template failed for {view.id}")
     return html.split(GUIDANCE_MARK)
 
 
