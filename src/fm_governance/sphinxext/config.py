@@ -38,8 +38,9 @@ class FmgConfig:
     ``item_toc``: items of a rendered checklist are sections, listed in Sphinx's table of contents
     (the page's contents list, the navigation, the EPUB contents), numbered with the page and in
     the PDF outline; ``False`` makes them headed blocks instead (same anchors, links and index
-    entries). Sphinx copies every contents entry into every page's navigation, so ``False`` saves
-    work that grows with pages × items.
+    entries). Sphinx keeps every contents entry in memory as nodes, which the garbage collector
+    walks again on every full pass while pages are written, so ``False`` saves work that grows
+    with the number of items (about 1 ms an item at 2,000 items).
     """
 
     checklist_dirs: tuple[str, ...] = ()
