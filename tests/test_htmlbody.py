@@ -72,10 +72,12 @@ def test_template_gives_the_html_the_translator_gives_the_nodes(
     assert rendered and all("fmg-question" in got[p] for p in pages)
 
     # The reference: the node tree EPUB gets (badges in a row), through Sphinx's HTML translator.
-    monkeypatch.setattr(directives.ExpandItemBodiesHtml, "run", directives.ExpandItemBodies.run)
+    monkeypatch.setattr(directives.ExpandItemBodiesHtml, "expand", directives.ExpandItemBodies.expand)
     monkeypatch.setattr(directives.ExpandItemBodiesHtml, "badge_row", True)
+    rendered.clear()
     reference = make_app("html", srcdir=src, builddir=tmp_path / "b", confoverrides=settings, freshenv=True)
     build_clean(reference)
+    assert rendered == []  # the reference build made its bodies from nodes
     for p in pages:
         assert html.unescape(got[p]) == html.unescape(content(reference, p)), p
 
@@ -100,8 +102,10 @@ def test_matrix_template_gives_the_html_the_translator_gives_the_table(
     assert made and "fmg-matrix" in got
 
     monkeypatch.setattr(matrix, "TEMPLATE_BUILDERS", ())  # the node table, through the translator
+    made.clear()
     reference = make_app(builder, srcdir=src, builddir=tmp_path / "b", freshenv=True)
     build_clean(reference)
+    assert made == []
     assert html.unescape(got) == html.unescape(content(reference, name))
 
 

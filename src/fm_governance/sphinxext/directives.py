@@ -184,7 +184,10 @@ class ExpandItemBodies(SphinxPostTransform):
         if not heads and not boxes:
             return
         loaded = catalog.for_env(self.env)
-        quotable = self.fill_heads(heads, loaded)
+        self.expand(boxes, loaded, self.fill_heads(heads, loaded))
+
+    def expand(self, boxes: list[nodes.Element], loaded: catalog.LoadedCatalog, quotable: list[list[nodes.Node]]) -> None:
+        """Give each item box its body; ``quotable``: texts already made that smart quotes may change."""
         bodies: list[tuple[nodes.Element, list[nodes.Node]]] = []
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
@@ -237,12 +240,7 @@ class ExpandItemBodiesHtml(ExpandItemBodies):
     default_priority = 4
     formats = ("html",)
 
-    def run(self, **kwargs: Any) -> None:
-        heads, boxes = _left_for_the_write(self.document)
-        if not heads and not boxes:
-            return
-        loaded = catalog.for_env(self.env)
-        quotable = self.fill_heads(heads, loaded)
+    def expand(self, boxes: list[nodes.Element], loaded: catalog.LoadedCatalog, quotable: list[list[nodes.Node]]) -> None:
         found: list[tuple[nodes.Element, Item, nodes.Element, list[nodes.paragraph] | None]] = []
         with sphinx_domains(self.env):
             for box, item, parsed in _items(boxes, loaded):
