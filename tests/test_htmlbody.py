@@ -110,6 +110,15 @@ def test_matrix_template_gives_the_html_the_translator_gives_the_table(
 
 
 @pytest.mark.sphinx("html", testroot="fmg-html")
+def test_matrix_text_is_escaped(app: Any) -> None:
+    build_clean(app)
+    page = content(app, "matrix.html")
+    assert "<i>" not in page and "<td><p>No references &#60;i&#62;at all&#60;/i&#62;</p></td>" in page
+    assert 'title="TR-01: Quotes &#34;double&#34; and &#39;single&#39;"' in page
+    assert 'title="TR-02: No references &#60;i&#62;at all&#60;/i&#62;"' in page
+
+
+@pytest.mark.sphinx("html", testroot="fmg-html")
 def test_yaml_text_is_escaped_and_links_are_http_only(app: Any) -> None:
     build_clean(app)
     page = content(app, "checklist.html")

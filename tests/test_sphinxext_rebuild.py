@@ -137,8 +137,14 @@ def test_a_rebuild_parses_only_the_checklist_files_that_changed(make_app, tmp_pa
     touch_later(extra, extra.read_text(encoding="utf-8").replace("Outages happen.", "Outages do happen."))
     app = make_app("html", srcdir=src)
     assert build_clean(app) == ["extra", "matrix"]
-    assert parsed == ["extra.yaml"]  # demo.yaml came from the saved environment
+    assert parsed == ["extra.yaml"]  # demo.yaml came from the last build's parse
     assert "Outages do happen." in (Path(app.outdir) / "extra.html").read_text(encoding="utf-8")
+
+    parsed.clear()  # new code that reads checklists (another version, schema or loader): parse again
+    monkeypatch.setattr(catalog, "_cache", {})
+    monkeypatch.setattr(catalog, "parser_key", lambda: "other code")
+    build_clean(make_app("html", srcdir=src))
+    assert sorted(parsed) == ["demo.yaml", "extra.yaml"]
 
     parsed.clear()  # a removed file is forgotten, and its checklist with it
     extra.unlink()

@@ -13,6 +13,8 @@ readers inherit the cache, so a ``-j`` build neither re-reads the YAML nor repea
 
 from __future__ import annotations
 
+import functools
+import hashlib
 import os
 import pickle
 from collections.abc import Callable
@@ -134,8 +136,8 @@ class ParsedFiles:
     An incremental build then parses only the files that changed — at 200 checklists, parsing and
     validating them all was a fifth of the rebuild. Kept in a file of its own, not in the
     environment, which every parallel reader pickles and sends back. Ignored when Sphinx starts
-    from a fresh environment (``-E``, a first build) or fm-governance's version changed (its
-    schema or models may have); a file that cannot be read is ignored too.
+    from a fresh environment (``-E``, a first build) or the code that parses checklists changed
+    (:func:`parser_key`); a file that cannot be read is ignored too.
     """
 
     path: Path
@@ -150,21 +152,43 @@ class ParsedFiles:
             try:
                 with path.open("rb") as f:
                     kept = pickle.load(f)
-                if isinstance(kept, dict) and kept.get("version") == __version__ and isinstance(kept.get("files"), dict):
-                    files = kept["files"]
+                if isinstance(kept, dict) and kept.get("parser") == parser_key() and isinstance(kept.get("files"), dict):
+                    files = {k: v for k, v in kept["files"].items() if _well_formed(v)}
             except Exception:  # missing, truncated, from another Python: parse again
                 files = {}
         return cls(path, files)
 
     def save(self) -> None:
+        """Write atomically; a cache that cannot be written (a full disk) is skipped, not fatal."""
         if not self.changed:
             return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
         tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
-        with tmp.open("wb") as f:
-            pickle.dump({"version": __version__, "files": self.files}, f, pickle.HIGHEST_PROTOCOL)
-        os.replace(tmp, self.path)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            with tmp.open("wb") as f:
+                pickle.dump({"parser": parser_key(), "files": self.files}, f, pickle.HIGHEST_PROTOCOL)
+            os.replace(tmp, self.path)
+        except OSError as err:
+            logger.debug("fm-governance: parsed checklists not saved: %s", err)
+            tmp.unlink(missing_ok=True)
         self.changed = False
+
+
+def _well_formed(entry: Any) -> bool:
+    return isinstance(entry, tuple) and len(entry) == 2 and isinstance(entry[0], tuple) and isinstance(entry[1], Checklist)
+
+
+@functools.cache
+def parser_key() -> str:
+    """What a parsed checklist depends on besides its file: fm-governance's version and the code and
+    data that read and validate checklists (models, loader, schema, signal ids). A change to any
+    of them makes earlier parses stale, even within one version."""
+    digest = hashlib.sha256(__version__.encode())
+    core = Path(__file__).parent.parent / "core"
+    for path in sorted([*core.glob("*.py"), *core.glob("schemas/*.json"), core.parent / "scan" / "signals.yaml"]):
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
 
 
 def _reusing(parsed: ParsedFiles) -> Callable[[Path], Checklist]:

@@ -10,6 +10,7 @@ no page renders stays plain text.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from typing import Any, ClassVar
 
@@ -114,6 +115,7 @@ def _frameworks(items: list[Item], wanted: tuple[str, ...]) -> list[str]:
 
 
 MATRIX_TEMPLATE = "fmg/matrix.html"
+_CONTROL_SPACE = re.compile("[\n\r\t\v\f]")
 #: Builders that get the matrix from the template; links are made here, so not singlehtml (whose
 #: links Sphinx rewrites in the assembled tree) and not EPUB (which shows link addresses).
 TEMPLATE_BUILDERS = ("html", "dirhtml")
@@ -139,7 +141,8 @@ def matrix_html(checklists: list[Checklist], wanted_frameworks: tuple[str, ...],
                 "id": it.id,
                 "href": href,
                 "title": it.title,
-                "link_title": f"{it.id}: {entry[2]}" if entry is not None else "",
+                # As the translator writes an attribute: control whitespace becomes spaces.
+                "link_title": _CONTROL_SPACE.sub(" ", f"{it.id}: {entry[2]}") if entry is not None else "",
                 "severity": htmlbody.BadgeView("severity", it.severity.value, badge_classes("severity", it.severity.value, app.config)),
                 "owner": htmlbody.BadgeView("owner", it.owner, badge_classes("owner", it.owner, app.config)),
                 "frameworks": ["; ".join(r.id for r in it.references if r.framework == f) for f in frameworks],
