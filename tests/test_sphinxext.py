@@ -330,6 +330,8 @@ EXPECTED_BAD = [
     (r"index\.md:17: WARNING: fmg:assessment: .*invalid\.yaml:8: .*\"maybe\" is not allowed", "fmg.assessment"),
     (r"index\.md:12: WARNING: unknown item 'ZZ-99'", "fmg.ref"),
     (r"index\.md:12: WARNING: unknown checklist 'nowhere'", "fmg.ref"),
+    (r"index\.md:20: WARNING: fmg:matrix: unknown checklist 'missing'", "fmg.checklist"),
+    (r"index\.md:20: WARNING: fmg:matrix: unknown framework 'nist' \(frameworks: nist-ai-rmf, ", "fmg.checklist"),
 ]
 
 
@@ -343,6 +345,10 @@ def test_bad_input_gives_located_typed_warnings_not_tracebacks(app) -> None:  # 
     # The good checklist still renders beside the broken one, with the default template name.
     index = page(app, "index.html")
     assert 'id="gd-01"' in index
+    # The matrix shows each named checklist once.
+    table = index[index.index('<table class="longtable fmg-matrix') :]
+    table = table[: table.index("</table>")]
+    assert table.count('href="#gd-01"') == 1
     assert "fm-governance-good.yaml" in index
 
 

@@ -50,11 +50,15 @@ class MatrixDirective(FmgDirective):
         self.domain.note_user(self.env.docname)
         # Its links point at items on other pages: rewrite it when they move (see domain.py).
         self.domain.data["linkers"][self.env.docname] = True
-        wanted = tuple(self.options.get("checklists", ()))
+        wanted = tuple(dict.fromkeys(self.options.get("checklists", ())))  # each once, in order
         unknown = [c for c in wanted if loaded.catalog.get(c) is None]
         if unknown:
             self.warn(f"fmg:matrix: unknown checklist {unknown[0]!r}", "checklist")
-        node = fmg_matrix(checklists=wanted, frameworks=tuple(self.options.get("frameworks", ())))
+        frameworks = tuple(dict.fromkeys(self.options.get("frameworks", ())))
+        strange = [f for f in frameworks if f not in FRAMEWORK_TITLES]
+        if strange:
+            self.warn(f"fmg:matrix: unknown framework {strange[0]!r} (frameworks: {', '.join(FRAMEWORK_TITLES)})", "checklist")
+        node = fmg_matrix(checklists=wanted, frameworks=frameworks)
         self.set_source_info(node)
         return [node]
 
