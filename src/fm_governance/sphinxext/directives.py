@@ -121,7 +121,7 @@ class ChecklistDirective(FmgDirective):
         # section (<h2> under the page title), so they are not contents entries or numbered.
         as_section = fmg_config(self.config).item_toc
         level = 0 if as_section else min(6, getattr(self.state.memo, "section_level", 1) + 1)
-        view = render.ItemView(self.state, as_section=as_section, checklist_title=checklist.title, heading_level=level)
+        view = render.ItemView(self.state, as_section=as_section, heading_level=level)
         for item in items:
             node, item_anchor = render.item_node(item, view)
             self.set_source_info(node)  # guidance warnings point here
@@ -158,7 +158,7 @@ class ItemDirective(FmgDirective):
         assert checklist is not None  # an item always comes from a loaded checklist
         self.depend(checklist.path)
         self.domain.note_user(self.env.docname)
-        view = render.ItemView(self.state, as_section=False, checklist_title=checklist.title)
+        view = render.ItemView(self.state, as_section=False)
         node, anchor = render.item_node(item, view)
         self.set_source_info(node)
         node += render.paragraph("From the ", render.xref("checklist", checklist.id, checklist.title, docname=self.env.docname, soft=True), " checklist.")

@@ -134,19 +134,16 @@ def matrix_html(checklists: list[Checklist], wanted_frameworks: tuple[str, ...],
     widths = _WIDE[:4] + [9] * len(frameworks)
     rows = []
     for it in items:
-        entry = domain.objects.get(("item", it.id))
-        href = ""
-        if entry is not None:
-            todoc, anchor, _title = entry
-            # As make_refnode links, and the translator writes, a reference.
-            href = f"#{anchor}" if todoc == docname and anchor else app.builder.get_relative_uri(docname, todoc) + (f"#{anchor}" if anchor else "")
+        # The same link the node table makes, written as the translator writes a reference.
+        link = _item_link(it.id, app.builder, docname, domain)
+        linked = isinstance(link, nodes.reference)
         rows.append(
             {
                 "id": it.id,
-                "href": href,
+                "href": (f"#{link['refid']}" if "refid" in link else link["refuri"]) if linked else "",
                 "title": it.title,
                 # As the translator writes an attribute: control whitespace becomes spaces.
-                "link_title": _CONTROL_SPACE.sub(" ", f"{it.id}: {entry[2]}") if entry is not None else "",
+                "link_title": _CONTROL_SPACE.sub(" ", link["reftitle"]) if linked else "",
                 "severity": htmlbody.BadgeView("severity", it.severity.value, badge_classes("severity", it.severity.value, app.config)),
                 "owner": htmlbody.BadgeView("owner", it.owner, badge_classes("owner", it.owner, app.config)),
                 "frameworks": ["; ".join(r.id for r in it.references if r.framework == f) for f in frameworks],

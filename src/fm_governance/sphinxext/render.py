@@ -240,7 +240,6 @@ class ItemView:
 
     state: Any
     as_section: bool = True
-    checklist_title: str = ""
     heading_level: int = 0
 
 
