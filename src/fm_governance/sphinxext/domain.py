@@ -41,6 +41,17 @@ logger = logging.getLogger(__name__)
 ObjectEntry = tuple[str, str, str]
 
 
+def link(builder: Builder, fromdocname: str, todocname: str, anchor: str, child: nodes.Node, title: str) -> nodes.reference:
+    """A link to ``anchor`` on ``todocname``: Sphinx's :func:`~sphinx.util.nodes.make_refnode`, but
+    on the singlehtml builder, where every page is one page, a link to an anchor is that anchor
+    alone. Sphinx 8.2 to 9.0 write it as ``#document-page#anchor``, which no browser follows
+    (sphinx-doc/sphinx#14221, open as of 2026-11); Sphinx up to 8.1 cut it to ``#anchor`` too.
+    """
+    if anchor and builder.name == "singlehtml":
+        todocname = fromdocname  # the same page: Sphinx links by the anchor alone
+    return make_refnode(builder, fromdocname, todocname, anchor, child, title)
+
+
 def display_text(objtype: str, name: str, title: str) -> str:
     """How a reference to an object reads: items by id and title, checklists by title."""
     return f"{name} — {title}" if objtype == "item" else title
@@ -138,7 +149,7 @@ class FmgDomain(Domain):
         if not node.get("refexplicit"):
             text = display_text(objtype, name, title)
             contnode = nodes.inline(text, text, classes=contnode.get("classes", []))
-        return make_refnode(builder, fromdocname, docname, node_id, contnode, f"{name}: {title}" if objtype == "item" else title)
+        return link(builder, fromdocname, docname, node_id, contnode, f"{name}: {title}" if objtype == "item" else title)
 
     def resolve_xref(
         self, env: BuildEnvironment, fromdocname: str, builder: Builder, typ: str, target: str, node: pending_xref, contnode: Element

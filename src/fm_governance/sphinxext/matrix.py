@@ -18,12 +18,11 @@ from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
 from sphinx.util.docutils import SphinxTranslator
-from sphinx.util.nodes import make_refnode
 
 from ..core.models import FRAMEWORK_TITLES, Checklist, Item
 from . import catalog, htmlbody, render
 from .directives import FmgDirective, id_list
-from .domain import FmgDomain
+from .domain import FmgDomain, link
 from .output import badge_classes, style_badges
 
 
@@ -69,7 +68,7 @@ def _item_link(item_id: str, builder: Builder, docname: str, domain: FmgDomain) 
     if entry is None:
         return label
     todoc, anchor, title = entry
-    return make_refnode(builder, docname, todoc, anchor, label, f"{item_id}: {title}")
+    return link(builder, docname, todoc, anchor, label, f"{item_id}: {title}")
 
 
 def matrix_table(
