@@ -57,6 +57,12 @@ class MatrixDirective(FmgDirective):
         strange = [f for f in frameworks if f not in FRAMEWORK_TITLES]
         if strange:
             self.warn(f"fmg:matrix: unknown framework {strange[0]!r} (frameworks: {', '.join(FRAMEWORK_TITLES)})", "checklist")
+        if not unknown and not (wanted or list(loaded.catalog)):
+            self.warn(
+                "fmg:matrix: no checklist is loaded, so the crosswalk is empty — list checklist folders in fmg_checklist_dirs "
+                "or built-ins in fmg_builtin_checklists",
+                "checklist",
+            )
         node = fmg_matrix(checklists=wanted, frameworks=frameworks)
         self.set_source_info(node)
         return [node]
@@ -163,6 +169,9 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
     for node in placeholders:
         wanted = node["checklists"]
         selected = [c for c in (loaded.catalog.get(w) for w in wanted) if c is not None] if wanted else list(loaded.catalog)
+        if not selected:  # warned while reading; a table of headings alone says nothing
+            node.replace_self(render.paragraph("No checklist items to show.", classes=["fmg-matrix-empty"]))
+            continue
         if app.builder.name in TEMPLATE_BUILDERS:
             node.replace_self(matrix_html(selected, node["frameworks"], app, docname, domain))
             continue
