@@ -370,12 +370,16 @@ def test_bad_input_gives_located_typed_warnings_not_tracebacks(app) -> None:  # 
 def test_matrix_with_no_checklist_says_so(make_app, tmp_path: Path, builder: str) -> None:  # type: ignore[no-untyped-def]
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text('project = "crosswalk"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_builtin_checklists = []\n', encoding="utf-8")
+    (src / "conf.py").write_text(
+        'project = "crosswalk"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_builtin_checklists = []\n', encoding="utf-8"
+    )
     (src / "index.md").write_text("# Crosswalk\n\n```{fmg:matrix}\n```\n", encoding="utf-8")
     app = make_app(builder, srcdir=src, builddir=tmp_path / "out")
     app.build()
     assert [line.split(": ", 1)[0] for line in warnings_of(app)] == [f"{src / 'index.md'}:3"], warnings_of(app)
-    assert warnings_of(app)[0].endswith("the crosswalk is empty — list checklist folders in fmg_checklist_dirs or built-ins in fmg_builtin_checklists [fmg.checklist]")
+    assert warnings_of(app)[0].endswith(
+        "the crosswalk is empty — list checklist folders in fmg_checklist_dirs or built-ins in fmg_builtin_checklists [fmg.checklist]"
+    )
     text = page(app, {"html": "index.html", "latex": "crosswalk.tex", "text": "index.txt"}[builder])
     assert "No checklist items to show." in text and "longtable fmg-matrix" not in text and "begin{longtable}" not in text
 
