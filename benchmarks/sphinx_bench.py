@@ -1,9 +1,9 @@
 """Sphinx extension benchmark: 200 pages holding 2,000 items, built three ways and a baseline (issue 3).
 
 (a) the fm-governance extension: 200 checklist files of 10 items, one ``fmg:checklist`` page each,
-    plus one ``fmg:matrix`` page — once with the defaults (every item also listed in the table of
-    contents, which Sphinx copies into every page's navigation) and once with
-    ``fmg_item_toc = False``, which matches what (b) builds: items that are not contents entries;
+    plus one ``fmg:matrix`` page — once with the defaults (every item is also a section, so an
+    entry in Sphinx's table of contents) and once with ``fmg_item_toc = False``, which matches
+    what (b) builds: items that are not contents entries;
 (b) sphinx-needs, the peer a team would pick instead: the same 2,000 items as ``need`` objects (id,
     title, status, tags, a paragraph) on 200 pages, plus one ``needtable`` page;
 (c) plain MyST, the floor for the same information: per item a heading with an anchor, the
@@ -28,6 +28,7 @@ Run: ``python benchmarks/sphinx_bench.py [--runs N] [--items 500,2000] [--pages 
 from __future__ import annotations
 
 import argparse
+import compileall
 import importlib.util
 import itertools
 import resource
@@ -215,8 +216,12 @@ def main() -> None:
     if unknown:
         parser.error(f"unknown build {unknown[0]!r}; choose from {', '.join(KINDS)}")
     kinds = [(name, KINDS[name]) for name in args.kinds.split(",")]
+    if min(sizes) < 1:
+        parser.error("--items: every item count must be at least 1")
     if args.pages < 0 or any(size < max(args.pages, 1) for size in sizes):
         parser.error("--pages must be at least 1 and at most the smallest item count")
+    if args.pages and -(-max(sizes) // args.pages) > 999:
+        parser.error("--pages: at most 999 items a page (item ids have two or three digits)")
 
     def pages_for(items: int) -> int:
         return args.pages or max(items // PER_PAGE, 1)
@@ -224,6 +229,13 @@ def main() -> None:
     if not importlib.util.find_spec("sphinx_needs") and any(name == "sphinx-needs" for name, _ in kinds):
         print("sphinx-needs is not installed: (b) skipped (pip install sphinx-needs)", file=sys.stderr)
         kinds = [k for k in kinds if k[0] != "sphinx-needs"]
+    # pip compiles an installed package's bytecode; an editable install (this repository) under
+    # PYTHONDONTWRITEBYTECODE would otherwise compile fm-governance's modules afresh in every build
+    # while Sphinx's and sphinx-needs' come compiled — a fixed cost of about 0.15 s a build.
+    for package in ("fm_governance", "sphinx", "myst_parser", "sphinx_needs"):
+        spec = importlib.util.find_spec(package)
+        if spec is not None and spec.origin:
+            compileall.compile_dir(Path(spec.origin).parent, quiet=1, optimize=0)
     # Runs are interleaved (every build once, then every build again): a machine that slows down
     # or speeds up during the benchmark then shifts every build alike, not one build's median.
     fresh: dict[tuple[str, int], list[Timing]] = {}

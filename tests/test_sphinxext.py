@@ -367,21 +367,27 @@ def test_bad_input_gives_located_typed_warnings_not_tracebacks(app) -> None:  # 
 
 
 @pytest.mark.parametrize("builder", ["html", "latex", "text"])
-def test_matrix_with_no_checklist_says_so(make_app, tmp_path: Path, builder: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(
+    ("builtins", "option", "warning"),
+    [
+        ("[]", "", "the crosswalk is empty — list checklist folders in fmg_checklist_dirs or built-ins in fmg_builtin_checklists"),
+        ('["data-exposure"]', ":checklists: nope\n", "fmg:matrix: unknown checklist 'nope'"),
+    ],
+)
+def test_matrix_with_nothing_to_show_says_so(make_app, tmp_path: Path, builder: str, builtins: str, option: str, warning: str) -> None:  # type: ignore[no-untyped-def]
     src = tmp_path / "src"
     src.mkdir()
-    (src / "conf.py").write_text(
-        'project = "crosswalk"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_builtin_checklists = []\n', encoding="utf-8"
-    )
-    (src / "index.md").write_text("# Crosswalk\n\n```{fmg:matrix}\n```\n", encoding="utf-8")
+    conf = f'project = "crosswalk"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_builtin_checklists = {builtins}\n'
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+    (src / "index.md").write_text(f"# Crosswalk\n\n```{{fmg:matrix}}\n{option}```\n", encoding="utf-8")
     app = make_app(builder, srcdir=src, builddir=tmp_path / "out")
     app.build()
-    assert [line.split(": ", 1)[0] for line in warnings_of(app)] == [f"{src / 'index.md'}:3"], warnings_of(app)
-    assert warnings_of(app)[0].endswith(
-        "the crosswalk is empty — list checklist folders in fmg_checklist_dirs or built-ins in fmg_builtin_checklists [fmg.checklist]"
-    )
+    lines = warnings_of(app)
+    assert len(lines) == 1 and lines[0].startswith(f"{src / 'index.md'}:3: WARNING: ") and lines[0].endswith(f"{warning} [fmg.checklist]"), lines
     text = page(app, {"html": "index.html", "latex": "crosswalk.tex", "text": "index.txt"}[builder])
-    assert "No checklist items to show." in text and "longtable fmg-matrix" not in text and "begin{longtable}" not in text
+    text = {"html": body, "latex": lambda tex: tex[tex.index(r"\begin{document}") :], "text": str}[builder](text)
+    assert "No checklist items to show." in text
+    assert "Severity" not in text and "<table" not in text and "longtable" not in text  # no table of headings
 
 
 @pytest.mark.sphinx("html", testroot="fmg-bad", confoverrides={"suppress_warnings": ["fmg"]})

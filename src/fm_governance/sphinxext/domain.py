@@ -27,6 +27,7 @@ from docutils.nodes import Element
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.builders.singlehtml import SingleFileHTMLBuilder
 from sphinx.domains import Domain, ObjType
 from sphinx.environment import BuildEnvironment
 from sphinx.roles import XRefRole
@@ -43,11 +44,11 @@ ObjectEntry = tuple[str, str, str]
 
 def link(builder: Builder, fromdocname: str, todocname: str, anchor: str, child: nodes.Node, title: str) -> nodes.reference:
     """A link to ``anchor`` on ``todocname``: Sphinx's :func:`~sphinx.util.nodes.make_refnode`, but
-    on the singlehtml builder, where every page is one page, a link to an anchor is that anchor
-    alone. Sphinx 8.2 to 9.0 write it as ``#document-page#anchor``, which no browser follows
-    (sphinx-doc/sphinx#14221, open as of 2026-11); Sphinx up to 8.1 cut it to ``#anchor`` too.
+    on singlehtml (and builders made from it), where every page is one page, a link to an anchor is
+    that anchor alone. Sphinx 8.2 to 9.0 write it as ``#document-page#anchor``, which no browser
+    follows (sphinx-doc/sphinx#14221, open as of 2026-11); Sphinx up to 8.1 cut it to ``#anchor``.
     """
-    if anchor and builder.name == "singlehtml":
+    if anchor and isinstance(builder, SingleFileHTMLBuilder):
         todocname = fromdocname  # the same page: Sphinx links by the anchor alone
     return make_refnode(builder, fromdocname, todocname, anchor, child, title)
 

@@ -57,12 +57,13 @@ class MatrixDirective(FmgDirective):
         strange = [f for f in frameworks if f not in FRAMEWORK_TITLES]
         if strange:
             self.warn(f"fmg:matrix: unknown framework {strange[0]!r} (frameworks: {', '.join(FRAMEWORK_TITLES)})", "checklist")
-        if not unknown and not (wanted or list(loaded.catalog)):
-            self.warn(
-                "fmg:matrix: no checklist is loaded, so the crosswalk is empty — list checklist folders in fmg_checklist_dirs "
-                "or built-ins in fmg_builtin_checklists",
-                "checklist",
+        if not wanted and not list(loaded.catalog):
+            fix = (
+                "see the fmg.checklist warnings about its files"
+                if loaded.files
+                else "list checklist folders in fmg_checklist_dirs or built-ins in fmg_builtin_checklists"
             )
+            self.warn(f"fmg:matrix: no checklist is loaded, so the crosswalk is empty — {fix}", "checklist")
         node = fmg_matrix(checklists=wanted, frameworks=frameworks)
         self.set_source_info(node)
         return [node]
@@ -125,8 +126,9 @@ def _frameworks(items: list[Item], wanted: tuple[str, ...]) -> list[str]:
 
 MATRIX_TEMPLATE = "fmg/matrix.html"
 _CONTROL_SPACE = re.compile("[\n\r\t\v\f]")
-#: Builders that get the matrix from the template; links are made here, so not singlehtml (whose
-#: links Sphinx rewrites in the assembled tree) and not EPUB (which shows link addresses).
+#: Builders that get the matrix from the template: html and dirhtml, whose template output
+#: tests/test_htmlbody.py holds to the node table's. The others get the node table; EPUB must (it
+#: shows link addresses, which it can do only for link nodes).
 TEMPLATE_BUILDERS = ("html", "dirhtml")
 
 
