@@ -97,7 +97,7 @@ def matrix_table(
             render.badge("severity", it.severity.value),
             render.badge("owner", it.owner),
         ]
-        per_framework = {f: "; ".join(r.id for r in it.references if r.framework == f) for f in frameworks}
+        per_framework = dict(zip(frameworks, _framework_ids(it, frameworks), strict=True))
         if compact:
             lines = [
                 render.paragraph(nodes.strong(FRAMEWORK_TITLES.get(f, f), FRAMEWORK_TITLES.get(f, f)), f": {ids}") for f, ids in per_framework.items() if ids
@@ -110,8 +110,7 @@ def matrix_table(
         headers = ["ID", "Title", "Severity", "Owner", "References"]
         widths = [9, 25, 11, 13, 42]
     else:
-        headers = ["ID", "Title", "Severity", "Owner", *(FRAMEWORK_TITLES.get(f, f) for f in frameworks)]
-        widths = _WIDE[:4] + [9] * len(frameworks)
+        headers, widths = _wide_columns(frameworks)
     return render.table(headers, rows, widths=widths, classes=["fmg-matrix", "colwidths-given"])
 
 
@@ -122,6 +121,16 @@ _WIDE = [7, 24, 7, 8]
 def _frameworks(items: list[Item], wanted: tuple[str, ...]) -> list[str]:
     frameworks = framework_order(r.framework for it in items for r in it.references if not r.is_source)
     return [f for f in wanted if f in frameworks] if wanted else frameworks
+
+
+def _wide_columns(frameworks: list[str]) -> tuple[list[str], list[int]]:
+    """Headers and relative widths of the on-screen table: one column per framework."""
+    return ["ID", "Title", "Severity", "Owner", *(FRAMEWORK_TITLES.get(f, f) for f in frameworks)], _WIDE[:4] + [9] * len(frameworks)
+
+
+def _framework_ids(item: Item, frameworks: list[str]) -> list[str]:
+    """The item's clause ids in each framework, in column order ("" where it has none)."""
+    return ["; ".join(r.id for r in item.references if r.framework == f) for f in frameworks]
 
 
 MATRIX_TEMPLATE = "fmg/matrix.html"
@@ -137,8 +146,7 @@ def matrix_html(checklists: list[Checklist], wanted_frameworks: tuple[str, ...],
     from the template ``fmg/matrix.html`` — one ``raw`` node instead of some 25 nodes a row."""
     items = [it for c in checklists for it in c.items]
     frameworks = _frameworks(items, wanted_frameworks)
-    headers = ["ID", "Title", "Severity", "Owner", *(FRAMEWORK_TITLES.get(f, f) for f in frameworks)]
-    widths = _WIDE[:4] + [9] * len(frameworks)
+    headers, widths = _wide_columns(frameworks)
     rows = []
     for it in items:
         # The same link the node table makes, written as the translator writes a reference.
@@ -153,7 +161,7 @@ def matrix_html(checklists: list[Checklist], wanted_frameworks: tuple[str, ...],
                 "link_title": _CONTROL_SPACE.sub(" ", link["reftitle"]) if linked else "",
                 "severity": htmlbody.BadgeView("severity", it.severity.value, badge_classes("severity", it.severity.value, app.config)),
                 "owner": htmlbody.BadgeView("owner", it.owner, badge_classes("owner", it.owner, app.config)),
-                "frameworks": ["; ".join(r.id for r in it.references if r.framework == f) for f in frameworks],
+                "frameworks": _framework_ids(it, frameworks),
             }
         )
     context = {"matrix": {"headers": headers, "widths": [f"{w / sum(widths):.1%}" for w in widths], "rows": rows, "frameworks": frameworks}}
