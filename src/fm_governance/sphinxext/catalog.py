@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import os
 import pickle
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -31,6 +30,7 @@ from .. import __version__
 from ..core.checklists import BUILTIN_IDS, Catalog, builtin_dir, checklist_files, load_catalog, load_checklist
 from ..core.errors import InputError, InputErrors
 from ..core.models import Checklist
+from ..core.yamlio import write_atomic
 from .config import FmgConfig, fmg_config
 
 logger = logging.getLogger(__name__)
@@ -162,15 +162,11 @@ class ParsedFiles:
         """Write atomically; a cache that cannot be written (a full disk) is skipped, not fatal."""
         if not self.changed:
             return
-        tmp = self.path.with_suffix(f".{os.getpid()}.tmp")
         try:
             self.path.parent.mkdir(parents=True, exist_ok=True)
-            with tmp.open("wb") as f:
-                pickle.dump({"parser": parser_key(), "files": self.files}, f, pickle.HIGHEST_PROTOCOL)
-            os.replace(tmp, self.path)
+            write_atomic(self.path, pickle.dumps({"parser": parser_key(), "files": self.files}, pickle.HIGHEST_PROTOCOL))
         except OSError as err:
             logger.debug("fm-governance: parsed checklists not saved: %s", err)
-            tmp.unlink(missing_ok=True)
         self.changed = False
 
 
