@@ -385,6 +385,11 @@ def report(file: Path, fmt: str, output: Path | None, as_of: _dt.datetime | None
 
 
 def run() -> None:  # pragma: no cover - console-script entry point
+    from .core.terminal import degrade_unencodable_output
+
+    # Before anything is written: an output encoding that cannot hold a character (a C locale,
+    # PYTHONIOENCODING=ascii, a Windows code page) degrades it instead of ending the command.
+    degrade_unencodable_output()
     main(prog_name="fm-governance")
 
 

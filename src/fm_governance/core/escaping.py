@@ -124,7 +124,12 @@ def md_inline(text: object) -> str:
             out.append("&amp;")  # an entity such as &lt; would otherwise render as its character
         else:
             out.append(ch)
-    escaped = _EMOJI_SHORTCODE.sub(r"\\:", "".join(out))
+    return _EMOJI_SHORTCODE.sub(r"\\:", "".join(out))
+
+
+def md_paragraph(text: object) -> str:
+    """:func:`md_inline` for text that starts a line: it cannot start a list, a rule or a heading."""
+    escaped = md_inline(text)
     return _BLOCK_START.sub(lambda m: f"{m.group(1)}\\{m.group(2)}" if m.group(1) else f"\\{m.group(3)}", escaped)
 
 
@@ -145,4 +150,4 @@ def md_fenced_json(data: Any) -> list[str]:
     return [f"{fence}json", body, fence]
 
 
-__all__ = ["REPLACEMENT", "has_visible_text", "json_text", "md_code", "md_fenced_json", "md_inline", "terminal_line", "terminal_text", "xml_text"]
+__all__ = ["REPLACEMENT", "has_visible_text", "json_text", "md_code", "md_fenced_json", "md_inline", "md_paragraph", "terminal_line", "terminal_text", "xml_text"]

@@ -16,7 +16,10 @@ rich is imported only when a report is rendered: it is the slowest import of the
 
 from __future__ import annotations
 
+import codecs
 import io
+import sys
+import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
@@ -138,4 +141,67 @@ def _joined(values: Iterable[object]) -> str:
     return ", ".join(terminal_line(v) for v in values)
 
 
-__all__ = ["DEFAULT_WIDTH", "assess_summary", "check_report", "scan_summary"]
+# --- output a stream's encoding cannot hold -----------------------------------------------------
+
+#: The characters the tool itself prints, as a plain-ASCII reader would write them.
+_ASCII_FORMS = {
+    "—": "-",  # em dash, between what is wrong and what to do
+    "–": "-",  # en dash, an unscored area
+    "·": ".",
+    "→": "->",
+    "…": "...",
+    "½": "1/2",
+    "‘": "'",
+    "’": "'",
+    "“": '"',
+    "”": '"',
+    "•": "*",
+    "─": "-",  # rich's table rules
+    "━": "-",
+    "│": "|",
+    "\u00a0": " ",
+}
+ERROR_HANDLER = "fm-governance-degrade"
+
+
+def degrade(error: UnicodeError) -> tuple[str, int]:
+    """A codec error handler: what an output encoding cannot hold is written in plainer characters.
+
+    The tool's own typography becomes its ASCII form (``—`` to ``-``, ``→`` to ``->``); a letter
+    with accents loses them when that leaves a letter (``é`` to ``e``); anything else becomes its
+    ``\\uXXXX`` escape, so a value from a file is still readable and nothing is dropped silently.
+    """
+    if not isinstance(error, UnicodeEncodeError):
+        raise error
+    out = []
+    for ch in error.object[error.start : error.end]:
+        if ch in _ASCII_FORMS:
+            out.append(_ASCII_FORMS[ch])
+            continue
+        base = unicodedata.normalize("NFKD", ch).encode("ascii", "ignore").decode("ascii")
+        if base.strip() and base.isprintable():
+            out.append(base)
+        else:
+            out.append(ch.encode("ascii", "backslashreplace").decode("ascii"))
+    return "".join(out), error.end
+
+
+def degrade_unencodable_output() -> None:
+    """Make stdout and stderr degrade characters their encoding cannot hold, instead of failing.
+
+    A C locale, ``PYTHONIOENCODING=ascii`` or a Windows code page used to end the command on the
+    first ``—`` with an internal error. Every character of the tool's output is still written, as
+    :func:`degrade` puts it. (Click writes UTF-8 to a stream whose encoding is ASCII, which it takes
+    for a misconfigured locale; streams in every other narrow encoding get the degraded form.)
+    """
+    try:
+        codecs.lookup_error(ERROR_HANDLER)
+    except LookupError:
+        codecs.register_error(ERROR_HANDLER, degrade)
+    for stream in (sys.stdout, sys.stderr):
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None and (getattr(stream, "encoding", "") or "").lower().replace("_", "-") not in ("utf-8", "utf8"):
+            reconfigure(errors=ERROR_HANDLER)
+
+
+__all__ = ["DEFAULT_WIDTH", "assess_summary", "check_report", "degrade", "degrade_unencodable_output", "scan_summary"]
