@@ -119,7 +119,7 @@ def assess_summary(target: str, action: str, changes: Iterable[Any]) -> str:
             parts.append("answers carried over " + ", ".join(f"{old} → {new}" for new, old in c.carried_over.items()))
         if c.retired:
             parts.append(f"retired {', '.join(c.retired)}")
-        lines.append(terminal_line(f"  {c.checklist_id}: {'; '.join(parts)}"))
+        lines.append("  " + terminal_line(f"{c.checklist_id}: {'; '.join(parts)}"))
     return "\n".join(lines)
 
 
