@@ -106,3 +106,15 @@ def test_assess_summary_lines_stay_lines() -> None:
     text = assess_summary(f"a{OSC8}.yaml", "updated", [change])
     assert_inert(text)
     assert text.splitlines() == ["alink.yaml: updated", "  clink: 1.0.0 → 1.1.0 2.0; new items X-01; answers carried over X-01 → X-02"]
+
+
+def test_checklists_lists_a_hostile_title_inertly(tmp_path: Path) -> None:
+    from conftest import item, write_checklist
+
+    path = write_checklist(tmp_path / "lists", "custom", [item("CU-01")])
+    path.write_text(path.read_text(encoding="utf-8").replace("title: Custom", 'title: "Custom \\e]8;;x\\alink\\e]8;;\\a \\e[2J[b]x[/b]"'), encoding="utf-8")
+    result = CliRunner().invoke(main, ["checklists", "--checklists-dir", str(tmp_path / "lists")])
+    assert result.exit_code == 0, result.output
+    line = next(line for line in result.stdout.splitlines() if line.startswith("custom"))
+    assert_inert(line)
+    assert line.endswith("items  Custom link [b]x[/b]")

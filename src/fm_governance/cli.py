@@ -350,9 +350,12 @@ def list_checklists(fmt: str, checklists_dirs: tuple[Path, ...]) -> None:
 
         click.echo(json.dumps(rows, indent=2))
         return
+    from .core.escaping import terminal_line
+
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['version']:<7}  {r['items']:>3} items  {r['title']}")
+        # A custom checklist's title is file text: shown, never acting on the terminal.
+        click.echo(f"{r['id']:<{width}}  {r['version']:<7}  {r['items']:>3} items  {terminal_line(r['title'])}")
 
 
 @main.command()
