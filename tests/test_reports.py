@@ -22,10 +22,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
+from conftest import item, write_checklist
 from fm_governance.cli import main
 from fm_governance.core.escaping import json_text, md_inline, md_paragraph, terminal_line, terminal_text, xml_text
-
-from conftest import item, write_checklist
 
 # What each hostile value does to an output that trusts it.
 HOSTILE = {
@@ -68,7 +67,11 @@ def yaml_str(text: str) -> str:
 def hostile(tmp_path: Path) -> tuple[Path, Path]:
     """A custom checklist and a filled assessment with hostile text in every field a report shows."""
     folder = tmp_path / "checklists"
-    items = [item(f"HO-0{n + 1}", "critical" if n == 0 else "high", question=f"Q{n} {HOSTILE[key]}?", title=f"T{n} {HOSTILE[key]}") for n, key in enumerate(HOSTILE) if n < 6]
+    items = [
+        item(f"HO-0{n + 1}", "critical" if n == 0 else "high", question=f"Q{n} {HOSTILE[key]}?", title=f"T{n} {HOSTILE[key]}")
+        for n, key in enumerate(HOSTILE)
+        if n < 6
+    ]
     checklist = write_checklist(folder, "hostile", items)
     text = checklist.read_text(encoding="utf-8").replace("title: Hostile", f"title: {yaml_str('Hostile ' + HOSTILE['rich-link'])}", 1)
     checklist.write_text(text, encoding="utf-8")
@@ -290,7 +293,14 @@ def test_escaped_text_is_inert_everywhere(text: str) -> None:
 
 @pytest.mark.parametrize(
     "args",
-    [("check",), ("check", "--format", "json"), ("check", "--format", "markdown"), ("check", "--format", "sarif"), ("check", "--format", "junit"), ("report", "--format", "html")],
+    [
+        ("check",),
+        ("check", "--format", "json"),
+        ("check", "--format", "markdown"),
+        ("check", "--format", "sarif"),
+        ("check", "--format", "junit"),
+        ("report", "--format", "html"),
+    ],
     ids=["text", "json", "markdown", "sarif", "junit", "html"],
 )
 def test_a_file_name_that_is_not_utf8_reaches_every_report(tmp_path: Path, catalog_dir: Path, args: tuple[str, ...]) -> None:

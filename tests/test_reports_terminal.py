@@ -101,7 +101,14 @@ def test_scan_summary_prints_found_values_inertly() -> None:
 
 def test_assess_summary_lines_stay_lines() -> None:
     change = SimpleNamespace(
-        changed=True, created=False, old_version="1.0.0", new_version="1.1.0\n2.0", added=["X-01\x1b[2J"], carried_over={"X-02": "X-01"}, retired=[], checklist_id=f"c{OSC8}"
+        changed=True,
+        created=False,
+        old_version="1.0.0",
+        new_version="1.1.0\n2.0",
+        added=["X-01\x1b[2J"],
+        carried_over={"X-02": "X-01"},
+        retired=[],
+        checklist_id=f"c{OSC8}",
     )
     text = assess_summary(f"a{OSC8}.yaml", "updated", [change])
     assert_inert(text)

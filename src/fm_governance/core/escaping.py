@@ -150,4 +150,15 @@ def md_fenced_json(data: Any) -> list[str]:
     return [f"{fence}json", body, fence]
 
 
-__all__ = ["REPLACEMENT", "has_visible_text", "json_text", "md_code", "md_fenced_json", "md_inline", "md_paragraph", "terminal_line", "terminal_text", "xml_text"]
+__all__ = [
+    "REPLACEMENT",
+    "has_visible_text",
+    "json_text",
+    "md_code",
+    "md_fenced_json",
+    "md_inline",
+    "md_paragraph",
+    "terminal_line",
+    "terminal_text",
+    "xml_text",
+]

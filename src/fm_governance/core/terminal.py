@@ -65,7 +65,16 @@ def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, wi
     )
     name = result.assessment.project_name or result.assessment.path
     table = Table(title=Text(f"fm-governance · {terminal_line(name)}"), box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (("Area", "left"), ("Score", "right"), ("Met", "right"), ("Partial", "right"), ("No", "right"), ("Open", "right"), ("Waived", "right"), ("n/a", "right")):
+    for col, justify in (
+        ("Area", "left"),
+        ("Score", "right"),
+        ("Met", "right"),
+        ("Partial", "right"),
+        ("No", "right"),
+        ("Open", "right"),
+        ("Waived", "right"),
+        ("n/a", "right"),
+    ):
         # fold: a word wider than its column (a long checklist title) breaks, it is never cut.
         table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
     groups = ((Status.MET,), (Status.PARTIAL,), (Status.NOT_MET,), (Status.OPEN,), (Status.WAIVED,), (Status.EXCLUDED, Status.NOT_APPLICABLE))
