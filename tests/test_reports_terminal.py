@@ -125,3 +125,14 @@ def test_checklists_lists_a_hostile_title_inertly(tmp_path: Path) -> None:
     line = next(line for line in result.stdout.splitlines() if line.startswith("custom"))
     assert_inert(line)
     assert line.endswith("items  Custom link [b]x[/b]")
+
+
+def test_a_location_is_never_an_emoji(tmp_path: Path) -> None:
+    import shutil
+
+    example = Path(__file__).parents[1] / "examples" / "support-bot" / "fm-governance.yaml"
+    copy = tmp_path / "fm-governance.yaml"
+    shutil.copy(example, copy)
+    result = CliRunner().invoke(main, ["check", str(copy), "--as-of", "2026-11-22"])
+    assert f"{copy}:100:7: DE-11" in result.stdout  # rich's emoji codes made this fm-governance.yaml💯7
+    assert "💯" not in result.stdout
