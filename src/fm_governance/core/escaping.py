@@ -34,8 +34,9 @@ _ESCAPE_SEQUENCE = re.compile(
 # bidirectional controls (ALM, LRM, RLM, embeddings, overrides, isolates) that make a terminal or a
 # rendered page show text in an order other than the one it has (CVE-2021-42574, "Trojan Source").
 _CONTROL = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]")
-# Lone surrogates reach Python strings from YAML escapes ("\uDCFF") and from file names that are
-# not UTF-8; no UTF-8 output can hold them.
+# Lone surrogates reach Python strings from file names that are not UTF-8 (the file system's
+# surrogateescape decoding: a path given to `check`, a file the scanner lists); no UTF-8 output can
+# hold them.
 _SURROGATE = re.compile("[\ud800-\udfff]")
 REPLACEMENT = "\ufffd"
 
