@@ -105,3 +105,47 @@ def test_nothing_scored(catalog, tmp_path: Path) -> None:  # type: ignore[no-unt
     assert result.score is None
     assert evaluate_gate(result, Gate()).passed
     assert not evaluate_gate(result, Gate(fail_under=10)).passed
+
+
+# --- boundaries the scorer must hold --------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "notes",
+    ['"   "', '"\\u00a0"', '"\\n\\n"', '"\\t \\r\\n"', '"\\u200b"', '"\\u3000\\u2028"', '"\\u200e\\u202e"', "|\n          \n"],
+    ids=["spaces", "no-break-space", "newlines", "tab-cr-lf", "zero-width-space", "ideographic-space", "bidi-marks", "empty-block"],
+)
+def test_blank_notes_are_not_the_notes_an_na_needs(catalog, tmp_path: Path, notes: str) -> None:  # type: ignore[no-untyped-def]
+    result = answered(catalog, tmp_path, {"AL-01": "n/a"}, extra={"AL-01": {"notes": notes}})
+    assert statuses(result)["AL-01"] is Status.OPEN
+    assert any(p.item_id == "AL-01" and "n/a needs notes" in p.message for p in result.problems)
+    assert not evaluate_gate(result, Gate(fail_on=Severity.CRITICAL)).passed
+
+
+def test_one_visible_character_is_notes(catalog, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    result = answered(catalog, tmp_path, {"AL-01": "n/a"}, extra={"AL-01": {"notes": '"\\u00a0無\\u00a0"'}})
+    assert statuses(result)["AL-01"] is Status.EXCLUDED
+
+
+@pytest.mark.parametrize(
+    ("as_of", "exit_code", "status"),
+    [("2026-12-30", 0, "waived"), ("2026-12-31", 0, "waived"), ("2027-01-01", 1, "not-met")],
+    ids=["day-before", "expiry-day", "day-after"],
+)
+def test_a_waiver_counts_on_its_expiry_day_and_lapses_the_day_after(
+    catalog_dir: Path, catalog, tmp_path: Path, as_of: str, exit_code: int, status: str
+) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    from click.testing import CliRunner
+
+    from fm_governance.cli import main
+
+    waiver = "{reason: Vendor review booked, approved_by: CRO, expires: 2026-12-31}"
+    answered(catalog, tmp_path, {"AL-01": '"no"'}, extra={"AL-01": {"waiver": waiver}})
+    args = ["check", str(tmp_path / "fm-governance.yaml"), "--checklists-dir", str(catalog_dir), "--as-of", as_of, "--fail-on", "critical"]
+    result = CliRunner().invoke(main, [*args, "--format", "json"])
+    assert result.exit_code == exit_code, result.output
+    report = json.loads(result.stdout)
+    assert next(i["status"] for i in report["items"] if i["id"] == "AL-01") == status
+    assert ("waiver expired on 2026-12-31" in result.stderr) is (status == "not-met")

@@ -243,37 +243,15 @@ def assess(
 
 
 def _scan_summary(scan: Any) -> str:
-    providers = ", ".join(p["id"] for p in scan.providers) or "none"
-    lines = [f"scan: {scan.stats.get('files_listed', '?')} files; providers in use: {providers}"]
-    if scan.models:
-        lines.append("  models: " + ", ".join(sorted({m["id"] for m in scan.models})))
-    if scan.signals:
-        lines.append("  signals: " + ", ".join(s["id"] for s in scan.signals))
-    if scan.skipped:
-        lines.append(f"  skipped {len(scan.skipped)} paths (see --format json)")
-    return "\n".join(lines)
+    from .core.terminal import scan_summary
+
+    return scan_summary(scan)
 
 
 def _assess_summary(target: str, action: str, changes: list[Any]) -> str:
-    if action == "unchanged":
-        return f"{target}: up to date"
-    lines = [f"{target}: {action}"]
-    for c in changes:
-        if not c.changed:
-            continue
-        parts = []
-        if c.created:
-            parts.append(f"added checklist at {c.new_version}")
-        elif c.old_version != c.new_version:
-            parts.append(f"{c.old_version} → {c.new_version}")
-        if c.added and not c.created:
-            parts.append(f"new items {', '.join(c.added)}")
-        if c.carried_over:
-            parts.append("answers carried over " + ", ".join(f"{old} → {new}" for new, old in c.carried_over.items()))
-        if c.retired:
-            parts.append(f"retired {', '.join(c.retired)}")
-        lines.append(f"  {c.checklist_id}: {'; '.join(parts)}")
-    return "\n".join(lines)
+    from .core.terminal import assess_summary
+
+    return assess_summary(target, action, changes)
 
 
 @main.command()
@@ -331,71 +309,15 @@ def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.dateti
 
 
 def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bool) -> None:
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
+    import shutil
 
-    from .core.reports import fmt_score, sorted_for_attention
-    from .core.scoring import Status
+    from .core.terminal import DEFAULT_WIDTH, check_report
 
-    sink = open(output, "w", encoding="utf-8") if output else None  # noqa: SIM115 - closed below
-    try:
-        console = Console(file=sink, highlight=False, soft_wrap=False, width=None if sink is None else 120)
-        name = result.assessment.project_name or result.assessment.path
-        table = Table(title=f"fm-governance · {name}", box=box.SIMPLE_HEAD, title_justify="left")
-        for col, justify in (
-            ("Area", "left"),
-            ("Score", "right"),
-            ("Met", "right"),
-            ("Partial", "right"),
-            ("No", "right"),
-            ("Open", "right"),
-            ("Waived", "right"),
-            ("n/a", "right"),
-        ):
-            table.add_column(col, justify=justify)  # type: ignore[arg-type]
-        for c in result.checklists:
-            table.add_row(
-                c.checklist.title,
-                fmt_score(c.score),
-                str(c.count(Status.MET)),
-                str(c.count(Status.PARTIAL)),
-                str(c.count(Status.NOT_MET)),
-                str(c.count(Status.OPEN)),
-                str(c.count(Status.WAIVED)),
-                str(c.count(Status.EXCLUDED, Status.NOT_APPLICABLE)),
-            )
-        table.add_section()
-        table.add_row(
-            "Overall",
-            fmt_score(result.score),
-            *[
-                str(sum(c.count(*s) for c in result.checklists))
-                for s in ((Status.MET,), (Status.PARTIAL,), (Status.NOT_MET,), (Status.OPEN,), (Status.WAIVED,), (Status.EXCLUDED, Status.NOT_APPLICABLE))
-            ],
-            style="bold",
-        )
-        console.print(table)
-        open_items = [r for r in sorted_for_attention(result.items) if r.is_open]
-        if open_items:
-            console.print(f"Open items ({len(open_items)}), most severe first:", style="bold")
-            for r in open_items[:25]:
-                state = "unanswered" if r.status is Status.OPEN else "no"
-                where = f"{r.location}: " if r.location else ""
-                console.print(f"  {where}{r.item.id} [{r.item.severity.value} · {r.item.owner}] {state}: {r.item.question}", markup=False, soft_wrap=True)
-            if len(open_items) > 25:
-                console.print(f"  … and {len(open_items) - 25} more (use --format markdown or json for all)")
-        for problem in result.problems:
-            console.print(problem.one_line(), markup=False, style="yellow", soft_wrap=True)
-        if gate.reasons:
-            console.print("Gate failed:", style="bold red")
-            for reason in gate.reasons[:25]:
-                console.print(f"  {reason}", markup=False, soft_wrap=True)
-        elif gate_configured:
-            console.print("Gate passed.", style="green")
-    finally:
-        if sink:
-            sink.close()
+    # Laid out for the terminal it is shown on; anything else (a pipe, a file, a CI log) gets the
+    # plain text at a fixed width, so the same input always gives the same bytes.
+    to_terminal = output is None and sys.stdout.isatty()
+    width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if to_terminal else DEFAULT_WIDTH
+    _emit(check_report(result, gate, gate_configured=gate_configured, width=width, color=to_terminal), output)
 
 
 @main.command()
@@ -428,9 +350,12 @@ def list_checklists(fmt: str, checklists_dirs: tuple[Path, ...]) -> None:
 
         click.echo(json.dumps(rows, indent=2))
         return
+    from .core.escaping import terminal_line
+
     width = max(len(r["id"]) for r in rows)
     for r in rows:
-        click.echo(f"{r['id']:<{width}}  {r['version']:<7}  {r['items']:>3} items  {r['title']}")
+        # A custom checklist's title is file text: shown, never acting on the terminal.
+        click.echo(f"{r['id']:<{width}}  {r['version']:<7}  {r['items']:>3} items  {terminal_line(r['title'])}")
 
 
 @main.command()
@@ -463,6 +388,11 @@ def report(file: Path, fmt: str, output: Path | None, as_of: _dt.datetime | None
 
 
 def run() -> None:  # pragma: no cover - console-script entry point
+    from .core.terminal import degrade_unencodable_output
+
+    # Before anything is written: an output encoding that cannot hold a character (a C locale,
+    # PYTHONIOENCODING=ascii, a Windows code page) degrades it instead of ending the command.
+    degrade_unencodable_output()
     main(prog_name="fm-governance")
 
 

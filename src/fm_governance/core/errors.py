@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .escaping import terminal_line
+
 
 @dataclass(frozen=True)
 class Location:
@@ -40,8 +42,10 @@ class InputError(Exception):
         text = f"{self.location}: {self.message}"
         if self.fix:
             text += f" — {self.fix}"
-        # One line, always: messages can quote values that contain newlines.
-        return " ".join(text.split())
+        # Every error line reaches a terminal, a CI log or a Sphinx warning, and messages quote
+        # values from files: one line always (a value may hold newlines), and no escape sequence,
+        # control or bidi character in it may act on whatever displays it.
+        return terminal_line(text)
 
 
 class InputErrors(InputError):

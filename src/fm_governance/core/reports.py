@@ -1,17 +1,22 @@
 """Reports of a scored assessment: JSON, Markdown, SARIF 2.1.0, JUnit XML and standalone HTML.
 
 All of them are built from one :class:`~.scoring.Result`, so every format agrees. Text that comes
-from the assessment (notes, evidence, names) is escaped for the target format: Markdown table cells
-and inline text, XML by ElementTree, HTML by Jinja2's autoescape.
+from files (the assessment's names, notes, evidence and waivers, a custom checklist's titles and
+questions, the scanner's inventory) is data in every format, never markup, and never makes the
+output invalid: JSON is written by :func:`~.escaping.json_text` (lossless, and safe to print);
+Markdown escapes every character that would start markup (:func:`~.escaping.md_inline`), keeps each
+table row on one line, and fences code so nothing inside can close it; XML is escaped by
+ElementTree and then cleared of the characters XML 1.0 forbids (:func:`~.escaping.xml_text`), which
+ElementTree writes as they are; HTML is escaped by Jinja2's autoescape and cleared the same way.
 """
 
 from __future__ import annotations
 
-import json
 import os
 from typing import Any
 
 from .. import __version__
+from .escaping import json_text, md_code, md_fenced_json, md_inline, md_paragraph, xml_text
 from .models import FRAMEWORK_TITLES
 from .scoring import ChecklistResult, GateOutcome, ItemResult, Result, Status
 
@@ -88,30 +93,17 @@ def to_dict(result: Result, gate: GateOutcome | None = None) -> dict[str, Any]:
 
 
 def to_json(result: Result, gate: GateOutcome | None = None) -> str:
-    return json.dumps(to_dict(result, gate), indent=2, ensure_ascii=False) + "\n"
+    return json_text(to_dict(result, gate), indent=2) + "\n"
 
 
 # --- Markdown -----------------------------------------------------------------------------------
-
-
-def md_escape(text: str) -> str:
-    """Escape text for a Markdown table cell or inline run (GitHub and CommonMark)."""
-    out = []
-    for ch in " ".join(str(text).split()):
-        if ch in "\\`*_{}[]<>()#+!|~":
-            out.append("\\" + ch)
-        elif ch == "&":
-            out.append("&amp;")
-        else:
-            out.append(ch)
-    return "".join(out)
 
 
 def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool = False) -> str:
     """A pull-request comment (``full=False``) or a whole report (``full=True``)."""
     a = result.assessment
     lines: list[str] = []
-    title = f"fm-governance assessment: {md_escape(a.project_name)}" if a.project_name else "fm-governance assessment"
+    title = f"fm-governance assessment: {md_inline(a.project_name)}" if a.project_name else "fm-governance assessment"
     lines.append(f"## {title}")
     lines.append("")
     verdict = ""
@@ -121,13 +113,13 @@ def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool =
     lines.append("")
     if gate is not None and gate.reasons:
         for reason in gate.reasons:
-            lines.append(f"- {md_escape(reason)}")
+            lines.append(f"- {md_inline(reason)}")
         lines.append("")
     lines.append("| Area | Version | Score | Met | Partial | No | Open | Waived | n/a |")
     lines.append("|---|---|---:|---:|---:|---:|---:|---:|---:|")
     for c in result.checklists:
         lines.append(
-            f"| {md_escape(c.checklist.title)} | {md_escape(c.checklist.version)} | {fmt_score(c.score)} | {c.count(Status.MET)} | {c.count(Status.PARTIAL)} | {c.count(Status.NOT_MET)} | {c.count(Status.OPEN)} | {c.count(Status.WAIVED)} | {c.count(Status.EXCLUDED, Status.NOT_APPLICABLE)} |"
+            f"| {md_inline(c.checklist.title)} | {md_inline(c.checklist.version)} | {fmt_score(c.score)} | {c.count(Status.MET)} | {c.count(Status.PARTIAL)} | {c.count(Status.NOT_MET)} | {c.count(Status.OPEN)} | {c.count(Status.WAIVED)} | {c.count(Status.EXCLUDED, Status.NOT_APPLICABLE)} |"
         )
     lines.append("")
     open_items = [r for r in sorted_for_attention(result.items) if r.is_open]
@@ -137,43 +129,41 @@ def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool =
         lines.append("| Item | Severity | Owner | Status | Question |")
         lines.append("|---|---|---|---|---|")
         for r in open_items:
-            lines.append(f"| {r.item.id} | {r.item.severity.value} | {r.item.owner} | {r.status.label} | {md_escape(r.item.question)} |")
+            lines.append(f"| {md_inline(r.item.id)} | {r.item.severity.value} | {md_inline(r.item.owner)} | {r.status.label} | {md_inline(r.item.question)} |")
         lines.append("")
     if result.problems:
         lines.append("### Problems")
         lines.append("")
         for p in result.problems:
-            lines.append(f"- `{p.location}` {md_escape(p.message)}")
+            lines.append(f"- {md_code(p.location)} {md_inline(p.message)}")
         lines.append("")
     if full:
         for c in result.checklists:
-            lines.append(f"### {md_escape(c.checklist.title)} — {fmt_score(c.score)}")
+            lines.append(f"### {md_inline(c.checklist.title)} — {fmt_score(c.score)}")
             lines.append("")
             for r in sorted_for_attention(c.items):
                 resp = r.response
-                lines.append(f"#### {r.item.id} {md_escape(r.item.title)} ({r.item.severity.value}, {r.item.owner}): {r.status.label}")
+                lines.append(f"#### {md_inline(r.item.id)} {md_inline(r.item.title)} ({r.item.severity.value}, {md_inline(r.item.owner)}): {r.status.label}")
                 lines.append("")
-                lines.append(md_escape(r.item.question))
+                lines.append(md_paragraph(r.item.question))
                 lines.append("")
                 if resp and resp.notes:
-                    lines.append(f"*Notes:* {md_escape(resp.notes)}")
+                    lines.append(f"*Notes:* {md_inline(resp.notes)}")
                     lines.append("")
                 if resp and resp.evidence:
                     for ev in resp.evidence:
-                        lines.append(f"- Evidence: {md_escape(ev)}")
+                        lines.append(f"- Evidence: {md_inline(ev)}")
                     lines.append("")
                 if resp and resp.waiver:
                     state = "valid" if resp.waiver.valid_on(result.today) else "expired"
                     lines.append(
-                        f"*Waiver ({state}, expires {resp.waiver.expires.isoformat()}, approved by {md_escape(resp.waiver.approved_by)}):* {md_escape(resp.waiver.reason)}"
+                        f"*Waiver ({state}, expires {resp.waiver.expires.isoformat()}, approved by {md_inline(resp.waiver.approved_by)}):* {md_inline(resp.waiver.reason)}"
                     )
                     lines.append("")
         if a.inventory:
             lines.append("### Inventory")
             lines.append("")
-            lines.append("```json")
-            lines.append(json.dumps(a.inventory, indent=2, ensure_ascii=False, default=str).replace("```", "`\u200b``"))
-            lines.append("```")
+            lines.extend(md_fenced_json(a.inventory))
             lines.append("")
     lines.append(f"<sub>fm-governance {__version__} · scored {result.today.isoformat()}</sub>")
     return "\n".join(lines) + "\n"
@@ -239,7 +229,7 @@ def to_sarif(result: Result, *, base_dir: str | None = None) -> str:
             }
         ],
     }
-    return json.dumps(doc, indent=2, ensure_ascii=False) + "\n"
+    return json_text(doc, indent=2) + "\n"
 
 
 def _relative_uri(path: str, base_dir: str | None) -> str:
@@ -285,7 +275,9 @@ def to_junit(result: Result) -> str:
                 out.text = f"partial: {r.response.notes if r.response else ''}"
     suites.set("failures", str(total_failures))
     ET.indent(suites)
-    return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n"
+    # ElementTree escapes markup characters but writes control characters, U+FFFE/U+FFFF and lone
+    # surrogates as they are, and one of them in a note makes the whole file unreadable by CI.
+    return xml_text('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n")
 
 
 # --- HTML ---------------------------------------------------------------------------------------
@@ -353,16 +345,19 @@ def to_html(result: Result) -> str:
     env = jinja2.Environment(autoescape=True, undefined=jinja2.StrictUndefined)
     a = result.assessment
     title = f"Governance assessment: {a.project_name}" if a.project_name else "Governance assessment"
-    return env.from_string(_HTML).render(
+    # Autoescape makes text from files inert; xml_text then drops the characters HTML forbids as
+    # well (controls, noncharacters, and lone surrogates, which no UTF-8 file can hold).
+    html = env.from_string(_HTML).render(
         title=title,
         a=a,
         result=result,
         S=Status,
         score=fmt_score,
         attention=sorted_for_attention,
-        inventory=json.dumps(a.inventory, indent=2, ensure_ascii=False, default=str),
+        inventory=json_text(a.inventory, indent=2, default=str),
         version=__version__,
     )
+    return xml_text(html)
 
 
 __all__ = ["FRAMEWORK_TITLES", "to_dict", "to_html", "to_json", "to_junit", "to_markdown", "to_sarif"]

@@ -2,13 +2,16 @@
 
 The rules are DESIGN.md's: ``yes`` = 1, ``partial`` = ½, ``no`` = 0, unanswered = 0 and counted as
 open, ``n/a`` excluded; weights by severity (critical 4, high 3, medium 2, low 1); a waiver counts
-as met until it expires. Scores are 0–100, per checklist and overall (the overall score weighs every
-counted item across all checklists, so a large checklist is not diluted by a small one).
+as met until it expires: its ``expires`` date is the last day it counts (as the word reads on a
+permit or a contract), and it lapses the day after. Scores are 0–100, per checklist and overall
+(the overall score weighs every counted item across all checklists, so a large checklist is not
+diluted by a small one).
 
 Two choices the design leaves open, made here on purpose:
 
 * ``n/a`` without notes is reported and scored as *open*: an unexplained exclusion would otherwise
-  raise the score by shrinking the denominator.
+  raise the score by shrinking the denominator. Notes of only whitespace or invisible characters
+  are no notes.
 * Items whose ``applies_to`` shares no mode with the assessment's ``context.modes`` are "not
   applicable" and take no part, exactly like a justified ``n/a``.
 """
@@ -21,6 +24,7 @@ from dataclasses import dataclass, field
 
 from .checklists import Catalog
 from .errors import Location
+from .escaping import has_visible_text, terminal_line
 from .models import Answer, Assessment, Checklist, Item, Response, Severity
 
 
@@ -58,7 +62,8 @@ class Problem:
     item_id: str = ""
 
     def one_line(self) -> str:
-        return f"{self.location}: {self.level}: {self.message}"
+        # Messages quote keys and values from the file: printed safely, on one line.
+        return terminal_line(f"{self.location}: {self.level}: {self.message}")
 
 
 @dataclass(frozen=True)
@@ -198,7 +203,9 @@ def _evaluate(item: Item, response: Response | None, modes: frozenset[str], toda
         return ItemResult(item, response, Status.OPEN, 0.0)
     if answer is Answer.NOT_APPLICABLE:
         assert response is not None
-        if not response.notes:
+        # Notes of only whitespace or invisible characters (a non-breaking or zero-width space, a
+        # newline) explain nothing, so they do not justify the exclusion.
+        if not has_visible_text(response.notes):
             problems.append(Problem("warning", response.answer_location, f"{item.id}: n/a needs notes saying why (scored as open until it has them)", item.id))
             return ItemResult(item, response, Status.OPEN, 0.0)
         return ItemResult(item, response, Status.EXCLUDED, None)
