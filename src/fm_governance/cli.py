@@ -238,7 +238,7 @@ def assess(
 
     from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
     from .core.errors import InputError, Location
-    from .core.files import FileChanged, check_writable, locked, write_atomic
+    from .core.files import FileChanged, locked, write_atomic
 
     path, output = Path(path), Path(output) if output else None
 
@@ -256,11 +256,9 @@ def assess(
         from .scan import scan_project
 
         if target.exists():
-            # Fail fast, before the slow scan, on a file that cannot be read or written. What is
-            # read here is not what gets merged: the file is read again after the scan.
+            # Fail fast, before the slow scan, on a file that cannot be read. What is read here is
+            # not what gets merged: the file is read again after the scan.
             load_document(target)
-            if not dry_run:
-                check_writable(target)
         scan = scan_project(path, progress=None if fmt == "text" else False, catalog=catalog, exclude=[target])
     name = project_name or path.resolve().name
     inventory = scan.to_inventory() if scan is not None else None

@@ -112,8 +112,16 @@ def read_bytes(path: Path | str, max_bytes: int | None = None) -> bytes:
 
 
 def real_target(path: Path | str) -> Path:
-    """The file a write to ``path`` must replace: ``path`` with every symlink followed."""
-    return Path(os.path.realpath(path))
+    """The file a write to ``path`` must replace: ``path`` with every symlink followed.
+
+    Resolved the way the kernel resolves it, not lexically: ``missing/../a.yaml`` names no file
+    (``missing`` does not exist), although ``os.path.realpath`` would shorten it to ``a.yaml``.
+    """
+    given = Path(path)
+    folder = given.parent
+    if given.name in ("", ".", "..") or not folder.is_dir():
+        raise InputError(Location(str(path)), "is not in an existing folder", "create the folder first, or check the path")
+    return Path(os.path.realpath(Path(os.path.realpath(folder)) / given.name))
 
 
 def check_writable(path: Path | str) -> None:

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Location
-from .files import check_writable, read_bytes
+from .files import check_writable, read_bytes, real_target
 
 #: Files larger than this are not parsed to see what they are (assessments are far smaller).
 _SNIFF_BYTES = 8 * 1024 * 1024
@@ -83,7 +83,10 @@ def _has_answers(data: dict[str, Any]) -> bool:
     """Whether an assessment holds anything a person wrote: an answer, notes, evidence, a waiver."""
     if data.get("retired"):
         return True
-    for section in (data.get("checklists") or {}).values():
+    sections = data.get("checklists")
+    if not isinstance(sections, dict):
+        return bool(sections)
+    for section in sections.values():
         items = section.get("items") if isinstance(section, dict) else None
         for response in (items or {}).values() if isinstance(items, dict) else ():
             if isinstance(response, dict) and any(response.get(k) not in (None, "", [], {}) for k in _RESPONSE_FIELDS):
@@ -108,11 +111,12 @@ def check_output(
     """
     if output is None or str(output) == "-":
         return
-    path = Path(output)
-    if not os.path.lexists(path) or (os.path.islink(path) and not path.exists()):
+    where = Location(str(output))
+    # Every test below is on the file a write would replace, found the way the kernel finds it.
+    path = real_target(output)
+    if not os.path.lexists(path):
         return
-    check_writable(path)
-    where = Location(str(path))
+    check_writable(output)
     for source in reading:
         if same_file(path, source):
             raise InputError(where, "is the file being read; writing the output there would replace it", "write the output to another file")
