@@ -166,7 +166,7 @@ def test_an_answer_saved_during_the_scan_survives(assessed: Path, monkeypatch: p
         return real_scan(*args, **kwargs)  # type: ignore[arg-type]
 
     monkeypatch.setattr(scan, "scan_project", slow_scan)
-    code, out, err = run("assess", str(assessed.parent))
+    code, _out, err = run("assess", str(assessed.parent))
     assert code == 0, err
     text = assessed.read_text()
     assert 'answer: "no"  # saved during the scan' in text and answered(assessed)
@@ -205,7 +205,10 @@ def test_a_file_that_keeps_changing_stops_assess_with_a_located_error(assessed: 
     monkeypatch.setattr(assessment, "render", render_while_a_person_saves)
     code, _, err = run("assess", str(assessed.parent), "--no-scan", "--checklist", "vendor-lock-in")
     assert code == 2
-    assert one_error_line(err) == f"{assessed}: changed on disk while fm-governance was working on it — nothing was written; run the command again to merge the new content"
+    assert (
+        one_error_line(err)
+        == f"{assessed}: changed on disk while fm-governance was working on it — nothing was written; run the command again to merge the new content"
+    )
     assert "vendor-lock-in:" not in assessed.read_text() and answered(assessed)
 
 

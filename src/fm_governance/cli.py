@@ -115,13 +115,35 @@ def _emit(text: str, output: Path | str | None) -> None:
     if sys.stdout is None:  # the process was started with its stdout closed
         raise InputError(Location("<stdout>"), "standard output is closed; the output would be lost", "redirect it to a file, or pass -o FILE")
     try:
-        click.echo(text, nl=False)  # click flushes, so a failed write is raised here
+        _write_stdout(text)
     except BrokenPipeError:
         raise
     except OSError as exc:
         raise InputError(
             Location("<stdout>"), f"cannot be written ({exc.strerror or exc})", "redirect standard output to a writable file, or pass -o FILE"
         ) from None
+
+
+def _write_stdout(text: str) -> None:
+    """Write all of ``text`` to stdout, or raise: no byte dropped without an error.
+
+    Straight to the file descriptor, in a loop over partial writes: when the reader of a pipe goes
+    away in the middle of a large write, the kernel reports the part it took, and Python's buffered
+    stream has been seen to drop the rest without raising. The stream's own encoding and error
+    handler are kept. Streams without a descriptor (tests, IDEs) get an ordinary write.
+    """
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError):
+        fd = None
+    if fd is None:
+        click.echo(text, nl=False)  # click flushes, so a failed write is raised here
+        return
+    stream.flush()
+    view = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while view:
+        view = view[os.write(fd, view) :]
 
 
 def _guard_output(output: Path | str | None, *, force: bool, reading: tuple[Any, ...] = (), catalog: Any = None, **kwargs: Any) -> None:
