@@ -81,7 +81,8 @@ def test_a_fifo_in_the_scanned_tree_does_not_hang_assess(installed_cli: str, tmp
 
 def test_a_closed_stdout_is_an_error_not_lost_output(installed_cli: str, tmp_path: Path) -> None:
     assert cli(installed_cli, "assess", str(tmp_path), "--no-scan").returncode == 0
-    for args in (["check", str(tmp_path / "fm-governance.yaml"), "--format", "json"], ["schema", "assessment"], ["checklists"]):
+    file = str(tmp_path / "fm-governance.yaml")
+    for args in (["check", file, "--format", "json"], ["check", file], ["report", file], ["schema", "assessment"], ["checklists"]):
         # `>&-`: the process starts with no file descriptor 1 at all
         done = subprocess.run([installed_cli, *args], capture_output=True, text=True, timeout=TIMEOUT, check=False, preexec_fn=lambda: os.close(1))
         assert done.returncode == 2, (args, done.stderr)

@@ -112,8 +112,7 @@ def _emit(text: str, output: Path | str | None) -> None:
         return
     from .core.errors import InputError, Location
 
-    if sys.stdout is None:  # the process was started with its stdout closed
-        raise InputError(Location("<stdout>"), "standard output is closed; the output would be lost", "redirect it to a file, or pass -o FILE")
+    _require_stdout()
     try:
         _write_stdout(text)
     except BrokenPipeError:
@@ -122,6 +121,14 @@ def _emit(text: str, output: Path | str | None) -> None:
         raise InputError(
             Location("<stdout>"), f"cannot be written ({exc.strerror or exc})", "redirect standard output to a writable file, or pass -o FILE"
         ) from None
+
+
+def _require_stdout() -> None:
+    """Refuse to run a command whose output would go to a closed stdout (``>&-``)."""
+    if sys.stdout is None:  # Python found no file descriptor 1 at start-up
+        from .core.errors import InputError, Location
+
+        raise InputError(Location("<stdout>"), "standard output is closed; the output would be lost", "redirect it to a file, or pass -o FILE")
 
 
 def _write_stdout(text: str) -> None:
@@ -404,6 +411,8 @@ def check(
     from .core.models import Severity
     from .core.scoring import Gate, evaluate_gate
 
+    if fmt == "text" and (output is None or str(output) == "-"):
+        _require_stdout()  # the text report is printed by rich, not through _emit
     result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
     gate = evaluate_gate(result, Gate(fail_under=fail_under, fail_on=Severity(fail_on) if fail_on else None))
     if fmt == "json":

@@ -52,6 +52,11 @@ class FileChanged(InputError):
     """The file changed on disk between the moment it was read and the moment it would be replaced."""
 
 
+class WriteError(InputError, OSError):
+    """A file that cannot (or must not) be written: located for people, and still an ``OSError`` for
+    callers that handle I/O failures, as they did when writes raised the OS's own error."""
+
+
 def is_temporary_name(name: str) -> bool:
     """True for the name of a temporary file fm-governance writes (or a crashed write left)."""
     return name.endswith(TEMP_SUFFIX) or _TEMP_NAME.fullmatch(name) is not None
@@ -120,7 +125,7 @@ def real_target(path: Path | str) -> Path:
     given = Path(path)
     folder = given.parent
     if given.name in ("", ".", "..") or not folder.is_dir():
-        raise InputError(Location(str(path)), "is not in an existing folder", "create the folder first, or check the path")
+        raise WriteError(Location(str(path)), "is not in an existing folder", "create the folder first, or check the path")
     return Path(os.path.realpath(Path(os.path.realpath(folder)) / given.name))
 
 
@@ -140,11 +145,12 @@ def check_writable(path: Path | str) -> None:
     except FileNotFoundError:
         return
     except OSError as exc:
-        raise InputError(Location(str(path)), f"cannot be written ({exc.strerror or exc})", "check the path and permissions") from None
+        raise WriteError(Location(str(path)), f"cannot be written ({exc.strerror or exc})", "check the path and permissions") from None
     if not stat.S_ISREG(st.st_mode):
-        raise _not_regular(path, st.st_mode, "write to a regular file, or use `-o -` for standard output")
+        error = _not_regular(path, st.st_mode, "write to a regular file, or use `-o -` for standard output")
+        raise WriteError(error.location, error.message, error.fix)
     if not st.st_mode & 0o222 or not os.access(target, os.W_OK):
-        raise InputError(Location(str(path)), "is read-only", "make it writable (chmod u+w) if it should change, or write elsewhere")
+        raise WriteError(Location(str(path)), "is read-only", "make it writable (chmod u+w) if it should change, or write elsewhere")
 
 
 def write_atomic(path: Path | str, text: str | bytes, *, expected: str | bool | None = True) -> None:
@@ -193,7 +199,7 @@ def write_atomic(path: Path | str, text: str | bytes, *, expected: str | bool | 
     except BaseException as exc:
         with contextlib.suppress(OSError):
             os.unlink(tmp)
-        if isinstance(exc, OSError):
+        if isinstance(exc, OSError) and not isinstance(exc, WriteError):
             raise _write_error(shown, exc) from None
         raise
     _sync_folder(folder)
@@ -215,7 +221,7 @@ def _check_unchanged(shown: str, target: Path, expected: str | bool | None) -> N
     raise FileChanged(Location(shown), what, "nothing was written; run the command again to merge the new content")
 
 
-def _write_error(shown: str, exc: OSError) -> InputError:
+def _write_error(shown: str, exc: OSError) -> WriteError:
     reason = exc.strerror or str(exc)
     if exc.errno in (errno.ENOSPC, errno.EDQUOT):
         fix = "free some space; the previous file was left as it was"
@@ -223,7 +229,7 @@ def _write_error(shown: str, exc: OSError) -> InputError:
         fix = "its folder must be writable (the file is replaced, not edited in place)"
     else:
         fix = "check the path and its folder; the previous file was left as it was"
-    return InputError(Location(shown), f"cannot be written ({reason})", fix)
+    return WriteError(Location(shown), f"cannot be written ({reason})", fix)
 
 
 def _owner(path: str) -> tuple[int, int]:
