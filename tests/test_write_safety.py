@@ -297,3 +297,15 @@ def test_temporary_files_of_crashed_writes_are_not_scanned(tmp_path: Path) -> No
     assert summary["providers"] == [] and summary["models"] == []
     names = {p.name for p in project.iterdir()}
     assert names == {"main.py", "fm-governance.yaml", ".fm-governance.yaml.k2j4h1_x.tmp", "docs"}  # no lock or temp file added
+
+
+def test_assess_removes_old_leftovers_of_its_own_crashed_writes(tmp_path: Path) -> None:
+    old = tmp_path / ".fm-governance.yaml.k2j4h1_x.fmg-tmp"
+    recent = tmp_path / ".fm-governance.yaml.m3n4b5v6.fmg-tmp"  # perhaps a write in progress
+    other = tmp_path / ".report.md.a8b7c6d5.fmg-tmp"  # not this file's
+    for leftover in (old, recent, other):
+        leftover.write_text("half a file")
+    os.utime(old, (1_000_000_000, 1_000_000_000))
+    os.utime(other, (1_000_000_000, 1_000_000_000))
+    assert run("assess", str(tmp_path), "--no-scan")[0] == 0
+    assert not old.exists() and recent.exists() and other.exists()

@@ -267,7 +267,7 @@ def assess(
 
     from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
     from .core.errors import InputError, Location
-    from .core.files import FileChanged, locked, write_atomic
+    from .core.files import FileChanged, locked, remove_stale_temporary_files, write_atomic
 
     path, output = Path(path), Path(output) if output else None
 
@@ -296,6 +296,8 @@ def assess(
     # The lock binds only fm-governance; a person's editor is caught by the check that the file
     # still holds the text that was read (write_atomic's `expected`), and the merge is redone.
     with contextlib.nullcontext() if dry_run else locked(target):
+        if not dry_run:
+            remove_stale_temporary_files(target)
         for attempt in range(1, _MERGE_ATTEMPTS + 1):
             if target.exists():
                 document, original = load_document(target)

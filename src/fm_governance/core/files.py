@@ -24,7 +24,8 @@ Every file fm-governance reads or writes goes through this module, so the rules 
 
 Temporary files are named ``.<name>.<random>.fmg-tmp``; :func:`is_temporary_name` recognises them
 (and the ``.<name>.<random>.tmp`` names earlier versions used), so the scanner never reads a
-leftover of a crashed write as part of the project.
+leftover of a crashed write as part of the project, and ``assess`` removes old leftovers of its own
+file (:func:`remove_stale_temporary_files`) so they do not linger in ``git status``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,8 @@ from .errors import InputError, Location
 #: Suffix of the temporary files :func:`write_atomic` creates beside its target.
 TEMP_SUFFIX = ".fmg-tmp"
 _TEMP_NAME = re.compile(r"\..+\.[A-Za-z0-9_]{8}(?:\.fmg-tmp|\.tmp)")
+#: Age (seconds) after which a temporary file of a write is taken to be a crashed write's leftover.
+STALE_AFTER = 600.0
 #: How long :func:`locked` waits for another run to finish before giving up, in seconds.
 LOCK_TIMEOUT = 120.0
 
@@ -203,6 +206,35 @@ def write_atomic(path: Path | str, text: str | bytes, *, expected: str | bool | 
             raise _write_error(shown, exc) from None
         raise
     _sync_folder(folder)
+
+
+def remove_stale_temporary_files(path: Path | str, *, older_than: float = STALE_AFTER) -> list[Path]:
+    """Delete the temporary files a crashed write of ``path`` left beside its real target.
+
+    :func:`write_atomic` removes its temporary file on every error it sees; only a process killed
+    outright (SIGKILL, a power cut) leaves one, and it would show in ``git status`` for ever. Only
+    files named for this target and older than ``older_than`` seconds are removed, so a write in
+    progress is never touched. Returns what was removed; failures to remove are ignored.
+    """
+    target = real_target(path)
+    prefix = f".{target.name}."
+    removed: list[Path] = []
+    now = time.time()
+    try:
+        entries = list(os.scandir(target.parent))
+    except OSError:
+        return removed
+    for entry in entries:
+        if not (entry.name.startswith(prefix) and is_temporary_name(entry.name)):
+            continue
+        try:
+            info = entry.stat(follow_symlinks=False)
+            if stat.S_ISREG(info.st_mode) and now - info.st_mtime > older_than:
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
 
 
 def _check_unchanged(shown: str, target: Path, expected: str | bool | None) -> None:
