@@ -87,6 +87,13 @@ def test_a_closed_stdout_is_an_error_not_lost_output(installed_cli: str, tmp_pat
         done = subprocess.run([installed_cli, *args], capture_output=True, text=True, timeout=TIMEOUT, check=False, preexec_fn=lambda: os.close(1))
         assert done.returncode == 2, (args, done.stderr)
         assert done.stderr.strip() == "<stdout>: standard output is closed; the output would be lost — redirect it to a file, or pass -o FILE"
+    other = tmp_path / "other"
+    other.mkdir()
+    done = subprocess.run(
+        [installed_cli, "assess", str(other), "--no-scan"], capture_output=True, text=True, timeout=TIMEOUT, check=False, preexec_fn=lambda: os.close(1)
+    )
+    assert done.returncode == 2 and "standard output is closed" in done.stderr
+    assert not (other / "fm-governance.yaml").exists()  # refused before anything was written
 
 
 def test_a_full_stdout_is_an_error(installed_cli: str) -> None:

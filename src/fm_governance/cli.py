@@ -271,6 +271,7 @@ def assess(
 
     path, output = Path(path), Path(output) if output else None
 
+    _require_stdout()  # before anything is written: the summary (or the dry run's diff) goes there
     if not path.exists():
         raise InputError(Location(str(path)), "no such folder", "pass the project folder to assess")
     if not path.is_dir():
