@@ -8,7 +8,9 @@ Every failure is reported as one line — ``file:line:col: what is wrong — wha
 
 from __future__ import annotations
 
+import contextlib
 import functools
+import math
 import os
 import sys
 from collections.abc import Callable
@@ -25,6 +27,7 @@ if TYPE_CHECKING:  # only for annotations: pathlib and datetime stay out of star
 F = TypeVar("F", bound=Callable[..., Any])
 
 EXIT_OK, EXIT_GATE, EXIT_INPUT = 0, 1, 2
+EXIT_BROKEN_PIPE = 141  # 128 + SIGPIPE: the reader of stdout closed it before everything was written
 SEVERITIES = ("critical", "high", "medium", "low")
 MODES = ("hosted-api", "rag", "hosted-fine-tuning", "self-hosted")  # mirrored from core.models (kept import-free)
 
@@ -51,12 +54,18 @@ def reports_input_errors(func: F) -> F:
         except InputError as exc:
             _fail([exc.one_line()])
         except BrokenPipeError:
-            # The reader went away (`fm-governance check | head`): nothing left to tell it.
-            devnull = os.open(os.devnull, os.O_WRONLY)
-            os.dup2(devnull, sys.stdout.fileno())
-            raise SystemExit(EXIT_OK) from None
+            # The reader went away (`fm-governance check | head`): nothing left to tell it, and
+            # nothing to print on the terminal for what was a normal end of the pipeline. But the
+            # output was not all delivered, so not success either: 141 (128 + SIGPIPE) is what a
+            # command killed by the broken pipe would have returned, and fails `set -o pipefail`.
+            with contextlib.suppress(OSError, ValueError, AttributeError):
+                devnull = os.open(os.devnull, os.O_WRONLY)
+                os.dup2(devnull, sys.stdout.fileno())  # so the flush at exit does not complain
+            raise SystemExit(EXIT_BROKEN_PIPE) from None
         except OSError as exc:
-            target = exc.filename or "output"
+            # Reads and writes of named files become located InputErrors where they happen; what
+            # is left here has no better name than the one the OS gave.
+            target = exc.filename or "fm-governance"
             _fail([f"{target}: {exc.strerror or exc} — check the path and permissions"])
         except Exception as exc:  # a bug in fm-governance: still one line, never a traceback
             if os.environ.get("FMG_DEBUG"):
@@ -87,15 +96,87 @@ def _catalog(dirs: tuple[Path, ...]) -> Any:
     return load_catalog(dirs)
 
 
-def _emit(text: str, output: Path | None) -> None:
-    if output is None:
-        click.echo(text, nl=False)
+def _emit(text: str, output: Path | str | None) -> None:
+    """Write ``text`` to ``output`` (atomically), or to stdout when it is None or ``-``.
+
+    Every command's data goes through here, so every output gets the same guarantees: a file is
+    replaced atomically (never left half-written), through its symlink, and only if it is a regular
+    writable file; a stdout that is closed (``>&-``) or full is an error, never data silently lost
+    with exit 0. Which existing files an output may replace is decided before the work, by
+    :func:`_guard_output`.
+    """
+    if output is not None and str(output) != "-":
+        from .core.files import write_atomic
+
+        write_atomic(output, text)
         return
-    from pathlib import Path
+    from .core.errors import InputError, Location
 
-    from .core.yamlio import write_atomic
+    _require_stdout()
+    try:
+        _write_stdout(text)
+    except BrokenPipeError:
+        raise
+    except OSError as exc:
+        raise InputError(
+            Location("<stdout>"), f"cannot be written ({exc.strerror or exc})", "redirect standard output to a writable file, or pass -o FILE"
+        ) from None
 
-    write_atomic(Path(output), text)
+
+def _require_stdout() -> None:
+    """Refuse to run a command whose output would go to a closed stdout (``>&-``)."""
+    if sys.stdout is None:  # Python found no file descriptor 1 at start-up
+        from .core.errors import InputError, Location
+
+        raise InputError(Location("<stdout>"), "standard output is closed; the output would be lost", "redirect it to a file, or pass -o FILE")
+
+
+def _write_stdout(text: str) -> None:
+    """Write all of ``text`` to stdout, or raise: no byte dropped without an error.
+
+    Straight to the file descriptor, in a loop over partial writes: when the reader of a pipe goes
+    away in the middle of a large write, the kernel reports the part it took, and Python's buffered
+    stream has been seen to drop the rest without raising. The stream's own encoding and error
+    handler are kept. Streams without a descriptor (tests, IDEs) get an ordinary write.
+    """
+    stream = sys.stdout
+    try:
+        fd = stream.fileno()
+    except (AttributeError, ValueError, OSError):
+        fd = None
+    if fd is None:
+        click.echo(text, nl=False)  # click flushes, so a failed write is raised here
+        return
+    stream.flush()
+    view = memoryview(text.encode(stream.encoding or "utf-8", stream.errors or "strict"))
+    while view:
+        view = view[os.write(fd, view) :]
+
+
+def _guard_output(output: Path | str | None, *, force: bool, reading: tuple[Any, ...] = (), catalog: Any = None, **kwargs: Any) -> None:
+    """Refuse, before any work, an ``-o`` target that must not be replaced (see core.outputs)."""
+    from .core.outputs import check_output
+
+    checklists = [c.path for c in catalog] if catalog is not None else []
+    check_output(output, force=force, reading=reading, checklists=checklists, **kwargs)
+
+
+def force_option(func: F) -> F:
+    return click.option(
+        "--force",
+        is_flag=True,
+        help="Replace an existing output file. Never the file being read, an assessment or a checklist.",
+    )(func)
+
+
+class FiniteFloatRange(click.FloatRange):
+    """A float range that refuses nan and infinities (``nan`` compares false with any bound)."""
+
+    def convert(self, value: Any, param: click.Parameter | None, ctx: click.Context | None) -> Any:
+        number = super().convert(value, param, ctx)
+        if number is not None and not math.isfinite(number):
+            self.fail(f"{value!r} is not a number between {self.min:g} and {self.max:g}", param, ctx)
+        return number
 
 
 class OneLineErrorsGroup(click.Group):
@@ -186,9 +267,11 @@ def assess(
 
     from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
     from .core.errors import InputError, Location
+    from .core.files import FileChanged, locked, remove_stale_temporary_files, write_atomic
 
     path, output = Path(path), Path(output) if output else None
 
+    _require_stdout()  # before anything is written: the summary (or the dry run's diff) goes there
     if not path.exists():
         raise InputError(Location(str(path)), "no such folder", "pass the project folder to assess")
     if not path.is_dir():
@@ -198,26 +281,41 @@ def assess(
         raise InputError(Location(str(target)), "is a directory, not a YAML file", "pass a file path to --output")
     catalog = _catalog(checklists_dirs)
     catalog.select(checklist_ids)  # unknown ids are a usage error before anything is read
-    if target.exists():
-        document, original = load_document(target)
-    else:
-        document, original = None, None
     scan = None
     if not no_scan:
         from .scan import scan_project
 
+        if target.exists():
+            # Fail fast, before the slow scan, on a file that cannot be read. What is read here is
+            # not what gets merged: the file is read again after the scan.
+            load_document(target)
         scan = scan_project(path, progress=None if fmt == "text" else False, catalog=catalog, exclude=[target])
     name = project_name or path.resolve().name
-    result = merge(
-        document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes, inventory=scan.to_inventory() if scan is not None else None
-    )
-    text = render(result.document, original=original)
-    changed = text != original
+    inventory = scan.to_inventory() if scan is not None else None
+    # The critical section: read, merge and write under a lock, after the slow scan, so an answer
+    # saved during the scan is merged rather than overwritten, and two runs on one file take turns.
+    # The lock binds only fm-governance; a person's editor is caught by the check that the file
+    # still holds the text that was read (write_atomic's `expected`), and the merge is redone.
+    with contextlib.nullcontext() if dry_run else locked(target):
+        if not dry_run:
+            remove_stale_temporary_files(target)
+        for attempt in range(1, _MERGE_ATTEMPTS + 1):
+            if target.exists():
+                document, original = load_document(target)
+            else:
+                document, original = None, None
+            result = merge(document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes, inventory=inventory)
+            text = render(result.document, original=original)
+            changed = text != original
+            if dry_run or not changed:
+                break
+            try:
+                write_atomic(target, text, expected=original)
+                break
+            except FileChanged:
+                if attempt == _MERGE_ATTEMPTS:
+                    raise
     action = "created" if original is None else ("updated" if changed else "unchanged")
-    if not dry_run and changed:
-        from .core.yamlio import write_atomic
-
-        write_atomic(target, text)
     if fmt == "json":
         summary = {
             "file": str(target),
@@ -226,7 +324,7 @@ def assess(
             "checklists": [c.as_dict() for c in result.changes],
             **(scan.to_json_dict() if scan is not None else {"scanned": False}),
         }
-        click.echo(json.dumps(summary, indent=2, ensure_ascii=False))
+        _emit(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", None)
         return
     if dry_run:
         import difflib
@@ -235,11 +333,15 @@ def assess(
             (original or "").splitlines(keepends=True), text.splitlines(keepends=True), fromfile=f"{target} (current)", tofile=f"{target} (after assess)"
         )
         out = "".join(diff)
-        click.echo(out if out else f"{target}: up to date, nothing to change", nl=not out)
+        _emit(out if out else f"{target}: up to date, nothing to change\n", None)
         return
-    click.echo(_assess_summary(str(target), action, result.changes))
+    _emit(_assess_summary(str(target), action, result.changes) + "\n", None)
     if scan is not None:
-        click.echo(_scan_summary(scan))
+        _emit(_scan_summary(scan) + "\n", None)
+
+
+#: How often `assess` re-reads and re-merges a file that a person changed while it was merging.
+_MERGE_ATTEMPTS = 3
 
 
 def _scan_summary(scan: Any) -> str:
@@ -256,30 +358,41 @@ def _assess_summary(target: str, action: str, changes: list[Any]) -> str:
 
 @main.command()
 @click.argument("file", required=False, default="fm-governance.yaml", type=click.Path())
-@click.option("--fail-under", type=click.FloatRange(0, 100), metavar="SCORE", help="Fail (exit 1) when the overall score is below SCORE (0–100).")
+@click.option("--fail-under", type=FiniteFloatRange(0, 100), metavar="SCORE", help="Fail (exit 1) when the overall score is below SCORE (0–100).")
 @click.option(
     "--fail-on", type=click.Choice(SEVERITIES), help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver."
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit"]), default="text", show_default=True, help="Output format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout (`-`: stdout).")
+@force_option
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Score as on this date (waiver expiry) [default: today].")
 @checklists_dir_option
 @version_option
 @reports_input_errors
 def check(
-    file: Path, fail_under: float | None, fail_on: str | None, fmt: str, output: Path | None, as_of: _dt.datetime | None, checklists_dirs: tuple[Path, ...]
+    file: Path,
+    fail_under: float | None,
+    fail_on: str | None,
+    fmt: str,
+    output: Path | None,
+    force: bool,
+    as_of: _dt.datetime | None,
+    checklists_dirs: tuple[Path, ...],
 ) -> None:
     """Validate and score an assessment FILE, and gate on it.
 
     Scores each area and the whole 0–100 (yes 1, partial ½, no or unanswered 0, n/a excluded;
     weights critical 4, high 3, medium 2, low 1; a valid waiver counts as met). Expired waivers,
     n/a without notes and stale versions are reported with the line and column where they occur.
+
+    -o FILE never replaces the assessment being read, another assessment or a checklist; an
+    existing file of any other kind is replaced only with --force.
     """
     from .core import reports
     from .core.models import Severity
     from .core.scoring import Gate, evaluate_gate
 
-    result = _score_file(file, checklists_dirs, as_of)
+    result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
     gate = evaluate_gate(result, Gate(fail_under=fail_under, fail_on=Severity(fail_on) if fail_on else None))
     if fmt == "json":
         _emit(reports.to_json(result, gate), output)
@@ -298,13 +411,14 @@ def check(
     raise SystemExit(EXIT_OK if gate.passed else EXIT_GATE)
 
 
-def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.datetime | None) -> Any:
+def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.datetime | None, *, output: Path | None, force: bool) -> Any:
     from pathlib import Path
 
     from .core.assessment import read_assessment
     from .core.scoring import score
 
     catalog = _catalog(checklists_dirs)
+    _guard_output(output, force=force, reading=(file,), catalog=catalog)
     return score(read_assessment(Path(file), catalog), catalog, today=as_of.date() if as_of else None)
 
 
@@ -315,24 +429,40 @@ def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bo
 
     # Laid out for the terminal it is shown on; anything else (a pipe, a file, a CI log) gets the
     # plain text at a fixed width, so the same input always gives the same bytes.
-    to_terminal = output is None and sys.stdout.isatty()
+    to_terminal = (output is None or str(output) == "-") and sys.stdout is not None and sys.stdout.isatty()
     width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if to_terminal else DEFAULT_WIDTH
     _emit(check_report(result, gate, gate_configured=gate_configured, width=width, color=to_terminal), output)
 
 
 @main.command()
 @click.argument("ids", nargs=-1, metavar="[ID]...")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the template to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the template to this file instead of stdout (`-`: stdout).")
+@click.option("--force", is_flag=True, help="Replace an existing file, or an assessment with no answers yet.")
+@click.option("--discard-answers", is_flag=True, help="With --force: replace an assessment even though it holds answers (they are lost).")
 @click.option("--mode", "modes", multiple=True, type=click.Choice(MODES), help="Pre-fill context.modes (repeatable).")
 @click.option("--project-name", help="Pre-fill project.name.")
 @checklists_dir_option
 @version_option
 @reports_input_errors
-def template(ids: tuple[str, ...], output: Path | None, modes: tuple[str, ...], project_name: str | None, checklists_dirs: tuple[Path, ...]) -> None:
-    """Print a blank, fillable assessment for all checklists or the IDs named."""
+def template(
+    ids: tuple[str, ...],
+    output: Path | None,
+    force: bool,
+    discard_answers: bool,
+    modes: tuple[str, ...],
+    project_name: str | None,
+    checklists_dirs: tuple[Path, ...],
+) -> None:
+    """Print a blank, fillable assessment for all checklists or the IDs named.
+
+    -o FILE does not replace an existing file unless --force is given; an assessment that holds
+    answers (or notes, evidence, waivers) needs --force --discard-answers, and a checklist is never
+    replaced. To add checklists to an answered assessment, use `fm-governance assess` instead.
+    """
     from .core.assessment import template_text
 
     catalog = _catalog(checklists_dirs)
+    _guard_output(output, force=force, catalog=catalog, template=True, discard_answers=discard_answers)
     _emit(template_text(catalog.select(ids), project_name=project_name, modes=modes), output)
 
 
@@ -348,41 +478,47 @@ def list_checklists(fmt: str, checklists_dirs: tuple[Path, ...]) -> None:
     if fmt == "json":
         import json
 
-        click.echo(json.dumps(rows, indent=2))
+        _emit(json.dumps(rows, indent=2) + "\n", None)
         return
     from .core.escaping import terminal_line
 
     width = max(len(r["id"]) for r in rows)
-    for r in rows:
-        # A custom checklist's title is file text: shown, never acting on the terminal.
-        click.echo(f"{r['id']:<{width}}  {r['version']:<7}  {r['items']:>3} items  {terminal_line(r['title'])}")
+    # A custom checklist's title is file text: shown, never acting on the terminal.
+    _emit("".join(f"{r['id']:<{width}}  {r['version']:<7}  {r['items']:>3} items  {terminal_line(r['title'])}\n" for r in rows), None)
 
 
 @main.command()
 @click.argument("kind", type=click.Choice(["checklist", "assessment"]))
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the schema to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the schema to this file instead of stdout (`-`: stdout).")
+@force_option
 @version_option
 @reports_input_errors
-def schema(kind: str, output: Path | None) -> None:
+def schema(kind: str, output: Path | None, force: bool) -> None:
     """Print the JSON Schema (draft 2020-12) of a checklist or an assessment file."""
     from .core.schemas import schema_text
 
+    _guard_output(output, force=force)
     _emit(schema_text(kind), output)
 
 
 @main.command()
 @click.argument("file", type=click.Path())
 @click.option("--format", "fmt", type=click.Choice(["markdown", "html"]), default="markdown", show_default=True, help="Report format.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout.")
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout (`-`: stdout).")
+@force_option
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Score as on this date [default: today].")
 @checklists_dir_option
 @version_option
 @reports_input_errors
-def report(file: Path, fmt: str, output: Path | None, as_of: _dt.datetime | None, checklists_dirs: tuple[Path, ...]) -> None:
-    """Render a filled assessment FILE as a standalone Markdown or HTML report."""
+def report(file: Path, fmt: str, output: Path | None, force: bool, as_of: _dt.datetime | None, checklists_dirs: tuple[Path, ...]) -> None:
+    """Render a filled assessment FILE as a standalone Markdown or HTML report.
+
+    -o FILE never replaces the assessment being read, another assessment or a checklist; an
+    existing file of any other kind is replaced only with --force.
+    """
     from .core import reports
 
-    result = _score_file(file, checklists_dirs, as_of)
+    result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
     text = reports.to_html(result) if fmt == "html" else reports.to_markdown(result, full=True)
     _emit(text, output)
 

@@ -11,18 +11,15 @@ round-trip mode: comments, key order and quoting survive a load/dump cycle. Read
 * only the standard YAML tags are accepted, so no file can ask for a Python object;
 * every parser error becomes a one-line :class:`~fm_governance.core.errors.InputError`.
 
-Writing is atomic (temporary file in the same folder, fsync, ``os.replace``), so a crash mid-write
-leaves the previous file intact.
+Writing is :func:`.files.write_atomic` (re-exported here): a temporary file in the same folder, fsync,
+``os.replace``, so a crash mid-write leaves the previous file intact.
 """
 
 from __future__ import annotations
 
-import contextlib
 import datetime as _dt
 import functools
 import io
-import os
-import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NoReturn
@@ -33,6 +30,8 @@ from ruamel.yaml.error import YAMLError
 from ruamel.yaml.reader import ReaderError
 
 from .errors import InputError, Location
+from .files import read_bytes
+from .files import write_atomic as write_atomic  # re-exported: callers import the writer from here
 
 #: Largest file read, in bytes. Real assessments are a few hundred kilobytes at most.
 MAX_BYTES = 8 * 1024 * 1024
@@ -63,21 +62,13 @@ def new_yaml() -> YAML:
 
 
 def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
-    """Read ``path`` as UTF-8 text with a size cap; every failure is a located ``InputError``."""
+    """Read ``path`` as UTF-8 text with a size cap; every failure is a located ``InputError``.
+
+    A FIFO, device or socket is refused before it is opened (see :func:`.files.read_bytes`): reading
+    one would block for ever.
+    """
     where = Location(str(path))
-    try:
-        if path.is_dir():
-            raise InputError(where, "is a directory, not a YAML file", "name the .yaml file inside it")
-        with path.open("rb") as fh:
-            data = fh.read(max_bytes + 1)
-    except FileNotFoundError:
-        raise InputError(where, "no such file", "check the path, or create it with `fm-governance assess`") from None
-    except IsADirectoryError:
-        raise InputError(where, "is a directory, not a YAML file", "name the .yaml file inside it") from None
-    except PermissionError:
-        raise InputError(where, "permission denied", "make the file readable") from None
-    except OSError as exc:
-        raise InputError(where, f"cannot be read ({exc.strerror or exc})", "check the file") from None
+    data = read_bytes(path, max_bytes)
     if len(data) > max_bytes:
         raise InputError(
             where,
@@ -361,42 +352,6 @@ def dump_text(data: Any, yaml: YAML | None = None) -> str:
     out = io.StringIO()
     (yaml or new_yaml()).dump(data, out)
     return out.getvalue()
-
-
-def write_atomic(path: Path, text: str | bytes) -> None:
-    """Replace ``path`` with ``text`` (or bytes) so that readers see the old file or the new one,
-    never half.
-
-    The temporary file lives in the same folder (``os.replace`` is atomic only within a file
-    system), is flushed to disk before the rename, and takes over the old file's permissions.
-    """
-    path = Path(path)
-    folder = path.parent if str(path.parent) else Path()
-    mode = None
-    with contextlib.suppress(FileNotFoundError):
-        mode = path.stat().st_mode & 0o7777
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=folder)
-    try:
-        data = text if isinstance(text, bytes) else text.encode("utf-8")
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-            fh.flush()
-            os.fsync(fh.fileno())
-        if mode is not None:
-            os.chmod(tmp, mode)
-        else:
-            os.chmod(tmp, 0o644 & ~_umask())
-        os.replace(tmp, path)
-    except BaseException:
-        with contextlib.suppress(FileNotFoundError):
-            os.unlink(tmp)
-        raise
-
-
-def _umask() -> int:
-    current = os.umask(0)
-    os.umask(current)
-    return current
 
 
 def to_plain(value: Any) -> Any:

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..core.errors import InputError, Location
+from ..core.files import is_temporary_name
 from .catalog import Rules, rules
 from .detect import scan_file
 from .files import list_files
@@ -93,7 +94,10 @@ def scan_project(
     # Assessment files are the scanner's own output (their inventory names every provider and
     # model found): scanning them would feed each run's result into the next.
     excluded = {Path(p).resolve() for p in exclude}
-    own = [f for f in listing.files if f.rsplit("/", 1)[-1] == ASSESSMENT_NAME or (excluded and (root / f).resolve() in excluded)]
+    # Temporary files of fm-governance's own writes (a crashed write leaves one) are its output too.
+    own = [
+        f for f in listing.files if (n := f.rsplit("/", 1)[-1]) == ASSESSMENT_NAME or is_temporary_name(n) or (excluded and (root / f).resolve() in excluded)
+    ]
     # Not listed in `skipped` either: whether the file exists yet must not change the inventory.
     files = [f for f in listing.files if f not in set(own)] if own else listing.files
     if workers is None:
