@@ -42,10 +42,12 @@ def as_of(argument: str | None) -> _dt.date:
 class AssessmentDirective(FmgDirective):
     """Render a filled assessment: scores, items needing attention, findings and inventory."""
 
+    subtype = "assessment"
+
     required_arguments = 1
     option_spec: ClassVar[dict[str, Any]] = {"as-of": as_of, "no-inventory": directives.flag}
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         # Depend on the file even when it is missing or broken, so fixing it re-reads the page.
         self.depend(str(path))
@@ -53,6 +55,11 @@ class AssessmentDirective(FmgDirective):
         loaded = self.loaded
         try:
             assessment = read_assessment(Path(path), loaded.catalog)
+            for checklist_id in assessment.checklists:
+                checklist = loaded.catalog.get(checklist_id)
+                if checklist is not None:
+                    self.depend(checklist.path)
+            result = score(assessment, loaded.catalog, today=self.options.get("as-of"))
         except InputErrors as exc:
             for error in exc.errors:
                 self._warn_input(error)
@@ -60,16 +67,21 @@ class AssessmentDirective(FmgDirective):
         except InputError as exc:
             self._warn_input(exc)
             return []
-        for checklist_id in assessment.checklists:
-            checklist = loaded.catalog.get(checklist_id)
-            if checklist is not None:
-                self.depend(checklist.path)
-        result = score(assessment, loaded.catalog, today=self.options.get("as-of"))
+        except Exception as exc:  # whatever the file holds, the build goes on: located at the file
+            self._warn_input(
+                InputError(
+                    catalog.error_location(exc, str(path)),
+                    f"cannot be read ({catalog.unexpected(exc)})",
+                    "check the file's YAML; if it is valid, report this fault in fm-governance",
+                )
+            )
+            return []
         return [self._report(result, rel)]
 
     def _warn_input(self, error: InputError) -> None:
         text = error.message + (f" — {error.fix}" if error.fix else "")
-        self.warn(f"fmg:assessment: {catalog.warning_location(error)}: {' '.join(text.split())}", "assessment")
+        where = catalog.warning_location(error) if error.location.line else error.location.file
+        self.warn(f"fmg:assessment: {where}: {' '.join(text.split())}", "assessment")
 
     # --- rendering -------------------------------------------------------------------------------
 

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.parsers.rst import DirectiveError, directives
 from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -53,7 +53,30 @@ def id_list(argument: str | None) -> tuple[str, ...]:
 
 
 class FmgDirective(SphinxDirective):
-    """Shared plumbing: the catalog, the domain, dependencies and located warnings."""
+    """Shared plumbing: the catalog, the domain, dependencies and located warnings.
+
+    Subclasses write :meth:`render`; :meth:`run` calls it so that nothing a checklist or an
+    assessment file holds can end the build with a traceback: an unexpected error is a located
+    warning (type ``fmg``, the directive's :attr:`subtype`) and the directive renders nothing.
+    """
+
+    #: Warning subtype of the directive's unexpected failures.
+    subtype = "checklist"
+
+    def render(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            return self.render()
+        except DirectiveError:  # docutils' own error reporting (bad options, …): let it report
+            raise
+        except Exception as exc:  # a build never dies on a traceback; the page is built without it
+            logger.debug("fm-governance: %s failed", self.name, exc_info=True)
+            return self.warn(
+                f"{self.name}: could not be rendered ({catalog.unexpected(exc)}) — this is a fault in fm-governance: please report it with the file",
+                self.subtype,
+            )
 
     @property
     def loaded(self) -> catalog.LoadedCatalog:
@@ -103,7 +126,7 @@ class ChecklistDirective(FmgDirective):
         "no-index": directives.flag,
     }
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         checklist = self.find_checklist(self.arguments[0])
         if checklist is None:
             return []
@@ -145,10 +168,12 @@ class ChecklistDirective(FmgDirective):
 class ItemDirective(FmgDirective):
     """One item as a block inside prose, linked back to its checklist."""
 
+    subtype = "item"
+
     required_arguments = 1
     option_spec: ClassVar[dict[str, Any]] = {"no-index": directives.flag}
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         item_id = self.arguments[0]
         item = self.loaded.catalog.item(item_id) or self.loaded.catalog.item(item_id.upper())
         if item is None:
