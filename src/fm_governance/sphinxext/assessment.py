@@ -25,7 +25,7 @@ from ..core.assessment import read_assessment
 from ..core.errors import InputError, InputErrors
 from ..core.reports import fmt_score, sorted_for_attention
 from ..core.scoring import ChecklistResult, ItemResult, Problem, Result, Status, score
-from . import catalog, render
+from . import catalog, latex, render
 from .directives import FmgDirective
 
 #: Scanner inventories are nested data of unknown shape; past this depth they are summarised.
@@ -99,19 +99,29 @@ class AssessmentDirective(FmgDirective):
         ]
         box += render.field_list(summary, classes=["fmg-assessment-summary"])
         box += nodes.rubric("Score by checklist", "Score by checklist")
-        box += render.table(
+        scores = render.table(
             ["Checklist", "Version", "Score", "Met", "Partial", "Not met", "Open", "Waived", "n/a"],
             [self._checklist_row(c) for c in result.checklists],
             widths=[24, 10, 8, 6, 6, 6, 6, 6, 6],
             classes=["fmg-assessment", "colwidths-given"],
         )
+        # Where the text of each row comes from, for the PDF pass's warnings (see latex.py).
+        for row, c in zip(next(scores.findall(nodes.tbody)).children, result.checklists, strict=True):
+            row[latex.ORIGIN] = f"{c.checklist.path}:1"
+        box += scores
         box += nodes.rubric("Items, open and most severe first", "Items, open and most severe first")
-        box += render.table(
+        items = sorted_for_attention(result.items)
+        table = render.table(
             ["Item", "Severity", "Owner", "Status", "Notes", "Evidence", "Waiver"],
-            [self._item_row(r, result.today) for r in sorted_for_attention(result.items)],
+            [self._item_row(r, result.today) for r in items],
             widths=[22, 8, 9, 8, 25, 16, 12],
             classes=["fmg-assessment", "colwidths-given"],
         )
+        box[latex.ORIGIN] = f"{a.path}:1"
+        for row, r in zip(next(table.findall(nodes.tbody)).children, items, strict=True):
+            if r.response is not None:
+                row[latex.ORIGIN] = f"{r.response.location.file}:{r.response.location.line or 1}"
+        box += table
         if result.problems:
             box += nodes.rubric("Findings", "Findings")
             box += render.bullet_list(self._problem(p) for p in result.problems)

@@ -23,7 +23,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, sphinx_domains
 
 from ..core.models import MODES, OWNERS, Checklist, Item, Severity
-from . import catalog, htmlbody, render
+from . import catalog, htmlbody, latex, render
 from .config import fmg_config
 from .domain import FmgDomain
 from .output import template_download
@@ -217,6 +217,8 @@ class ExpandItemBodies(SphinxPostTransform):
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
             for box, item, parsed in _items(boxes, loaded):
+                if item.location is not None:  # where the PDF pass (latex.py) says the text is from
+                    box[latex.ORIGIN] = f"{item.location.file}:{item.location.line or 1}"
                 body = [*_index_node(box, item, loaded), *render.item_body(item, self.document, badge_row=self.badge_row, parsed=parsed, lineno=box.line or 0)]
                 bodies.append((box, body))
                 if smart_quotable(item):
@@ -233,6 +235,7 @@ class ExpandItemBodies(SphinxPostTransform):
             del head[HEAD]
             if checklist is None:  # read with a catalog that had it; nothing to show
                 continue
+            head[latex.ORIGIN] = f"{checklist.path}:1"
             summary = render.paragraph(checklist.summary, classes=["fmg-summary"])
             meta = [
                 render.field("Version", checklist.version),
