@@ -87,6 +87,28 @@ def test_hostile_guidance_and_notes_never_publish_a_host_file(make_app, hostile:
     assert "Traceback" not in app.warning.getvalue()
 
 
+def test_hostile_guidance_compiles_to_a_pdf_without_the_host_file(make_app, hostile: Path) -> None:  # type: ignore[no-untyped-def]
+    """LaTeX reads files too (``\\input`` in math or raw LaTeX): the compiled PDF must not hold
+    the marker either, and the literal text must compile."""
+    assert shutil.which("latexmk") and shutil.which("pdftotext"), "TeX or poppler-utils missing: run `make system-deps`"
+    app = make_app("latex", srcdir=hostile, freshenv=True)
+    app.build()
+    outdir = Path(app.outdir)
+    run = subprocess.run(
+        ["latexmk", "-r", "latexmkrc", "-pdf", "-interaction=nonstopmode", "-halt-on-error", "fmg-hostile.tex"],
+        cwd=outdir,
+        capture_output=True,
+        encoding="utf-8",
+        errors="replace",
+        timeout=600,
+        check=False,
+    )
+    assert run.returncode == 0, run.stdout[-3000:]
+    text = subprocess.run(["pdftotext", str(outdir / "fmg-hostile.pdf"), "-"], capture_output=True, check=True).stdout.decode("utf-8", "replace")
+    assert MARKER not in text and "{include}" in text
+    assert outputs_holding(outdir, MARKER) == []
+
+
 def test_refused_guidance_is_shown_as_literal_text_not_dropped(make_app, hostile: Path) -> None:  # type: ignore[no-untyped-def]
     app = make_app("html", srcdir=hostile, freshenv=True)
     app.build()
