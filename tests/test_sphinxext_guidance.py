@@ -167,6 +167,24 @@ def test_an_unexpected_error_in_a_directive_is_a_located_warning(make_app, hosti
     assert (Path(app.outdir) / "checklist.html").is_file()
 
 
+def test_guidance_that_fails_to_render_is_shown_as_literal_text(make_app, hostile: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
+    from fm_governance.sphinxext import render
+
+    def broken(*args: object, **kwargs: object) -> None:
+        raise RecursionError("maximum recursion depth exceeded")
+
+    monkeypatch.setattr(render, "refuse_unsafe", broken)
+    app = make_app("html", srcdir=hostile, freshenv=True)
+    app.build()
+    checklist = hostile / "checklists" / "hostile.yaml"
+    warnings = warnings_of(app)
+    assert f"{checklist}:47: WARNING: HO-03: guidance could not be rendered (RecursionError: maximum recursion depth exceeded)" in "\n".join(warnings)
+    assert "Traceback" not in app.warning.getvalue()
+    page = (Path(app.outdir) / "checklist.html").read_text(encoding="utf-8")
+    assert "&lt;iframe src=" in page and "<iframe" not in page
+    assert outputs_holding(Path(app.outdir), MARKER) == []
+
+
 def test_a_checklist_the_loader_cannot_read_is_a_warning_at_the_file(make_app, hostile: Path) -> None:  # type: ignore[no-untyped-def]
     """A value the YAML reader chokes on (a standard tag with a bad value) stops nothing."""
     checklist = hostile / "checklists" / "hostile.yaml"

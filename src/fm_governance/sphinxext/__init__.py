@@ -34,7 +34,10 @@ from .output import setup_output
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
-ENV_VERSION = 3  # 2: item bodies made at write time; 3: no placeholder nodes, index entries registered directly
+# 2: item bodies made at write time; 3: no placeholder nodes, index entries registered directly;
+# 4: guidance parsed while reading is restricted to the safe subset (an older environment may
+# hold guidance rendered without it).
+ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:

@@ -29,6 +29,7 @@ from sphinx.environment import BuildEnvironment
 from sphinx.util import logging
 
 from ..core.models import FRAMEWORK_TITLES, Item, Reference
+from .catalog import unexpected
 from .guidance import ALLOWED_SUMMARY, refuse_unsafe
 
 logger = logging.getLogger(__name__)
@@ -202,7 +203,7 @@ def markdown(source: str, document: nodes.document, lineno: int = 0, item: Item 
     box = nodes.container()
     renderer = _standalone_renderer(document)
     with renderer.current_node_context(box):
-        _render_safe(renderer, source, lineno, item)
+        _render_or_show(renderer, source, lineno, item, box)
     return _literal_raw(box)
 
 
@@ -220,8 +221,27 @@ def markdown_while_reading(source: str, state: Any, item: Item) -> list[nodes.No
     box = nodes.container()
     renderer = state._renderer  # what MockState.nested_parse renders with
     with renderer.current_node_context(box):
-        _render_safe(renderer, source, getattr(state, "_lineno", 0), item)
+        _render_or_show(renderer, source, getattr(state, "_lineno", 0), item, box)
     return _literal_raw(box)
+
+
+def _render_or_show(renderer: Any, source: str, lineno: int, item: Item | None, box: nodes.Element) -> None:
+    """Render guidance into ``box``; should that fail in a way nobody foresaw, show it as a literal
+    block with a located warning instead — a checklist file never ends the build with a traceback."""
+    try:
+        _render_safe(renderer, source, lineno, item)
+    except Exception as exc:
+        logger.debug("fm-governance: guidance failed to render", exc_info=True)
+        box.clear()
+        box += nodes.literal_block(source, source, language="none")
+        about = f"{item.id}: " if item is not None else ""
+        logger.warning(
+            f"{about}guidance could not be rendered ({unexpected(exc)}) and is shown as literal text — "
+            "simplify it; if it is plain Markdown, report this fault in fm-governance",
+            type="fmg",
+            subtype="guidance",
+            location=guidance_line(item, 0) if item is not None else None,
+        )
 
 
 def _render_safe(renderer: Any, source: str, lineno: int, item: Item | None) -> None:
