@@ -214,6 +214,8 @@ def test_a_checklist_the_loader_cannot_read_is_a_warning_at_the_file(make_app, h
         ("../../etc/passwd", False),
         ("docs/../../secret", False),
         ("..\\secret", False),
+        ("%2e%2e/%2E%2E/etc/passwd", False),
+        ("%2Fetc/passwd", False),
         ("inv:other#x", False),
         ("project:other.md", False),
     ],
@@ -265,6 +267,8 @@ MARKDOWN_BITS = st.sampled_from(
         "{.cls}",
         "\n| a |\n|---|\n| b |\n",
         "[^f]\n\n[^f]: note\n",
+        "[span]{.cls} ",
+        "[x](%2e%2e/y) ",
     ]
 )
 
@@ -277,3 +281,21 @@ def test_after_refusal_only_allowed_markdown_is_left(source: str) -> None:
     tokens = md.parse(source + "\n", {})
     guidance.refuse_unsafe(tokens, source)
     assert guidance.refuse_unsafe(tokens, source) == []
+
+
+def test_refused_inline_constructs_keep_the_persons_text() -> None:
+    source = "a [span]{.cls} b [label](path:/etc/passwd) {include}`x` <b>"
+    tokens = _parser().parse(source + "\n", {})
+    refused = guidance.refuse_unsafe(tokens, source)
+    assert [r.what.split(" (")[0] for r in refused] == ["a [text]{attributes} span", "a link to 'path:/etc/passwd'", "the {include} role", "raw HTML"]
+    inline = next(t for t in tokens if t.type == "inline")
+    shown = [(c.type, c.content) for c in inline.children or [] if c.content.strip()]
+    assert shown == [
+        ("text", "a "),
+        ("text", "span"),
+        ("text", " b "),
+        ("text", "label"),
+        ("text", " <path:/etc/passwd>"),
+        ("code_inline", "{include}`x`"),
+        ("code_inline", "<b>"),
+    ]

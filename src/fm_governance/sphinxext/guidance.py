@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import re
 import textwrap
+import urllib.parse
 from collections.abc import Collection, Sequence
 from dataclasses import dataclass
 
@@ -138,6 +139,7 @@ _BLOCK_NAMES = {
 }
 _INLINE_NAMES = {
     "html_inline": "raw HTML",
+    "span_open": "a [text]{attributes} span",
     "math_inline": "math",
     "math_inline_double": "math",
     "math_single": "math",
@@ -261,12 +263,15 @@ def _safe_inlines(children: list[Token], line: int, refused: list[Refusal]) -> l
             refused.extend(_attributes(child, line))
             out.append(child)
             continue
+        if child.nesting == -1:  # the end of a refused pair (a span, say): its start was reported
+            continue
         refused.append(Refusal(line, what))
         if child.type == "link_open":
             # The label is the person's text and stays; the link goes, its address is shown.
             shown_after[_closing(children, index)] = str(child.attrs.get("href", ""))
-            continue
-        out.append(_code(child, _source_of(child)))
+        elif child.nesting == 0:
+            out.append(_code(child, _source_of(child)))
+        # else: the start of another pair: what it wraps stays, as text
     return out
 
 
@@ -292,7 +297,7 @@ def safe_link(href: str) -> bool:
     scheme = _SCHEME.match(href)
     if scheme:
         return scheme.group(1).lower() in _LINK_SCHEMES
-    path = href.split("#", 1)[0].split("?", 1)[0]
+    path = urllib.parse.unquote(href.split("#", 1)[0].split("?", 1)[0])  # %2e%2e is ..
     if path.startswith(("/", "\\")) or "\\" in path:
         return False
     return ".." not in path.split("/")
