@@ -9,11 +9,13 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 EXAMPLE := examples/support-bot
 
-# Debian packages the test suite needs: the LaTeX/PDF build of the handbook and extension tests,
-# pdftotext (poppler-utils) to read the PDF back, and headless Chromium for the browser and
-# accessibility check (Playwright drives /usr/bin/chromium; it never downloads a browser).
+# Debian packages the test suite needs: the LaTeX/PDF build of the handbook and extension tests
+# (pdflatex; XeLaTeX, the handbook's engine, with the FreeFont fonts Sphinx sets for it; LuaLaTeX
+# and Noto CJK for the extension's CJK-in-the-PDF recipe), pdftotext (poppler-utils) to read the
+# PDF back, and headless Chromium for the browser and accessibility check (Playwright drives
+# /usr/bin/chromium; it never downloads a browser).
 # Installed with apt-get only when missing, so a machine that has them is not touched.
-SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre poppler-utils chromium
+SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre texlive-xetex texlive-luatex fonts-freefont-otf fonts-noto-cjk poppler-utils chromium
 
 .PHONY: run test lint docs pytest bench clean system-deps
 

@@ -45,6 +45,14 @@ html_static_path = ["_static"]
 # The schemas are published for editors (HTML site); an EPUB reader has no use for them.
 epub_exclude_files = ["_static/schemas/assessment.schema.json", "_static/schemas/checklist.schema.json"]
 
-# PDF: Sphinx titles the table of contents with the first toctree's caption ("Handbook"), which
+# PDF: typeset with XeLaTeX, which takes any Unicode text (pdflatex stops at the first character its
+# font encodings lack — a CJK word or an emoji in a checklist or an example assessment); Read the
+# Docs supports it. The fonts are Sphinx's defaults for XeLaTeX (GNU FreeFont).
+latex_engine = "xelatex"
+# Index with makeindex, not xindy (Sphinx's default for XeLaTeX): xindy needs options that only
+# Sphinx's generated Makefile passes, and Read the Docs runs latexmk directly
+# (readthedocs/readthedocs.org#5476, open as of December 2026), so xindy would fail there.
+latex_use_xindy = False
+# Sphinx titles the table of contents with the first toctree's caption ("Handbook"), which
 # reads as a part heading; call it what it is.
 latex_elements = {"tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents"}

@@ -109,13 +109,13 @@ def load_checklist(path: Path) -> Checklist:
         errors.append(InputError(locate(["items"]), f"items use several id prefixes ({', '.join(sorted(prefixes))})", "use one prefix per checklist"))
     if errors:
         raise InputErrors(errors)
-    items = tuple(_item(raw, plain["owner"], plain["id"], locate(["items", i])) for i, raw in enumerate(plain["items"]))
+    items = tuple(_item(raw, plain["owner"], plain["id"], locate(["items", i]), locate(["items", i, "guidance"])) for i, raw in enumerate(plain["items"]))
     return Checklist(
         id=plain["id"], title=plain["title"], version=plain["version"], summary=plain["summary"].strip(), owner=plain["owner"], items=items, path=file
     )
 
 
-def _item(raw: dict[str, Any], default_owner: str, checklist_id: str, location: Location) -> Item:
+def _item(raw: dict[str, Any], default_owner: str, checklist_id: str, location: Location, guidance_location: Location) -> Item:
     return Item(
         id=raw["id"],
         title=raw["title"].strip(),
@@ -131,6 +131,7 @@ def _item(raw: dict[str, Any], default_owner: str, checklist_id: str, location: 
         replaces=tuple(raw.get("replaces") or ()),
         checklist_id=checklist_id,
         location=location,
+        guidance_location=guidance_location,
     )
 
 

@@ -119,6 +119,9 @@ class Item:
     replaces: tuple[str, ...] = ()
     checklist_id: str = ""
     location: Location | None = field(default=None, compare=False)
+    #: Where the ``guidance`` value starts in the checklist file (the ``|`` of a block scalar), so
+    #: a problem inside the guidance can be reported at its own line.
+    guidance_location: Location | None = field(default=None, compare=False)
 
     def applies(self, modes: tuple[str, ...] | frozenset[str]) -> bool:
         """An item applies when it names no modes, no modes are declared, or the two overlap."""

@@ -10,7 +10,9 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
 * :mod:`.htmlbody` — item bodies for HTML builders, from an overridable template;
 * :mod:`.matrix` — ``fmg:matrix``, built when the page is written;
 * :mod:`.assessment` — ``fmg:assessment``;
-* :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS.
+* :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS;
+* :mod:`.latex` — text from data files made safe for LaTeX (invisible controls, pdflatex);
+* :mod:`.guidance` — the safe Markdown subset of checklist guidance.
 """
 
 from __future__ import annotations
@@ -26,12 +28,16 @@ from .config import setup_config
 from .directives import setup_directives
 from .domain import setup_domain
 from .htmlbody import setup_htmlbody
+from .latex import setup_latex
 from .matrix import setup_matrix
 from .output import setup_output
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
-ENV_VERSION = 3  # 2: item bodies made at write time; 3: no placeholder nodes, index entries registered directly
+# 2: item bodies made at write time; 3: no placeholder nodes, index entries registered directly;
+# 4: guidance parsed while reading is restricted to the safe subset (an older environment may
+# hold guidance rendered without it).
+ENV_VERSION = 4
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -43,4 +49,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_matrix(app)
     setup_assessment(app)
     setup_output(app)
+    setup_latex(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -25,7 +25,7 @@ from ..core.assessment import read_assessment
 from ..core.errors import InputError, InputErrors
 from ..core.reports import fmt_score, sorted_for_attention
 from ..core.scoring import ChecklistResult, ItemResult, Problem, Result, Status, score
-from . import catalog, render
+from . import catalog, latex, render
 from .directives import FmgDirective
 
 #: Scanner inventories are nested data of unknown shape; past this depth they are summarised.
@@ -42,10 +42,12 @@ def as_of(argument: str | None) -> _dt.date:
 class AssessmentDirective(FmgDirective):
     """Render a filled assessment: scores, items needing attention, findings and inventory."""
 
+    subtype = "assessment"
+
     required_arguments = 1
     option_spec: ClassVar[dict[str, Any]] = {"as-of": as_of, "no-inventory": directives.flag}
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         rel, path = self.env.relfn2path(self.arguments[0], self.env.docname)
         # Depend on the file even when it is missing or broken, so fixing it re-reads the page.
         self.depend(str(path))
@@ -53,6 +55,11 @@ class AssessmentDirective(FmgDirective):
         loaded = self.loaded
         try:
             assessment = read_assessment(Path(path), loaded.catalog)
+            for checklist_id in assessment.checklists:
+                checklist = loaded.catalog.get(checklist_id)
+                if checklist is not None:
+                    self.depend(checklist.path)
+            result = score(assessment, loaded.catalog, today=self.options.get("as-of"))
         except InputErrors as exc:
             for error in exc.errors:
                 self._warn_input(error)
@@ -60,16 +67,21 @@ class AssessmentDirective(FmgDirective):
         except InputError as exc:
             self._warn_input(exc)
             return []
-        for checklist_id in assessment.checklists:
-            checklist = loaded.catalog.get(checklist_id)
-            if checklist is not None:
-                self.depend(checklist.path)
-        result = score(assessment, loaded.catalog, today=self.options.get("as-of"))
+        except Exception as exc:  # whatever the file holds, the build goes on: located at the file
+            self._warn_input(
+                InputError(
+                    catalog.error_location(exc, str(path)),
+                    f"cannot be read ({catalog.unexpected(exc)})",
+                    "check the file's YAML; if it is valid, report this fault in fm-governance",
+                )
+            )
+            return []
         return [self._report(result, rel)]
 
     def _warn_input(self, error: InputError) -> None:
         text = error.message + (f" — {error.fix}" if error.fix else "")
-        self.warn(f"fmg:assessment: {catalog.warning_location(error)}: {' '.join(text.split())}", "assessment")
+        where = catalog.warning_location(error) if error.location.line else error.location.file
+        self.warn(f"fmg:assessment: {where}: {' '.join(text.split())}", "assessment")
 
     # --- rendering -------------------------------------------------------------------------------
 
@@ -87,19 +99,29 @@ class AssessmentDirective(FmgDirective):
         ]
         box += render.field_list(summary, classes=["fmg-assessment-summary"])
         box += nodes.rubric("Score by checklist", "Score by checklist")
-        box += render.table(
+        scores = render.table(
             ["Checklist", "Version", "Score", "Met", "Partial", "Not met", "Open", "Waived", "n/a"],
             [self._checklist_row(c) for c in result.checklists],
             widths=[24, 10, 8, 6, 6, 6, 6, 6, 6],
             classes=["fmg-assessment", "colwidths-given"],
         )
+        # Where the text of each row comes from, for the PDF pass's warnings (see latex.py).
+        for row, c in zip(next(scores.findall(nodes.tbody)).children, result.checklists, strict=True):
+            row[latex.ORIGIN] = f"{c.checklist.path}:1"
+        box += scores
         box += nodes.rubric("Items, open and most severe first", "Items, open and most severe first")
-        box += render.table(
+        items = sorted_for_attention(result.items)
+        table = render.table(
             ["Item", "Severity", "Owner", "Status", "Notes", "Evidence", "Waiver"],
-            [self._item_row(r, result.today) for r in sorted_for_attention(result.items)],
+            [self._item_row(r, result.today) for r in items],
             widths=[22, 8, 9, 8, 25, 16, 12],
             classes=["fmg-assessment", "colwidths-given"],
         )
+        box[latex.ORIGIN] = f"{a.path}:1"
+        for row, r in zip(next(table.findall(nodes.tbody)).children, items, strict=True):
+            if r.response is not None:
+                row[latex.ORIGIN] = f"{r.response.location.file}:{r.response.location.line or 1}"
+        box += table
         if result.problems:
             box += nodes.rubric("Findings", "Findings")
             box += render.bullet_list(self._problem(p) for p in result.problems)

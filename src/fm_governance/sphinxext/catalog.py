@@ -28,7 +28,7 @@ from sphinx.util import logging
 
 from .. import __version__
 from ..core.checklists import BUILTIN_IDS, Catalog, builtin_dir, checklist_files, load_catalog, load_checklist
-from ..core.errors import InputError, InputErrors
+from ..core.errors import InputError, InputErrors, Location
 from ..core.models import Checklist
 from ..core.yamlio import write_atomic
 from .config import FmgConfig, fmg_config
@@ -74,8 +74,44 @@ def _signature(paths: tuple[Path, ...]) -> tuple[object, ...]:
     return tuple(parts)
 
 
+def unexpected(exc: BaseException) -> str:
+    """An unexpected exception on one line: its type and message."""
+    return " ".join(f"{type(exc).__name__}: {exc}".split())
+
+
+def error_location(exc: BaseException, file: str) -> Location:
+    """Where in ``file`` an unexpected exception happened: the YAML mark it carries (PyYAML's and
+    ruamel.yaml's errors have one), else the file itself."""
+    mark = getattr(exc, "problem_mark", None) or getattr(exc, "context_mark", None)
+    line, column = getattr(mark, "line", None), getattr(mark, "column", None)
+    if isinstance(line, int) and isinstance(column, int):
+        return Location(file, line + 1, column + 1)
+    return Location(file)
+
+
+def _guarded(loader: Callable[[Path], Checklist]) -> Callable[[Path], Checklist]:
+    """``loader``, with any error that is not already a located :class:`InputError` turned into
+    one at the file: whatever a checklist file holds, the build warns and goes on."""
+
+    def load_one(path: Path) -> Checklist:
+        try:
+            return loader(path)
+        except InputError:
+            raise
+        except Exception as exc:
+            logger.debug("fm-governance: reading %s failed", path, exc_info=True)
+            raise InputError(
+                error_location(exc, str(path)),
+                f"cannot be read ({unexpected(exc)})",
+                "check the file's YAML; if it is valid, report this fault in fm-governance",
+            ) from exc
+
+    return load_one
+
+
 def _load(config: FmgConfig, confdir: str | Path, paths: tuple[Path, ...], loader: Callable[[Path], Checklist] = load_checklist) -> LoadedCatalog:
     files = tuple(str(p) for p in paths)
+    loader = _guarded(loader)
     try:
         catalog = load_catalog(config.checklist_paths(confdir), builtins=config.builtin_checklists, loader=loader)
         return LoadedCatalog(catalog, files, ())
@@ -223,8 +259,10 @@ def confdir(env: BuildEnvironment) -> str:
 
 
 def warning_location(error: InputError) -> str:
+    """``file:line`` for a Sphinx warning. A file-level error (line unknown) points at line 1:
+    Sphinx reads a location without a colon as a document name and appends a source suffix."""
     loc = error.location
-    return f"{loc.file}:{loc.line}" if loc.line else loc.file
+    return f"{loc.file}:{loc.line or 1}"
 
 
 def _on_builder_inited(app: Sphinx) -> None:

@@ -13,7 +13,7 @@ from collections.abc import Callable, Iterable, Iterator
 from typing import Any, ClassVar
 
 from docutils import nodes
-from docutils.parsers.rst import directives
+from docutils.parsers.rst import DirectiveError, directives
 from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.application import Sphinx
@@ -23,7 +23,7 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxDirective, sphinx_domains
 
 from ..core.models import MODES, OWNERS, Checklist, Item, Severity
-from . import catalog, htmlbody, render
+from . import catalog, htmlbody, latex, render
 from .config import fmg_config
 from .domain import FmgDomain
 from .output import template_download
@@ -53,7 +53,30 @@ def id_list(argument: str | None) -> tuple[str, ...]:
 
 
 class FmgDirective(SphinxDirective):
-    """Shared plumbing: the catalog, the domain, dependencies and located warnings."""
+    """Shared plumbing: the catalog, the domain, dependencies and located warnings.
+
+    Subclasses write :meth:`render`; :meth:`run` calls it so that nothing a checklist or an
+    assessment file holds can end the build with a traceback: an unexpected error is a located
+    warning (type ``fmg``, the directive's :attr:`subtype`) and the directive renders nothing.
+    """
+
+    #: Warning subtype of the directive's unexpected failures.
+    subtype = "checklist"
+
+    def render(self) -> list[nodes.Node]:
+        raise NotImplementedError
+
+    def run(self) -> list[nodes.Node]:
+        try:
+            return self.render()
+        except DirectiveError:  # docutils' own error reporting (bad options, …): let it report
+            raise
+        except Exception as exc:  # a build never dies on a traceback; the page is built without it
+            logger.debug("fm-governance: %s failed", self.name, exc_info=True)
+            return self.warn(
+                f"{self.name}: could not be rendered ({catalog.unexpected(exc)}) — this is a fault in fm-governance: please report it with the file",
+                self.subtype,
+            )
 
     @property
     def loaded(self) -> catalog.LoadedCatalog:
@@ -103,7 +126,7 @@ class ChecklistDirective(FmgDirective):
         "no-index": directives.flag,
     }
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         checklist = self.find_checklist(self.arguments[0])
         if checklist is None:
             return []
@@ -145,10 +168,12 @@ class ChecklistDirective(FmgDirective):
 class ItemDirective(FmgDirective):
     """One item as a block inside prose, linked back to its checklist."""
 
+    subtype = "item"
+
     required_arguments = 1
     option_spec: ClassVar[dict[str, Any]] = {"no-index": directives.flag}
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         item_id = self.arguments[0]
         item = self.loaded.catalog.item(item_id) or self.loaded.catalog.item(item_id.upper())
         if item is None:
@@ -192,6 +217,8 @@ class ExpandItemBodies(SphinxPostTransform):
         # Roles and directives in guidance are looked up as while reading (sphinx_domains).
         with sphinx_domains(self.env):
             for box, item, parsed in _items(boxes, loaded):
+                if item.location is not None:  # where the PDF pass (latex.py) says the text is from
+                    box[latex.ORIGIN] = f"{item.location.file}:{item.location.line or 1}"
                 body = [*_index_node(box, item, loaded), *render.item_body(item, self.document, badge_row=self.badge_row, parsed=parsed, lineno=box.line or 0)]
                 bodies.append((box, body))
                 if smart_quotable(item):
@@ -208,6 +235,7 @@ class ExpandItemBodies(SphinxPostTransform):
             del head[HEAD]
             if checklist is None:  # read with a catalog that had it; nothing to show
                 continue
+            head[latex.ORIGIN] = f"{checklist.path}:1"
             summary = render.paragraph(checklist.summary, classes=["fmg-summary"])
             meta = [
                 render.field("Version", checklist.version),

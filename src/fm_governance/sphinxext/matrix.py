@@ -42,7 +42,7 @@ class MatrixDirective(FmgDirective):
 
     option_spec: ClassVar[dict[str, Any]] = {"checklists": id_list, "frameworks": id_list}
 
-    def run(self) -> list[nodes.Node]:
+    def render(self) -> list[nodes.Node]:
         loaded = self.loaded
         # The matrix shows every checklist, so any checklist edit must re-read (and so rewrite) it.
         self.depend(*loaded.files)

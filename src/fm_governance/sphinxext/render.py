@@ -7,26 +7,32 @@ text. An item's body is made at write time, once the builder is known — never 
 whose doctree every builder shares: HTML builders render it from a template (:mod:`.htmlbody`),
 the others get :func:`item_body`'s nodes.
 
-Text from YAML only ever enters the tree as ``nodes.Text`` (escaped by each writer), as Markdown
-parsed by MyST with raw HTML turned back into literal text, or through :mod:`.htmlbody`'s
+Text from YAML only ever enters the tree as ``nodes.Text`` (escaped by each writer), as guidance
+Markdown restricted to :mod:`.guidance`'s safe subset before MyST renders it (anything else is
+shown as literal text, with an ``fmg.guidance`` warning), or through :mod:`.htmlbody`'s
 autoescaping template: a ``<script>`` in a note or in guidance is shown, never executed, and is
 valid LaTeX.
 """
 
 from __future__ import annotations
 
+import linecache
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from typing import Any, TypeAlias
 
 from docutils import nodes
-from docutils.statemachine import StringList
 from docutils.utils import new_document
 from sphinx import addnodes
 from sphinx.environment import BuildEnvironment
+from sphinx.util import logging
 
 from ..core.models import FRAMEWORK_TITLES, Item, Reference
+from .catalog import unexpected
+from .guidance import ALLOWED_SUMMARY, refuse_unsafe
+
+logger = logging.getLogger(__name__)
 
 NodeLike: TypeAlias = nodes.Node | str
 
@@ -186,22 +192,22 @@ def parse_while_reading(guidance: str) -> bool:
     return _NEEDS_READING.search(guidance) is not None
 
 
-def markdown(source: str, document: nodes.document, lineno: int = 0) -> list[nodes.Node]:
+def markdown(source: str, document: nodes.document, lineno: int = 0, item: Item | None = None) -> list[nodes.Node]:
     """Parse checklist Markdown with MyST into a private sub-document of ``document``: plain
     guidance when the page is written (see above), any guidance on a reStructuredText page.
 
     Guidance is Markdown in the data contract whatever the page's own markup is, so a MyST
-    renderer with the project's MyST settings, set up once per page, parses it. Raw HTML becomes
-    literal text: checklist files are data, not markup to pass through.
+    renderer with the project's MyST settings, set up once per page, parses it. Only the safe
+    subset of :mod:`.guidance` is rendered; ``item``: whose guidance it is, for the warnings.
     """
     box = nodes.container()
     renderer = _standalone_renderer(document)
     with renderer.current_node_context(box):
-        renderer.nested_render_text(source, lineno)
+        _render_or_show(renderer, source, lineno, item, box)
     return _literal_raw(box)
 
 
-def markdown_while_reading(source: str, state: Any, origin: str) -> list[nodes.Node]:
+def markdown_while_reading(source: str, state: Any, item: Item) -> list[nodes.Node]:
     """Parse checklist Markdown while the page is read, into the page itself.
 
     On a MyST page the page's own renderer does it (the page's MyST settings, footnotes and
@@ -211,10 +217,70 @@ def markdown_while_reading(source: str, state: Any, origin: str) -> list[nodes.N
     from myst_parser.mocking import MockState
 
     if not isinstance(state, MockState):
-        return markdown(source, state.document)
+        return markdown(source, state.document, item=item)
     box = nodes.container()
-    state.nested_parse(StringList(source.splitlines(), origin), 0, box)
+    renderer = state._renderer  # what MockState.nested_parse renders with
+    with renderer.current_node_context(box):
+        _render_or_show(renderer, source, getattr(state, "_lineno", 0), item, box)
     return _literal_raw(box)
+
+
+def _render_or_show(renderer: Any, source: str, lineno: int, item: Item | None, box: nodes.Element) -> None:
+    """Render guidance into ``box``; should that fail in a way nobody foresaw, show it as a literal
+    block with a located warning instead — a checklist file never ends the build with a traceback."""
+    try:
+        _render_safe(renderer, source, lineno, item)
+    except Exception as exc:
+        logger.debug("fm-governance: guidance failed to render", exc_info=True)
+        box.clear()
+        box += nodes.literal_block(source, source, language="none")
+        about = f"{item.id}: " if item is not None else ""
+        logger.warning(
+            f"{about}guidance could not be rendered ({unexpected(exc)}) and is shown as literal text — "
+            "simplify it; if it is plain Markdown, report this fault in fm-governance",
+            type="fmg",
+            subtype="guidance",
+            location=guidance_line(item, 0) if item is not None else None,
+        )
+
+
+def _render_safe(renderer: Any, source: str, lineno: int, item: Item | None) -> None:
+    """What MyST's ``nested_render_text`` does, with the token stream restricted to the safe
+    subset (:func:`.guidance.refuse_unsafe`) before any of it is rendered; each refused construct
+    is a located ``fmg.guidance`` warning."""
+    tokens = renderer.md.parse(source + "\n", renderer.md_env)
+    for refusal in refuse_unsafe(tokens, source, renderer.md_config.fence_as_directive):
+        where = guidance_line(item, refusal.line) if item is not None else None
+        about = f"{item.id}: " if item is not None else ""
+        logger.warning(
+            f"{about}guidance may not use {refusal.what} ({refusal.outcome}) — {ALLOWED_SUMMARY}",
+            type="fmg",
+            subtype="guidance",
+            location=where,
+        )
+    for token in tokens:  # MyST's line numbers: relative to the page (0-based until rendered)
+        if token.map:
+            token.map = [token.map[0] + lineno, token.map[1] + lineno]
+    renderer._render_tokens(tokens)
+
+
+def guidance_line(item: Item, offset: int) -> str:
+    """``file:line`` of line ``offset`` of an item's guidance in its checklist file.
+
+    Lines map one to one in a block scalar (``guidance: |``), whose text starts on the first
+    non-blank line after the indicator; a flow scalar is located at its start.
+    """
+    loc = item.guidance_location or item.location
+    if loc is None:
+        return "guidance"
+    linecache.checkcache(loc.file)  # the file may have changed since a previous build
+    line = loc.line
+    if linecache.getline(loc.file, line)[max(loc.column - 1, 0) :].startswith(("|", ">")):
+        line += 1
+        while linecache.getline(loc.file, line).isspace():  # blank lines the loader stripped
+            line += 1
+        line += offset
+    return f"{loc.file}:{line}"
 
 
 def _literal_raw(box: nodes.Element) -> list[nodes.Node]:
@@ -286,12 +352,8 @@ def item_node(item: Item, view: ItemView) -> tuple[nodes.Element, str]:
         box += rubric
     box[ITEM] = item.id
     if parse_while_reading(item.guidance):
-        box += nodes.container("", *markdown_while_reading(item.guidance, view.state, _origin(item)), classes=["fmg-guidance", READ_GUIDANCE])
+        box += nodes.container("", *markdown_while_reading(item.guidance, view.state, item), classes=["fmg-guidance", READ_GUIDANCE])
     return box, anchor
-
-
-def _origin(item: Item) -> str:
-    return item.location.file if item.location else "guidance"
 
 
 def item_body(item: Item, document: nodes.document, *, badge_row: bool = False, parsed: nodes.Element | None = None, lineno: int = 0) -> list[nodes.Node]:
@@ -330,4 +392,4 @@ def guidance_node(item: Item, document: nodes.document, parsed: nodes.Element | 
     else parsed now (``lineno``: where warnings point)."""
     if parsed is not None:
         return parsed
-    return nodes.container("", *markdown(item.guidance, document, lineno), classes=["fmg-guidance"])
+    return nodes.container("", *markdown(item.guidance, document, lineno, item), classes=["fmg-guidance"])
