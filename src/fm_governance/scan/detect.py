@@ -18,6 +18,7 @@ cells) are reported but do not make a provider "used".
 
 from __future__ import annotations
 
+import bisect
 import json
 import math
 import os
@@ -71,11 +72,11 @@ _TOML_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
 _NPM_LOCK_KEY = re.compile(r'"(?:node_modules/)+((?:@[^/"]+/)?[^/"]+)"\s*:')
 _YARN_LOCK = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@/"\s]+)@', re.M)
 _PNPM_LOCK = re.compile(r"^[ ]{2,4}['\"]?/?((?:@[^@/'\"\s]+/)?[^@/'\"\s]+)@\d", re.M)
-_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)\s+v\d", re.M)
+_GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)\s+v\d", re.M)
 _GRADLE_DEP = re.compile(r"[\"']([\w.-]+):([\w.-]+)(?::[^\"']*)?[\"']")
 _GRADLE_CATALOG = re.compile(r"module\s*=\s*[\"']([\w.-]+):([\w.-]+)[\"']|group\s*=\s*[\"']([\w.-]+)[\"']\s*,\s*name\s*=\s*[\"']([\w.-]+)[\"']")
 _POM_DEP = re.compile(r"<groupId>\s*([\w.-]+)\s*</groupId>\s*<artifactId>\s*([\w.-]+)\s*</artifactId>")
-_CARGO_DEP = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=", re.M)
+_CARGO_DEP = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*=")
 
 
 class FileScan:
@@ -462,23 +463,47 @@ def _scan_outputs(scan: FileScan, outputs: Any, index: int, rules: Rules) -> Non
 # --------------------------------------------------------------------------- manifests
 
 
-def _dependency_line(text: str, name: str) -> int:
+class LineIndex:
+    """Line numbers of positions in one text, from one pass over it.
+
+    Counting newlines from the top for every hit makes a file with many hits (a lock file) or many
+    blank lines quadratic; the offsets of line starts are collected once and each position is then
+    looked up by bisection.
+    """
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        at = find("\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        self._starts = starts
+
+    def line(self, pos: int) -> int:
+        """1-based line number of the character at ``pos``."""
+        return bisect.bisect_right(self._starts, pos)
+
+
+def _dependency_line(text: str, name: str, lines: LineIndex) -> int:
     """The line where a manifest declares ``name``: a quoted requirement or a ``name =`` key first."""
     for variant in dict.fromkeys((name, name.replace("-", "_"), name.replace("_", "-"))):
         esc = re.escape(variant)
-        m = re.search(rf"[\"']{esc}(?=[\s\[<>=!~;@\"'])|^\s*[\"']?{esc}[\"']?\s*[=:]", text, re.I | re.M)
+        # Horizontal space only after ``^``: with ``\s*`` every blank line would start a scan over
+        # all the blank lines after it, which is quadratic in a file of empty lines.
+        m = re.search(rf"[\"']{esc}(?=[\s\[<>=!~;@\"'])|^[ \t]*[\"']?{esc}[\"']?[ \t]*[=:]", text, re.I | re.M)
         if m:
-            return text.count("\n", 0, m.start()) + 1
-    return _line_of(text, name)
+            return lines.line(m.start())
+    return _line_of(text, name, lines)
 
 
-def _line_of(text: str, needle: str, start: int = 0) -> int:
+def _line_of(text: str, needle: str, lines: LineIndex) -> int:
     """1-based line of the first whole-token occurrence of ``needle`` (or 0 when absent)."""
-    m = re.search(r"(?<![\w@/.-])" + re.escape(needle) + r"(?![\w-])", text[start:], re.I)
+    m = re.search(r"(?<![\w@/.-])" + re.escape(needle) + r"(?![\w-])", text, re.I)
     if not m:
         variant = needle.replace("-", "_")
-        m = re.search(r"(?<![\w@/.-])" + re.escape(variant) + r"(?![\w-])", text[start:], re.I) if variant != needle else None
-    return text.count("\n", 0, start + m.start()) + 1 if m else 0
+        m = re.search(r"(?<![\w@/.-])" + re.escape(variant) + r"(?![\w-])", text, re.I) if variant != needle else None
+    return lines.line(m.start()) if m else 0
 
 
 def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
@@ -486,6 +511,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
     lock = scan.kind.kind == "lock"
     confidence = "low" if lock else "high"
     kind = "lockfile" if lock else "dependency"
+    lines = LineIndex(text)
 
     def pypi(name: str, extras: str = "", line: int | None = None) -> None:
         norm = normalise_pypi(name)
@@ -494,11 +520,11 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
             for extra in extras.strip("[]").split(","):
                 hits = hits + [h for h in rules.pypi.lookup(f"{norm}[{extra.strip().lower()}]") if h not in hits]
         for hit in hits:
-            scan.add(hit, kind, line if line is not None else _dependency_line(text, name), norm, confidence, "dependency")
+            scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), norm, confidence, "dependency")
 
     def npm(name: str, line: int | None = None) -> None:
         for hit in rules.npm.lookup(name):
-            scan.add(hit, kind, line if line is not None else _dependency_line(text, name), name, confidence, "dependency")
+            scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), name, confidence, "dependency")
 
     def maven(group: str, artifact: str, line: int) -> None:
         for hit in rules.maven.lookup(f"{group}:{artifact}"):
@@ -506,7 +532,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
 
     def by_line(pattern: re.Pattern[str], handler: Any) -> None:
         for m in pattern.finditer(text):
-            handler(m, text.count("\n", 0, m.start()) + 1)
+            handler(m, lines.line(m.start()))
 
     if fmt in ("requirements", "setup.cfg", "conda"):
         for number, raw in enumerate(text.split("\n"), start=1):
@@ -537,7 +563,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
                 pypi(name)
     elif fmt == "toml-lock":
         for m in _TOML_LOCK_NAME.finditer(text):  # poetry/uv/pdm and Cargo locks share the shape
-            number = text.count("\n", 0, m.start()) + 1
+            number = lines.line(m.start())
             pypi(m.group(1), "", number)
             _cargo(scan, rules, m.group(1), number, kind, confidence)
     elif fmt == "package.json":
@@ -555,7 +581,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
     elif fmt in ("go.mod", "go.sum"):
         for m in _GO_REQUIRE.finditer(text):
             for hit in _go_hits(m.group(1), rules):
-                scan.add(hit, kind, text.count("\n", 0, m.start()) + 1, m.group(1), confidence, "dependency")
+                scan.add(hit, kind, lines.line(m.start()), m.group(1), confidence, "dependency")
     elif fmt == "cargo":
         in_deps = False
         for number, raw in enumerate(text.split("\n"), start=1):
