@@ -92,8 +92,8 @@ def scan_project(
     listing = list_files(root)
     # Assessment files are the scanner's own output (their inventory names every provider and
     # model found): scanning them would feed each run's result into the next.
-    excluded = {Path(p).resolve() for p in exclude}
-    own = [f for f in listing.files if f.rsplit("/", 1)[-1] == ASSESSMENT_NAME or (excluded and (root / f).resolve() in excluded)]
+    excluded = _relative_paths(root, exclude)
+    own = [f for f in listing.files if f.rsplit("/", 1)[-1] == ASSESSMENT_NAME or f in excluded]
     # Not listed in `skipped` either: whether the file exists yet must not change the inventory.
     files = [f for f in listing.files if f not in set(own)] if own else listing.files
     if workers is None:
@@ -163,6 +163,22 @@ def scan_project(
         },
         catalog_as_of=compiled.as_of,
     )
+
+
+def _relative_paths(root: Path, paths: Iterable[Path]) -> set[str]:
+    """``paths`` as the listing names them (relative to ``root``, ``/``-separated), when inside it.
+
+    Each excluded path is resolved once, here, instead of resolving every listed file: resolving a
+    file raises on a symlink loop (``RuntimeError`` before Python 3.13), and one loop anywhere in the
+    tree must not stop the scan. ``os.path.realpath`` never raises for a loop.
+    """
+    real_root = os.path.realpath(root)
+    out: set[str] = set()
+    for path in paths:
+        rel = os.path.relpath(os.path.realpath(path), real_root)
+        if rel != os.curdir and not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
+            out.add(rel.replace(os.sep, "/"))
+    return out
 
 
 #: The assessment file name (fm_governance.core.assessment.DEFAULT_FILENAME; not imported, to keep
