@@ -122,7 +122,7 @@ def test_regex_rules_match_and_are_covered_by_the_prefilter(kind, text, provider
 
 
 def test_secret_patterns_are_covered_by_the_prefilter():
-    data = _load_validated("providers.yaml", "providers.schema.json")
+    data = _load_validated("secrets.yaml", "secrets.schema.json")
     prefixes = {
         "anthropic-api-key": "sk-ant-api03-",
         "openrouter-api-key": "sk-or-v1-",
@@ -134,9 +134,15 @@ def test_secret_patterns_are_covered_by_the_prefilter():
         "xai-api-key": "xai-",
         "replicate-api-token": "r8_",
         "perplexity-api-key": "pplx-",
+        "github-token": "ghp_",
+        "json-web-token": "eyJ",
     }
-    assert {s["kind"] for s in data["secrets"]} == set(prefixes)
+    assert {s["kind"] for s in data["shapes"]} == set(prefixes)
     assert all(_covered(p) for p in prefixes.values())
+    # assignments are found by the name: every name the rules accept holds a stem
+    for name in ("aws_secret_access_key", "API_TOKEN", "client_secret", "apiKey", "AWS_SECRET_ACCESS_KEY"):
+        assert _covered(name), name
+    assert [n["near"] for n in data["neighbours"]] == ["aws-access-key-id"]
 
 
 def test_regex_fallback_finds_the_same_positions(monkeypatch):

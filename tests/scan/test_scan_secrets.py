@@ -12,7 +12,7 @@ import string
 from pathlib import Path
 
 from fm_governance.scan import scan_project
-from fm_governance.scan.detect import _looks_real
+from fm_governance.scan.credentials import looks_real as _looks_real
 
 
 def _random(n: int, alphabet: str = string.ascii_letters + string.digits, seed: int = 0) -> str:

@@ -9,6 +9,8 @@ from __future__ import annotations
 import errno
 import json
 import os
+import random
+import string
 import subprocess
 from pathlib import Path
 
@@ -115,3 +117,151 @@ def test_an_unreadable_folder_is_skipped_and_assess_goes_on(tmp_path: Path, in_g
     assert {s["path"]: s["reason"] for s in report["skipped"]}["pgdata/"] == "unreadable folder (Permission denied)"
     code, _out, err = assess(str(tmp_path))
     assert code == 0, err
+
+
+# --- cause 9: no run of four characters of a planted key reaches any output -------------------------
+
+ALNUM = string.ascii_letters + string.digits
+UPPER_DIGITS = string.ascii_uppercase + string.digits
+HEX = "0123456789abcdef"
+
+
+def _keys(seed: int) -> dict[str, tuple[str, str]]:
+    """One real-looking credential of every kind the scanner knows: kind -> (public prefix, secret).
+
+    Generated at test time (random, the right shape), so this repository holds nothing a secret
+    scanner would flag.
+    """
+    rng = random.Random(seed)
+
+    def r(n: int, alphabet: str = ALNUM) -> str:
+        return "".join(rng.choice(alphabet) for _ in range(n))
+
+    return {
+        "openai-api-key": ("sk-proj-", r(48)),
+        "anthropic-api-key": ("sk-ant-api03-", r(93, ALNUM + "_-")),
+        "openrouter-api-key": ("sk-or-v1-", r(64, HEX)),
+        "huggingface-token": ("hf_", r(34)),
+        "google-api-key": ("AIza", r(35, ALNUM + "_-")),
+        "aws-access-key-id": ("AKIA", r(16, UPPER_DIGITS)),
+        "aws-secret-access-key": ("", r(40, ALNUM + "/+")),
+        "aws-secret-beside-its-id": ("", r(40, ALNUM + "/+")),
+        "groq-api-key": ("gsk_", r(52)),
+        "xai-api-key": ("xai-", r(80)),
+        "replicate-api-token": ("r8_", r(37)),
+        "perplexity-api-key": ("pplx-", r(48)),
+        "github-token": ("ghp_", r(36)),
+        "github-fine-grained-token": ("github_pat_", r(22) + "_" + r(59)),
+        # the header ({"alg":"HS256","typ":"JWT"}) is the same in every such token: the public part
+        "json-web-token": ("eyJhbGciOiJIUzI1NiIsInR5cCI6IkpXVCJ9.", "eyJ" + r(60, ALNUM + "_-") + "." + r(43, ALNUM + "_-")),
+        "credential": ("", r(40)),
+        "mistral-credential": ("", r(32)),
+    }
+
+
+def _plant(root: Path, keys: dict[str, tuple[str, str]]) -> None:
+    """Put every key in every kind of place: code, config, .env, notebooks, model ids, URLs, names."""
+    k = {kind: prefix + secret for kind, (prefix, secret) in keys.items()}
+    (root / "src").mkdir(parents=True)
+    (root / "config").mkdir()
+    (root / "src" / "app.py").write_text(
+        "import openai\nimport litellm\n"
+        f'client = openai.OpenAI(api_key="{k["openai-api-key"]}")\n'
+        f'MODEL = "openai/{k["openai-api-key"]}"\n'
+        f'TUNED = "ft:gpt-4o-mini:{k["openai-api-key"]}:support:abc123"\n'
+        f'ROUTES = ["anthropic/{k["anthropic-api-key"]}", "groq/{k["groq-api-key"]}", "xai/{k["xai-api-key"]}",'
+        f' "openrouter/{k["openrouter-api-key"]}", "replicate/{k["replicate-api-token"]}", "perplexity/{k["perplexity-api-key"]}"]\n'
+        f'GEMINI = "https://generativelanguage.googleapis.com/v1beta/models/gemini-1.5-pro:generateContent?key={k["google-api-key"]}"\n'
+        f'REPO = "https://x-access-token:{k["github-token"]}@github.com/org/models.git"\n'
+        f'HEADERS = {{"Authorization": "Bearer {k["json-web-token"]}"}}\n'
+    )
+    (root / "config" / "settings.yaml").write_text(
+        f"anthropic_api_key: {k['anthropic-api-key']}\n"
+        f"model: openai/{k['openai-api-key']}\n"
+        f"github_token: {k['github-fine-grained-token']}\n"
+        f"base_url: https://api.groq.com/openai/v1?api_key={k['groq-api-key']}\n"
+    )
+    (root / ".env").write_text(
+        f"GROQ_API_KEY={k['groq-api-key']}\nMISTRAL_API_KEY={k['mistral-credential']}\nSERVICE_TOKEN={k['credential']}\nSESSION={k['json-web-token']}\n"
+        f"HF_TOKEN={k['huggingface-token']}\nREPLICATE_API_TOKEN={k['replicate-api-token']}\n"
+    )
+    (root / "config" / "aws.ini").write_text(
+        f"[default]\naws_access_key_id = {k['aws-access-key-id']}\naws_secret_access_key = {k['aws-secret-access-key']}\nregion = us-east-1\n"
+    )
+    (root / "handover.txt").write_text(f"the bedrock account:\n{k['aws-access-key-id']}\n{k['aws-secret-beside-its-id']}\n")
+    notebook = {
+        "cells": [
+            {"cell_type": "markdown", "source": [f"Use `{k['xai-api-key']}` for grok.\n"]},
+            {
+                "cell_type": "code",
+                "source": ["from huggingface_hub import HfApi\n", f'api = HfApi(token="{k["huggingface-token"]}")\n', f'm = "huggingface/{k["huggingface-token"]}"\n'],
+                "outputs": [{"output_type": "stream", "name": "stdout", "text": [f"token: {k['huggingface-token']}\n", f"pplx: {k['perplexity-api-key']}\n"]}],
+            },
+        ],
+        "metadata": {},
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
+    (root / "explore.ipynb").write_text(json.dumps(notebook))
+    # Keys in file and folder names: the names are evidence locations in every output.
+    (root / "src" / f"notes_{k['github-token']}.py").write_text("import anthropic\n")
+    (root / f"{k['github-fine-grained-token']}.py").write_text("import cohere\n")
+    folder = root / f"backup-{k['openai-api-key']}"
+    folder.mkdir()
+    (folder / "client.py").write_text("import mistralai\n")
+
+
+def _every_output(project: Path, out_dir: Path) -> str:
+    """Run assess and check/report in every format, to stdout and to files; all text they produce."""
+    texts: list[str] = []
+    runner = CliRunner()
+    target = project / "fm-governance.yaml"
+
+    def cli(*args: str) -> None:
+        result = runner.invoke(main, list(args), catch_exceptions=False)
+        assert result.exit_code in (0, 1), (args, result.stderr)
+        texts.extend([result.stdout, result.stderr])
+
+    cli("assess", str(project))
+    cli("assess", str(project), "--dry-run")
+    cli("assess", str(project), "--dry-run", "--format", "json")
+    cli("assess", str(project), "--format", "json")
+    texts.append(target.read_text())
+    for fmt in ("text", "json", "markdown", "sarif", "junit"):
+        cli("check", str(target), "--format", fmt)
+        cli("check", str(target), "--format", fmt, "-o", str(out_dir / f"check.{fmt}"))
+    for fmt in ("markdown", "html"):
+        cli("report", str(target), "--format", fmt)
+        cli("report", str(target), "--format", fmt, "-o", str(out_dir / f"report.{fmt}"))
+    texts.extend(path.read_text() for path in sorted(out_dir.iterdir()))
+    return "\n".join(texts)
+
+
+def _grams(text: str, n: int = 4) -> set[str]:
+    return {text[i : i + n] for i in range(len(text) - n + 1)}
+
+
+def test_no_run_of_four_characters_of_a_planted_key_reaches_any_output(tmp_path: Path) -> None:
+    # What the outputs say anyway (checklist text, dates, paths, redaction markers): a key drawn with
+    # one of these four-character runs by chance could not be told from a leak, so keys are drawn
+    # until none has one.
+    clean = tmp_path / "clean" / "project"
+    _plant(clean, {kind: (prefix, "PLANTED") for kind, (prefix, _secret) in _keys(0).items()})
+    (tmp_path / "clean" / "out").mkdir()
+    background = _grams(_every_output(clean, tmp_path / "clean" / "out") + str(tmp_path) + " ".join(f"(redacted {kind})" for kind in _keys(0)))
+    keys = next(
+        keys for keys in map(_keys, range(100)) if not any(_grams(secret) & background for _prefix, secret in keys.values())
+    )
+    project = tmp_path / "leaky" / "project"
+    _plant(project, keys)
+    (tmp_path / "leaky" / "out").mkdir()
+    everything = _every_output(project, tmp_path / "leaky" / "out")
+
+    leaks = {kind: sorted(_grams(secret) & _grams(everything))[:3] for kind, (_prefix, secret) in keys.items()}
+    assert {kind: runs for kind, runs in leaks.items() if runs} == {}
+    # and the keys were seen: every kind is reported, by kind
+    inventory = (project / "fm-governance.yaml").read_text()
+    assert "committed-credentials" in inventory
+    result = CliRunner().invoke(main, ["assess", str(project), "--dry-run", "--format", "json"], catch_exceptions=False)
+    kinds = {f["value"] for f in json.loads(result.stdout)["findings"] if f["kind"] == "secret"}
+    assert kinds >= {kind for kind in keys if kind not in ("aws-secret-beside-its-id", "github-fine-grained-token")} | {"github-token"}

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..core.schemas import validate_against
 from ..core.yamlio import load_located
+from .credentials import Credentials
 
 ROLES = ("hosted", "self-hosted", "abstraction", "hub")
 
@@ -77,10 +78,19 @@ def _trie_pattern(words: Iterable[str]) -> str:
 
 
 class Prefilter:
-    """Finds the byte offsets of stems in lowercased text."""
+    """Finds the byte offsets of stems in lowercased text.
 
-    def __init__(self, stems: Iterable[str]) -> None:
-        self.stems = sorted({s.lower() for s in stems})
+    ``stems`` let a line through to every detector; ``secret_stems`` (words such as "key" and
+    "token", frequent in any code) only to the credential rules, which :meth:`hits` tells apart.
+    """
+
+    def __init__(self, stems: Iterable[str], secret_stems: Iterable[str] = ()) -> None:
+        full = {s.lower() for s in stems}
+        self.secret_stems = sorted({s.lower() for s in secret_stems} - full)
+        self.stems = sorted(full | set(self.secret_stems))
+        secret_only = set(self.secret_stems)
+        self._secret_index = frozenset(i for i, s in enumerate(self.stems) if s in secret_only)
+        self._secret_bytes = frozenset(s.encode() for s in secret_only)
         self.engine = "regex"
         self._ac: Any = None
         try:
@@ -97,9 +107,18 @@ class Prefilter:
         self._rx = re.compile(_trie_pattern(self.stems).encode())
 
     def positions(self, lowered: bytes) -> list[int]:
+        """Offsets of every stem."""
         if self._ac is not None:
             return [start for _index, start, _end in self._ac.find_matches_as_indexes(lowered)]
         return [m.start() for m in self._rx.finditer(lowered)]
+
+    def hits(self, lowered: bytes) -> list[tuple[int, bool]]:
+        """(offset, whether the stem is for every detector rather than credentials only)."""
+        if self._ac is not None:
+            secret = self._secret_index
+            return [(start, index not in secret) for index, start, _end in self._ac.find_matches_as_indexes(lowered)]
+        secret_bytes = self._secret_bytes
+        return [(m.start(), m.group(0) not in secret_bytes) for m in self._rx.finditer(lowered)]
 
 
 def _combined(rules: list[tuple[str, Any]], flags: int = 0) -> tuple[re.Pattern[str] | None, list[Any]]:
@@ -185,8 +204,7 @@ class Rules:
     hub_orgs: frozenset[str]
     weights: dict[str, Hit]
     weight_exts: frozenset[str]
-    secrets: re.Pattern[str] | None
-    secret_kinds: list[tuple[str, str]]
+    credentials: Credentials
     prefilter: Prefilter
     models: list[tuple[re.Pattern[str], ModelInfo]]
     floating: list[re.Pattern[str]]
@@ -291,7 +309,7 @@ def rules() -> Rules:
     # product name, not a model parameter.
     model_ids, model_hits = _combined(model_rules)
     fine_tunes, fine_tune_hits = _combined(fine_tune_rules)
-    secrets, secret_kinds = _combined([(s["pattern"], (s["kind"], s["provider"])) for s in data["secrets"]])
+    credentials = Credentials(_load_validated("secrets.yaml", "secrets.schema.json"), env_names)
 
     stems = set(data["prefilter"])
     for literal in literal_stems:
@@ -299,6 +317,9 @@ def rules() -> Rules:
         # Short literals ("ai") would match everywhere; the explicit list covers them in context.
         if len(low) >= 4 and not any(stem in low for stem in stems):
             stems.add(low)
+    # Stems only the credential rules need ("key", "token"): a line holding nothing else is searched
+    # for credentials alone.
+    secret_stems = {s for s in credentials.stems if not any(stem in s for stem in stems)}
 
     models = []
     for entry in catalog["models"]:
@@ -334,9 +355,8 @@ def rules() -> Rules:
         hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
         weights=weights,
         weight_exts=frozenset(weights),
-        secrets=secrets,
-        secret_kinds=secret_kinds,
-        prefilter=Prefilter(stems),
+        credentials=credentials,
+        prefilter=Prefilter(stems, secret_stems),
         models=models,
         floating=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["floating"]],
         pinned=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["pinned"]],

@@ -20,7 +20,6 @@ from __future__ import annotations
 
 import bisect
 import json
-import math
 import os
 import re
 import stat
@@ -30,6 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import Hit, Rules, group_payload, normalise_pypi
+from .credentials import Hit as CredentialHit
 from .files import FileKind, classify
 
 #: Text files larger than this are skipped (generated bundles, data dumps); lock files get more room.
@@ -61,10 +61,6 @@ _BASE_URL = re.compile(r"base_?url|baseURL|api_base|BASE_URL|api_base_url|endpoi
 _INSTALL = re.compile(r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add))\s+([^;&|#\n]+)")
 _IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
 _REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
-_ASSIGNED_SECRET = re.compile(r"\b([A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET))\b[\"']?\s*[:=]\s*[\"']?([^\s\"'#,;)]+)")
-_PLACEHOLDER = re.compile(
-    r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
-)
 
 _REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
 _REQ_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@].*)?")
@@ -88,7 +84,7 @@ class FileScan:
         self.findings: list[Finding] = []
         self._seen: set[tuple[Any, ...]] = set()
 
-    def add(self, hit: Hit | tuple[str | None, str], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
+    def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
         provider, role = hit
         key = (provider, kind, line, value, extra.get("cell"))
         if key in self._seen:
@@ -173,20 +169,25 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
         if rules.prefilter.positions(data.lower()):
             _scan_notebook(scan, data, rules)
         return
-    positions = rules.prefilter.positions(data.lower())
-    if not positions:
+    hits = rules.prefilter.hits(data.lower())
+    if not hits:
         return
-    for number, line in _hit_lines(data, positions):
-        _scan_line(scan, line, number, rules, _base_context(kind), kind)
+    for number, line, full in _hit_lines(data, hits):
+        _scan_line(scan, line, number, rules, _base_context(kind), kind, secrets_only=not full)
+    _neighbour_secrets(scan, data, rules, _base_context(kind))
 
 
-def _hit_lines(data: bytes, positions: list[int]) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, decoded line) for each line holding a prefilter hit."""
+def _hit_lines(data: bytes, hits: list[tuple[int, bool]]) -> list[tuple[int, str, bool]]:
+    """(1-based line number, decoded line, whether any stem on it is for every detector) for each
+    line holding a prefilter hit."""
+    out: list[tuple[int, str, bool]] = []
     last_end = -1
     line_no = 1
     cursor = 0
-    for pos in sorted(positions):
+    for pos, full in sorted(hits):
         if pos <= last_end:
+            if full and not out[-1][2]:
+                out[-1] = (out[-1][0], out[-1][1], True)
             continue
         line_no += data.count(b"\n", cursor, pos)
         start = data.rfind(b"\n", 0, pos) + 1
@@ -195,7 +196,23 @@ def _hit_lines(data: bytes, positions: list[int]) -> Iterator[tuple[int, str]]:
             end = len(data)
         cursor = pos
         last_end = end
-        yield line_no, data[start:end].decode("utf-8", errors="replace")
+        out.append((line_no, data[start:end].decode("utf-8", errors="replace"), full))
+    return out
+
+
+def _neighbour_secrets(scan: FileScan, data: bytes, rules: Rules, context: str, **extra: Any) -> None:
+    """Credentials known by their neighbours: an AWS secret access key beside its access key id."""
+    creds = rules.credentials
+    near = {rule.near for rule in creds.neighbours}
+    found: dict[str, list[int]] = {}
+    for f in scan.findings:
+        if f["kind"] == "secret" and f["value"] in near and f.get("cell") == extra.get("cell"):
+            found.setdefault(f["value"], []).append(f["line"] - 1)
+    if not found:
+        return
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    for index, hit in creds.find_near(lines, found):
+        _add_secret(scan, hit, index + 1, rules, context, extra)
 
 
 def _base_context(kind: FileKind) -> str:
@@ -207,11 +224,14 @@ def _base_context(kind: FileKind) -> str:
 # --------------------------------------------------------------------------- line detectors
 
 
-def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, **extra: Any) -> None:
+def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, secrets_only: bool = False, **extra: Any) -> None:
     stripped = line.lstrip()
     lang = kind.lang
     if context in ("code", "config") and lang and stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
         context = "prose"
+    if secrets_only:  # the line holds only a credential stem ("key", "token"): nothing else can match
+        _secrets(scan, line, number, rules, context, extra)
+        return
     if len(line) > 4000:  # minified bundles: look at the start only
         line = line[:4000]
     add = scan.add
@@ -377,36 +397,16 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
 
 
 def _secrets(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
-    found = False
-    if rules.secrets is not None:
-        for m in rules.secrets.finditer(line):
-            kind, provider = group_payload(m, rules.secret_kinds)
-            if _looks_real(m.group(0)):
-                scan.add((provider, rules.role_of(provider)), "secret", number, kind, "high", context, **extra)
-                found = True
-    if found:
-        return
-    for m in _ASSIGNED_SECRET.finditer(line):
-        name, value = m.group(1), m.group(2)
-        hit = rules.env_names.get(name)
-        if hit is None or not _looks_real(value):
-            continue
-        scan.add(hit, "secret", number, f"{hit[0]}-credential", "medium", context, variable=name, **extra)
+    for hit in rules.credentials.find(line):
+        _add_secret(scan, hit, number, rules, context, extra)
 
 
-def _looks_real(value: str) -> bool:
-    """Does a matched credential look like a real key rather than a placeholder?
-
-    Placeholders ("sk-...", "your-key-here", "${OPENAI_API_KEY}") are common in docs and examples;
-    real keys are long and close to random, so a minimum length and Shannon entropy separate them.
-    """
-    if len(value) < 20 or _PLACEHOLDER.search(value):
-        return False
-    counts: dict[str, int] = {}
-    for ch in value:
-        counts[ch] = counts.get(ch, 0) + 1
-    entropy = -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
-    return entropy >= 3.5
+def _add_secret(scan: FileScan, hit: CredentialHit, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    # The finding names the kind (and the variable it was assigned to), never the matched text.
+    role = rules.role_of(hit.provider) if hit.provider else None
+    confidence = "medium" if hit.variable else "high"
+    more = {"variable": hit.variable} if hit.variable else {}
+    scan.add((hit.provider, role), "secret", number, hit.kind, confidence, context, **more, **extra)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -418,8 +418,9 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         notebook = json.loads(data.decode("utf-8", errors="replace"))
     except json.JSONDecodeError:
         scan.kind = FileKind("config", "json", "", scan.kind.test)
-        for number, line in _hit_lines(data, rules.prefilter.positions(data.lower())):
-            _scan_line(scan, line, number, rules, "config", scan.kind)
+        for number, line, full in _hit_lines(data, rules.prefilter.hits(data.lower())):
+            _scan_line(scan, line, number, rules, "config", scan.kind, secrets_only=not full)
+        _neighbour_secrets(scan, data, rules, "config")
         return
     cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
     code_kind = FileKind("notebook", "", "python", scan.kind.test)
@@ -431,11 +432,14 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         text = "".join(source) if isinstance(source, list) else str(source)
         is_code = cell.get("cell_type") == "code"
         for number, line in enumerate(text.split("\n"), start=1):
-            if not rules.prefilter.positions(line.lower().encode()):
+            hits = rules.prefilter.hits(line.lower().encode())
+            if not hits:
                 continue
             if is_code and line.lstrip().startswith(("!", "%")):
                 line = line.lstrip().lstrip("!%")  # shell escapes: "!pip install openai"
-            _scan_line(scan, line, number, rules, "code" if is_code else "prose", code_kind if is_code else prose_kind, cell=index)
+            full = any(f for _pos, f in hits)
+            _scan_line(scan, line, number, rules, "code" if is_code else "prose", code_kind if is_code else prose_kind, secrets_only=not full, cell=index)
+        _neighbour_secrets(scan, text.encode("utf-8", "surrogatepass"), rules, "code" if is_code else "prose", cell=index)
         if is_code:
             _scan_outputs(scan, cell.get("outputs"), index, rules)
 

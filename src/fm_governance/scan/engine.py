@@ -23,6 +23,7 @@ from ..core.errors import InputError, Location
 from .catalog import Rules, rules
 from .detect import scan_file
 from .files import list_files
+from .redact import clean, clean_findings, clean_skipped
 from .result import ScanResult, location
 from .signals import derive, is_live, items_by_signal
 
@@ -137,6 +138,10 @@ def scan_project(
         bar.advance(len(chunk))
     bar.close()
 
+    # The boundary: from here on, nothing the scanner keeps holds a credential, an undecodable byte
+    # or a control character (see redact.py).
+    findings = clean_findings(findings, compiled.credentials)
+    skipped = clean_skipped(skipped, compiled.credentials)
     findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
     _attribute_shared_sdk(findings)
     models = _aggregate_models(findings, compiled, today or _dt.date.today())
@@ -147,7 +152,7 @@ def scan_project(
         items = {}  # a broken custom checklist must not hide the scan; `check` reports it
     signals = derive(findings, models, compiled, today or _dt.date.today(), items)
     return ScanResult(
-        root=root_s,
+        root=clean(root_s, compiled.credentials),
         providers=providers,
         models=models,
         signals=signals,

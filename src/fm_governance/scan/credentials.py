@@ -1,0 +1,192 @@
+"""Credentials: recognising them in a line, and redacting them from any string the scanner keeps.
+
+The rules are data (``secrets.yaml``, validated by ``secrets.schema.json``): *shapes* recognise a key
+by its own form, *assignments* by the name it is assigned to, *neighbours* by its form next to a key
+of another kind. The same rules serve two purposes:
+
+- detection (:meth:`Credentials.find`): a line of a scanned file yields ``(kind, provider, span)``
+  for each credential in it; the detectors report the kind and the location, never the text;
+- redaction (:meth:`Credentials.redact`): any string about to leave the scanner has every span that
+  any rule matches replaced by ``(redacted KIND)``. Detection skips placeholders ("sk-...your-key")
+  and low-entropy values; redaction does not, because hiding a harmless string costs nothing while
+  printing a real key cannot be undone.
+
+Why not run Yelp's ``detect-secrets`` itself: its plugins are the reference the GitHub, JWT, AWS and
+keyword rules follow, but running them means about twenty plugins, each with its own regular
+expressions and filters, on every line, configured through a process-wide settings object; the
+scanner instead decodes only the lines that hold a prefilter stem and searches each with one
+combined expression, which is what keeps 10,000 files under a second (benchmarks/scan_bench.py).
+Its last release is also from May 2024. The licence (Apache-2.0) would have allowed it.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+#: What a value assigned to a name looks like, up to the first space, quote, comment or separator.
+_ASSIGNED = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]*)[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"'`#,;)&]+)")
+_PLACEHOLDER = re.compile(
+    r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
+)
+#: Values shorter than this assigned to a secret-looking name are left alone by the redaction
+#: (``primary_key=True``, ``max_tokens: 1024``); every key format is far longer.
+_REDACT_MIN_ASSIGNED = 8
+
+
+def entropy(value: str) -> float:
+    """Shannon entropy of ``value`` in bits a character."""
+    if not value:
+        return 0.0
+    counts: dict[str, int] = {}
+    for ch in value:
+        counts[ch] = counts.get(ch, 0) + 1
+    n = len(value)
+    return -sum(c / n * math.log2(c / n) for c in counts.values())
+
+
+def looks_real(value: str, min_entropy: float = 3.5) -> bool:
+    """Does a matched credential look like a real key rather than a placeholder?
+
+    Placeholders ("sk-...", "your-key-here", "${OPENAI_API_KEY}") are common in docs and examples;
+    real keys are long and close to random, so a minimum length and Shannon entropy separate them.
+    """
+    return len(value) >= 20 and not _PLACEHOLDER.search(value) and entropy(value) >= min_entropy
+
+
+@dataclass(frozen=True)
+class Assignment:
+    kind: str
+    provider: str | None
+    name: re.Pattern[str]
+    value: re.Pattern[str]
+    min_entropy: float
+
+
+@dataclass(frozen=True)
+class Neighbour:
+    kind: str
+    provider: str | None
+    near: str
+    lines: int
+    pattern: re.Pattern[str]
+    min_entropy: float
+
+
+@dataclass(frozen=True)
+class Hit:
+    """One credential in a line: its kind, provider (or None), span, and the name it was assigned to."""
+
+    kind: str
+    provider: str | None
+    start: int
+    end: int
+    variable: str | None = None
+
+
+class Credentials:
+    """The compiled credential rules (see the module docstring)."""
+
+    def __init__(self, data: Mapping[str, Any], env_names: Mapping[str, tuple[str, str]]) -> None:
+        shapes = list(data["shapes"])
+        parts = [f"(?P<r{i}>{s['pattern']})" for i, s in enumerate(shapes)]
+        self.shapes: re.Pattern[str] = re.compile("|".join(parts))
+        self.shape_kinds: list[tuple[str, str | None]] = [(s["kind"], s["provider"]) for s in shapes]
+        self.assignments = [
+            Assignment(a["kind"], a["provider"], re.compile(a["name"], re.I), re.compile(a["value"]), float(a["min_entropy"])) for a in data["assignments"]
+        ]
+        self.neighbours = [
+            Neighbour(n["kind"], n["provider"], n["near"], int(n["lines"]), re.compile(n["pattern"]), float(n["min_entropy"])) for n in data["neighbours"]
+        ]
+        self.stems: list[str] = [s.lower() for s in data["stems"]]
+        # A provider's own key variable (OPENAI_API_KEY...) names its provider.
+        self.env_names = dict(env_names)
+        # Any name the assignment rules could accept, to test a candidate name once.
+        self._secret_name = re.compile("|".join(f"(?:{a.name.pattern})" for a in self.assignments), re.I) if self.assignments else None
+
+    # ------------------------------------------------------------------ detection
+
+    def _shape_hits(self, line: str) -> Iterator[Hit]:
+        for m in self.shapes.finditer(line):
+            kind, provider = self.shape_kinds[_group_index(m)]
+            yield Hit(kind, provider, m.start(), m.end())
+
+    def _assignment_hits(self, line: str, strict: bool) -> Iterator[Hit]:
+        if self._secret_name is None:
+            return
+        for m in _ASSIGNED.finditer(line):
+            name, value = m.group(1), m.group(2)
+            if not self._secret_name.search(name):
+                continue
+            start, end = m.start(2), m.end(2)
+            if not strict:
+                if len(value) >= _REDACT_MIN_ASSIGNED:
+                    yield Hit("credential", None, start, end, name)
+                continue
+            for rule in self.assignments:
+                if rule.provider is None and name in self.env_names:
+                    # Before the generic rules: a provider's own key variable names the provider.
+                    if looks_real(value):
+                        provider = self.env_names[name][0]
+                        yield Hit(f"{provider}-credential", provider, start, end, name)
+                    break
+                if rule.name.search(name) and rule.value.fullmatch(value) and looks_real(value, rule.min_entropy):
+                    yield Hit(rule.kind, rule.provider, start, end, name)
+                    break
+
+    def find(self, line: str) -> list[Hit]:
+        """The credentials in one line of a scanned file (placeholders and low-entropy values left out)."""
+        hits = [h for h in self._shape_hits(line) if looks_real(line[h.start : h.end])]
+        for hit in self._assignment_hits(line, strict=True):
+            if not any(h.start < hit.end and hit.start < h.end for h in hits):
+                hits.append(hit)
+        return hits
+
+    def find_near(self, lines: list[str], found: Mapping[str, list[int]]) -> Iterator[tuple[int, Hit]]:
+        """(0-based line index, hit) for neighbour rules: ``found`` maps a kind to the 0-based line
+        indexes where it was found in this file."""
+        for rule in self.neighbours:
+            for index in found.get(rule.near, ()):
+                for i in range(max(0, index - rule.lines), min(len(lines), index + rule.lines + 1)):
+                    for m in rule.pattern.finditer(lines[i]):
+                        if entropy(m.group(0)) >= rule.min_entropy and not _PLACEHOLDER.search(m.group(0)):
+                            yield i, Hit(rule.kind, rule.provider, m.start(), m.end())
+
+    # ------------------------------------------------------------------ redaction
+
+    def redact(self, text: str) -> str:
+        """``text`` with every span any rule matches replaced by ``(redacted KIND)``."""
+        spans = list(self._shape_hits(text))
+        spans += self._assignment_hits(text, strict=False)
+        for rule in self.neighbours:
+            spans += (Hit(rule.kind, rule.provider, m.start(), m.end()) for m in rule.pattern.finditer(text) if entropy(m.group(0)) >= rule.min_entropy)
+        if not spans:
+            return text
+        merged: list[tuple[int, int, str]] = []
+        for hit in sorted(spans, key=lambda h: (h.start, -h.end)):
+            if merged and hit.start < merged[-1][1]:  # overlapping spans become one redaction
+                first_start, first_end, first_kind = merged[-1]
+                merged[-1] = (first_start, max(first_end, hit.end), first_kind)
+            else:
+                merged.append((hit.start, hit.end, hit.kind))
+        out: list[str] = []
+        cursor = 0
+        for span_start, span_end, kind in merged:
+            out.append(text[cursor:span_start])
+            out.append(f"(redacted {kind})")
+            cursor = span_end
+        out.append(text[cursor:])
+        return "".join(out)
+
+
+def _group_index(match: re.Match[str]) -> int:
+    name = match.lastgroup
+    if name is not None and name.startswith("r") and name[1:].isdigit():
+        return int(name[1:])
+    for key, value in match.groupdict().items():  # a rule with an inner named group
+        if value is not None and key.startswith("r") and key[1:].isdigit():
+            return int(key[1:])
+    raise LookupError(match.re.pattern)
