@@ -206,6 +206,7 @@ def _plant(root: Path, keys: dict[str, tuple[str, str]]) -> None:
     # Keys in file and folder names: the names are evidence locations in every output.
     (root / "src" / f"notes_{k['github-token']}.py").write_text("import anthropic\n")
     (root / f"{k['github-fine-grained-token']}.py").write_text("import cohere\n")
+    (root / "src" / f"copy{k['replicate-api-token']}.py").write_text("import groq\n")  # glued to a word
     folder = root / f"backup-{k['openai-api-key']}"
     folder.mkdir()
     (folder / "client.py").write_text("import mistralai\n")
@@ -265,3 +266,60 @@ def test_no_run_of_four_characters_of_a_planted_key_reaches_any_output(tmp_path:
     result = CliRunner().invoke(main, ["assess", str(project), "--dry-run", "--format", "json"], catch_exceptions=False)
     kinds = {f["value"] for f in json.loads(result.stdout)["findings"] if f["kind"] == "secret"}
     assert kinds >= {kind for kind in keys if kind not in ("aws-secret-beside-its-id", "github-fine-grained-token")} | {"github-token"}
+
+
+# --- cause 20: names that are not UTF-8, and control characters, are written in a readable form -----
+
+
+def test_a_file_name_that_is_not_utf8_is_written_escaped_and_check_reads_the_file_back(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    with open(os.path.join(os.fsencode(project), b"mod\xff.py"), "wb") as fh:
+        fh.write(b"import openai\n")
+    code, _out, err = assess(str(project))
+    assert code == 0, err
+    text = (project / "fm-governance.yaml").read_text(encoding="utf-8")
+    assert "mod\\xff.py:1" in text and "\\udcff" not in text.lower()
+    result = CliRunner().invoke(main, ["check", str(project / "fm-governance.yaml")], catch_exceptions=False)
+    assert result.exit_code == 0, result.stderr
+    code, out, err = assess(str(project))  # and the next run reads and keeps it
+    assert code == 0 and "up to date" in out, err
+
+
+def test_control_characters_and_escape_sequences_from_the_project_are_escaped(tmp_path: Path) -> None:
+    project = tmp_path / "proj"
+    project.mkdir()
+    (project / "red\x1b[31m.py").write_text("import openai\n")
+    (project / "bidi\u202egnp.py").write_text("import anthropic\n")
+    (project / "app.py").write_text('import litellm\nMODEL = "groq/llama-3.1-8b\x1b]8;;https://x\x07"\nOTHER = "openai/gpt-4o\u200b"\n')
+    code, out, err = assess(str(project), "--dry-run", "--format", "json")
+    assert code == 0, err
+    assert not any(ch in out for ch in "\x1b\x07\u202e\u200b")  # json.dumps would escape them anyway: check the data
+    report = json.loads(out)
+    kept = json.dumps(report, ensure_ascii=False)
+    assert not any(ch in kept for ch in "\x1b\x07\u202e\u200b")
+    files = {f["file"] for f in report["findings"]}
+    assert {"red\\x1b[31m.py", "bidi\\u202egnp.py"} <= files
+    code, _out, err = assess(str(project))
+    assert code == 0, err
+    written = (project / "fm-governance.yaml").read_text()
+    assert "\x1b" not in written and "\u202e" not in written and "red\\x1b[31m.py:1" in written
+
+
+def test_every_string_of_a_finding_is_cleaned_at_the_boundary() -> None:
+    # Detectors mostly refuse such text already (a model id must look like one); the boundary does
+    # not rely on it: whatever string a detector added later keeps is cleaned too.
+    from fm_governance.scan.catalog import rules
+    from fm_governance.scan.redact import clean_findings, clean_skipped
+
+    key = "ghp_" + "aB3dE5fG7hJ9kL1mN3pQ5rS7tU9vW1xY3zA5"
+    finding = {"file": "a\udcffb\x1b[2J.py", "line": 1, "value": f"x\x9b31m{key}\u2066", "extra": [f"k={key}", {"deep": "\ufffe"}], "cell": None}
+    (cleaned,) = clean_findings([finding], rules().credentials)
+    assert cleaned == {
+        "file": "a\\xffb\\x1b[2J.py",
+        "line": 1,
+        "value": "x\\x9b31m(redacted github-token)\\u2066",
+        "extra": ["k=(redacted github-token)", {"deep": "\\ufffe"}],
+        "cell": None,
+    }
+    assert clean_skipped([("d\x07/", "unreadable folder (Permission denied)")], rules().credentials) == [("d\\x07/", "unreadable folder (Permission denied)")]

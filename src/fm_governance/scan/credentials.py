@@ -32,6 +32,8 @@ _ASSIGNED = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]*)[\"']?[ \t]*
 _PLACEHOLDER = re.compile(
     r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
 )
+#: A lookbehind at the start of a shape that keeps it from matching inside a word.
+_LEADING_GUARD = re.compile(r"^\(\?<!\[[^\]]*\]\)")
 #: Values shorter than this assigned to a secret-looking name are left alone by the redaction
 #: (``primary_key=True``, ``max_tokens: 1024``); every key format is far longer.
 _REDACT_MIN_ASSIGNED = 8
@@ -94,6 +96,11 @@ class Credentials:
         shapes = list(data["shapes"])
         parts = [f"(?P<r{i}>{s['pattern']})" for i, s in enumerate(shapes)]
         self.shapes: re.Pattern[str] = re.compile("|".join(parts))
+        # For redaction, the same shapes without the leading "not after a letter or digit" guard: a
+        # key glued to a word (``backupghp_…``, or the ``m`` that ends a terminal colour sequence)
+        # must not slip through. The guard keeps detection precise; redaction can afford to hide a
+        # little too much, and keeps only matches that hold a digit and look random (see redact).
+        self._glued = re.compile("|".join(f"(?P<r{i}>{_LEADING_GUARD.sub('', s['pattern'], count=1)})" for i, s in enumerate(shapes)))
         self.shape_kinds: list[tuple[str, str | None]] = [(s["kind"], s["provider"]) for s in shapes]
         self.assignments = [
             Assignment(a["kind"], a["provider"], re.compile(a["name"], re.I), re.compile(a["value"]), float(a["min_entropy"])) for a in data["assignments"]
@@ -160,6 +167,9 @@ class Credentials:
     def redact(self, text: str) -> str:
         """``text`` with every span any rule matches replaced by ``(redacted KIND)``."""
         spans = list(self._shape_hits(text))
+        for m in self._glued.finditer(text):
+            if any(ch.isdigit() for ch in m.group(0)) and entropy(m.group(0)) >= 3.0:
+                spans.append(Hit(self.shape_kinds[_group_index(m)][0], None, m.start(), m.end()))
         spans += self._assignment_hits(text, strict=False)
         for rule in self.neighbours:
             spans += (Hit(rule.kind, rule.provider, m.start(), m.end()) for m in rule.pattern.finditer(text) if entropy(m.group(0)) >= rule.min_entropy)
