@@ -194,7 +194,11 @@ def _plant(root: Path, keys: dict[str, tuple[str, str]]) -> None:
             {"cell_type": "markdown", "source": [f"Use `{k['xai-api-key']}` for grok.\n"]},
             {
                 "cell_type": "code",
-                "source": ["from huggingface_hub import HfApi\n", f'api = HfApi(token="{k["huggingface-token"]}")\n', f'm = "huggingface/{k["huggingface-token"]}"\n'],
+                "source": [
+                    "from huggingface_hub import HfApi\n",
+                    f'api = HfApi(token="{k["huggingface-token"]}")\n',
+                    f'm = "huggingface/{k["huggingface-token"]}"\n',
+                ],
                 "outputs": [{"output_type": "stream", "name": "stdout", "text": [f"token: {k['huggingface-token']}\n", f"pplx: {k['perplexity-api-key']}\n"]}],
             },
         ],
@@ -250,9 +254,7 @@ def test_no_run_of_four_characters_of_a_planted_key_reaches_any_output(tmp_path:
     _plant(clean, {kind: (prefix, "PLANTED") for kind, (prefix, _secret) in _keys(0).items()})
     (tmp_path / "clean" / "out").mkdir()
     background = _grams(_every_output(clean, tmp_path / "clean" / "out") + str(tmp_path) + " ".join(f"(redacted {kind})" for kind in _keys(0)))
-    keys = next(
-        keys for keys in map(_keys, range(100)) if not any(_grams(secret) & background for _prefix, secret in keys.values())
-    )
+    keys = next(keys for keys in map(_keys, range(100)) if not any(_grams(secret) & background for _prefix, secret in keys.values()))
     project = tmp_path / "leaky" / "project"
     _plant(project, keys)
     (tmp_path / "leaky" / "out").mkdir()

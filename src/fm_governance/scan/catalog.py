@@ -77,20 +77,26 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
-class Prefilter:
-    """Finds the byte offsets of stems in lowercased text.
+#: What a prefilter stem lets through: every detector, the credential shapes, or (after a check of
+#: the bytes that follow it) the credential assignments.
+FULL, SHAPE, NAME = 2, 1, 0
 
-    ``stems`` let a line through to every detector; ``secret_stems`` (words such as "key" and
-    "token", frequent in any code) only to the credential rules, which :meth:`hits` tells apart.
+
+class Prefilter:
+    """Finds the byte offsets of stems in lowercased text, and what each stem is for.
+
+    ``stems`` let a line through to every detector. ``shape_stems`` and ``name_stems`` come from
+    the credential rules: a line holding only those is searched for credentials alone, and a name
+    stem (words as common in code as "key" and "token") only where an assignment follows it.
     """
 
-    def __init__(self, stems: Iterable[str], secret_stems: Iterable[str] = ()) -> None:
+    def __init__(self, stems: Iterable[str], shape_stems: Iterable[str] = (), name_stems: Iterable[str] = ()) -> None:
         full = {s.lower() for s in stems}
-        self.secret_stems = sorted({s.lower() for s in secret_stems} - full)
-        self.stems = sorted(full | set(self.secret_stems))
-        secret_only = set(self.secret_stems)
-        self._secret_index = frozenset(i for i, s in enumerate(self.stems) if s in secret_only)
-        self._secret_bytes = frozenset(s.encode() for s in secret_only)
+        shapes = {s.lower() for s in shape_stems} - full
+        names = {s.lower() for s in name_stems} - full - shapes
+        self.stems = sorted(full | shapes | names)
+        self._class = [FULL if s in full else SHAPE if s in shapes else NAME for s in self.stems]
+        self._class_of = {s.encode(): c for s, c in zip(self.stems, self._class)}
         self.engine = "regex"
         self._ac: Any = None
         try:
@@ -112,13 +118,13 @@ class Prefilter:
             return [start for _index, start, _end in self._ac.find_matches_as_indexes(lowered)]
         return [m.start() for m in self._rx.finditer(lowered)]
 
-    def hits(self, lowered: bytes) -> list[tuple[int, bool]]:
-        """(offset, whether the stem is for every detector rather than credentials only)."""
+    def hits(self, lowered: bytes) -> list[tuple[int, int]]:
+        """(offset, FULL, SHAPE or NAME) for every stem."""
         if self._ac is not None:
-            secret = self._secret_index
-            return [(start, index not in secret) for index, start, _end in self._ac.find_matches_as_indexes(lowered)]
-        secret_bytes = self._secret_bytes
-        return [(m.start(), m.group(0) not in secret_bytes) for m in self._rx.finditer(lowered)]
+            cls = self._class
+            return [(start, cls[index]) for index, start, _end in self._ac.find_matches_as_indexes(lowered)]
+        class_of = self._class_of
+        return [(m.start(), class_of[m.group(0)]) for m in self._rx.finditer(lowered)]
 
 
 def _combined(rules: list[tuple[str, Any]], flags: int = 0) -> tuple[re.Pattern[str] | None, list[Any]]:
@@ -317,9 +323,6 @@ def rules() -> Rules:
         # Short literals ("ai") would match everywhere; the explicit list covers them in context.
         if len(low) >= 4 and not any(stem in low for stem in stems):
             stems.add(low)
-    # Stems only the credential rules need ("key", "token"): a line holding nothing else is searched
-    # for credentials alone.
-    secret_stems = {s for s in credentials.stems if not any(stem in s for stem in stems)}
 
     models = []
     for entry in catalog["models"]:
@@ -356,7 +359,7 @@ def rules() -> Rules:
         weights=weights,
         weight_exts=frozenset(weights),
         credentials=credentials,
-        prefilter=Prefilter(stems, secret_stems),
+        prefilter=Prefilter(stems, credentials.shape_stems, credentials.name_stems),
         models=models,
         floating=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["floating"]],
         pinned=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["pinned"]],

@@ -24,11 +24,10 @@ import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .catalog import Hit, Rules, group_payload, normalise_pypi
+from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
 from .credentials import Hit as CredentialHit
 from .files import FileKind, classify
 
@@ -172,19 +171,24 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
     hits = rules.prefilter.hits(data.lower())
     if not hits:
         return
-    for number, line, full in _hit_lines(data, hits):
+    for number, line, full in _hit_lines(data, hits, rules):
         _scan_line(scan, line, number, rules, _base_context(kind), kind, secrets_only=not full)
     _neighbour_secrets(scan, data, rules, _base_context(kind))
 
 
-def _hit_lines(data: bytes, hits: list[tuple[int, bool]]) -> list[tuple[int, str, bool]]:
-    """(1-based line number, decoded line, whether any stem on it is for every detector) for each
-    line holding a prefilter hit."""
+def _hit_lines(data: bytes, hits: list[tuple[int, int]], rules: Rules) -> list[tuple[int, str, bool]]:
+    """(1-based line number, decoded line, whether a stem on it is for every detector) for each line
+    holding a prefilter hit. A credential name stem ("key") counts only where an assignment of a long
+    value follows it: most of them are ordinary code and their lines are never decoded."""
     out: list[tuple[int, str, bool]] = []
+    assignment_at = rules.credentials.assignment_at
     last_end = -1
     line_no = 1
     cursor = 0
-    for pos, full in sorted(hits):
+    for pos, cls in sorted(hits):
+        if cls == NAME and not assignment_at(data, pos):
+            continue
+        full = cls == FULL
         if pos <= last_end:
             if full and not out[-1][2]:
                 out[-1] = (out[-1][0], out[-1][1], True)
@@ -418,7 +422,7 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         notebook = json.loads(data.decode("utf-8", errors="replace"))
     except json.JSONDecodeError:
         scan.kind = FileKind("config", "json", "", scan.kind.test)
-        for number, line, full in _hit_lines(data, rules.prefilter.hits(data.lower())):
+        for number, line, full in _hit_lines(data, rules.prefilter.hits(data.lower()), rules):
             _scan_line(scan, line, number, rules, "config", scan.kind, secrets_only=not full)
         _neighbour_secrets(scan, data, rules, "config")
         return
@@ -437,7 +441,7 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
                 continue
             if is_code and line.lstrip().startswith(("!", "%")):
                 line = line.lstrip().lstrip("!%")  # shell escapes: "!pip install openai"
-            full = any(f for _pos, f in hits)
+            full = any(cls == FULL for _pos, cls in hits)
             _scan_line(scan, line, number, rules, "code" if is_code else "prose", code_kind if is_code else prose_kind, secrets_only=not full, cell=index)
         _neighbour_secrets(scan, text.encode("utf-8", "surrogatepass"), rules, "code" if is_code else "prose", cell=index)
         if is_code:
