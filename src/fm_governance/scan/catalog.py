@@ -96,7 +96,7 @@ class Prefilter:
         names = {s.lower() for s in name_stems} - full - shapes
         self.stems = sorted(full | shapes | names)
         self._class = [FULL if s in full else SHAPE if s in shapes else NAME for s in self.stems]
-        self._class_of = {s.encode(): c for s, c in zip(self.stems, self._class)}
+        self._class_of = {s.encode(): c for s, c in zip(self.stems, self._class, strict=True)}
         self.engine = "regex"
         self._ac: Any = None
         try:
