@@ -113,7 +113,8 @@ class Credentials:
         # At a name stem, in the raw bytes: the rest of a name, an assignment, and a value long enough
         # for any rule. One anchored match, without decoding the line.
         stems = "|".join(re.escape(n) for n in self.name_stems)
-        self._assignment_at = re.compile(rf"(?:{stems})[A-Za-z0-9_.-]*[\"']?[ \t]*[:=][ \t]*[\"']?[^\s\"'`#,;)&]{{20,}}".encode(), re.I)
+        # (Key characters only: ``key = self.cache.get(name, 10)`` is code, not a value.)
+        self.assignment_pattern = re.compile(rf"(?:{stems})[A-Za-z0-9_.-]*[\"']?[ \t]*[:=][ \t]*[\"']?[A-Za-z0-9+/=_.~-]{{20,}}".encode(), re.I)
         # A provider's own key variable (OPENAI_API_KEY...) names its provider.
         self.env_names = dict(env_names)
         # Any name the assignment rules could accept, to test a candidate name once.
@@ -151,7 +152,7 @@ class Credentials:
 
     def assignment_at(self, data: bytes, pos: int) -> bool:
         """Could the name stem at ``pos`` of ``data`` start an assignment of a credential?"""
-        return self._assignment_at.match(data, pos) is not None
+        return self.assignment_pattern.match(data, pos) is not None
 
     def _has(self, text: str, stems: list[str]) -> bool:
         low = text.lower()

@@ -181,14 +181,13 @@ def _hit_lines(data: bytes, hits: list[tuple[int, int]], rules: Rules) -> list[t
     holding a prefilter hit. A credential name stem ("key") counts only where an assignment of a long
     value follows it: most of them are ordinary code and their lines are never decoded."""
     out: list[tuple[int, str, bool]] = []
-    assignment_at = rules.credentials.assignment_at
+    at = rules.credentials.assignment_pattern.match  # bound once: this runs for every "key" in a tree
+    kept = [(pos, cls == FULL) for pos, cls in hits if cls != NAME or at(data, pos)]
+    kept.sort()
     last_end = -1
     line_no = 1
     cursor = 0
-    for pos, cls in sorted(hits):
-        if cls == NAME and not assignment_at(data, pos):
-            continue
-        full = cls == FULL
+    for pos, full in kept:
         if pos <= last_end:
             if full and not out[-1][2]:
                 out[-1] = (out[-1][0], out[-1][1], True)
