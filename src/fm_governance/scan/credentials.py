@@ -28,7 +28,9 @@ from dataclasses import dataclass
 from typing import Any
 
 #: What a value assigned to a name looks like, up to the first space, quote, comment or separator.
-_ASSIGNED = re.compile(r"(?<![A-Za-z0-9_])([A-Za-z_][A-Za-z0-9_.-]*)[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"'`#,;)&]+)")
+#: (The name starts where a run of name characters starts: never mid-word, so a long line is read in
+#: linear time.)
+_ASSIGNED = re.compile(r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"'`#,;)&]+)")
 _PLACEHOLDER = re.compile(
     r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
 )
@@ -99,7 +101,7 @@ class Credentials:
         # For redaction, the same shapes without the leading "not after a letter or digit" guard: a
         # key glued to a word (``backupghp_…``, or the ``m`` that ends a terminal colour sequence)
         # must not slip through. The guard keeps detection precise; redaction can afford to hide a
-        # little too much, and keeps only matches that hold a digit and look random (see redact).
+        # little too much, and keeps only matches that look random (see _looks_random).
         self._glued = re.compile("|".join(f"(?P<r{i}>{_LEADING_GUARD.sub('', s['pattern'], count=1)})" for i, s in enumerate(shapes)))
         self.shape_kinds: list[tuple[str, str | None]] = [(s["kind"], s["provider"]) for s in shapes]
         self.assignments = [
@@ -187,7 +189,7 @@ class Credentials:
         if self._has(text, self.shape_stems):
             spans += self._shape_hits(text)
             for m in self._glued.finditer(text):
-                if any(ch.isdigit() for ch in m.group(0)) and entropy(m.group(0)) >= 3.0:
+                if _looks_random(m.group(0)):
                     spans.append(Hit(self.shape_kinds[_group_index(m)][0], None, m.start(), m.end()))
         if self._has(text, self.name_stems):
             spans += self._assignment_hits(text, strict=False)
@@ -210,6 +212,13 @@ class Credentials:
             cursor = span_end
         out.append(text[cursor:])
         return "".join(out)
+
+
+def _looks_random(text: str) -> bool:
+    """Two of lowercase, uppercase and digits, and some entropy: a key glued to a word, not prose
+    such as ``desk-research-notes-for-the-whole-team`` (which holds ``sk-`` and 32 key characters)."""
+    classes = any(c.islower() for c in text) + any(c.isupper() for c in text) + any(c.isdigit() for c in text)
+    return classes >= 2 and entropy(text) >= 3.0
 
 
 def _group_index(match: re.Match[str]) -> int:
