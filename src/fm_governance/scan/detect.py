@@ -8,7 +8,9 @@ hold one are decoded and given to the line detectors.
 A finding is a plain dict (cheap to pickle back to the parent) with ``provider``, ``kind``,
 ``file``, ``line``, ``confidence``, ``context`` and a ``value`` naming the evidence (package, module,
 variable, host, model id, image...). For secrets ``value`` is the *kind* of credential: the matched
-text is never stored, so it cannot leak into any output.
+text is never stored, so it cannot leak into any output (and every string a finding does keep is
+redacted and escaped once more where findings leave the scan: see ``redact.py``). A line that holds
+only a credential stem ("key", "token", "eyJ") is searched for credentials alone (``credentials.py``).
 
 ``context`` says whether the evidence is live: ``code`` (including examples and notebook code
 cells), ``config``, ``dependency`` and ``artifact`` count as use; ``test`` (anything under a test
@@ -232,11 +234,11 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
     lang = kind.lang
     if context in ("code", "config") and lang and stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
         context = "prose"
-    if secrets_only:  # the line holds only a credential stem ("key", "token"): nothing else can match
-        _secrets(scan, line, number, rules, context, extra)
-        return
     if len(line) > 4000:  # minified bundles: look at the start only
         line = line[:4000]
+    if secrets_only:  # the line holds only a credential stem ("key", "eyJ"): nothing else can match
+        _secrets(scan, line, number, rules, context, extra)
+        return
     add = scan.add
 
     if context != "prose" or kind.kind == "prose":
