@@ -273,9 +273,12 @@ def test_no_run_of_four_characters_of_a_planted_key_reaches_any_output(tmp_path:
 # --- cause 20: names that are not UTF-8, and control characters, are written in a readable form -----
 
 
-def test_a_file_name_that_is_not_utf8_is_written_escaped_and_check_reads_the_file_back(tmp_path: Path) -> None:
+@pytest.mark.parametrize("in_git", [False, True], ids=["walk", "git"])
+def test_a_file_name_that_is_not_utf8_is_written_escaped_and_check_reads_the_file_back(tmp_path: Path, in_git: bool) -> None:
     project = tmp_path / "proj"
     project.mkdir()
+    if in_git:
+        _git_init(project)
     with open(os.path.join(os.fsencode(project), b"mod\xff.py"), "wb") as fh:
         fh.write(b"import openai\n")
     code, _out, err = assess(str(project))
