@@ -15,8 +15,9 @@ Why not run Yelp's ``detect-secrets`` itself: its plugins are the reference the 
 keyword rules follow, but running them means about twenty plugins, each with its own expressions and
 filters, on every line, configured through a process-wide settings object. Measured on the tree of
 benchmarks/scan_bench.py (detect-secrets 1.5.0, default plugins, ``scan_line``): about 330 µs a
-line, some 18 minutes for the 10,000 files the scanner reads in about a second, and its keyword and
-entropy plugins flag most lines of ordinary generated code. The scanner instead decodes only the
+line, some 18 minutes for the 10,000 files the scanner reads in about a second, and 127,403
+potential secrets reported in a 1% sample of 33,135 lines of ordinary generated code (its keyword
+and high-entropy plugins). The scanner instead decodes only the
 lines that hold a prefilter stem and searches each with one combined expression. Its last release
 is also from May 2024. The licence (Apache-2.0) would have allowed it.
 """
