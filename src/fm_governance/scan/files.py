@@ -422,7 +422,7 @@ def list_files(root: Path) -> Listing:
     files = []
     seen_dirs: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(
-        root, followlinks=False, onerror=lambda e: skipped.append((_rel(root, e.filename), f"unreadable folder ({e.strerror})"))
+        root, followlinks=False, onerror=lambda e: skipped.append(((_rel(root, e.filename) or ".") + "/", f"unreadable folder ({e.strerror})"))
     ):
         here = Path(dirpath)
         rel_dir = _rel(root, dirpath)
