@@ -66,6 +66,8 @@ def looks_real(value: str, min_entropy: float = 3.5) -> bool:
 
 @dataclass(frozen=True)
 class Assignment:
+    """A credential known by the name it is assigned to (``assignments`` in secrets.yaml)."""
+
     kind: str
     provider: str | None
     name: re.Pattern[str]
@@ -75,6 +77,8 @@ class Assignment:
 
 @dataclass(frozen=True)
 class Neighbour:
+    """A credential known by its form next to one of kind ``near`` (``neighbours`` in secrets.yaml)."""
+
     kind: str
     provider: str | None
     near: str
@@ -84,8 +88,9 @@ class Neighbour:
 
 
 @dataclass(frozen=True)
-class Hit:
-    """One credential in a line: its kind, provider (or None), span, and the name it was assigned to."""
+class Credential:
+    """Where a credential sits in a line: its kind, provider (or None), span, and the name it was
+    assigned to. Never its text."""
 
     kind: str
     provider: str | None
@@ -127,12 +132,12 @@ class Credentials:
 
     # ------------------------------------------------------------------ detection
 
-    def _shape_hits(self, line: str) -> Iterator[Hit]:
+    def _shape_hits(self, line: str) -> Iterator[Credential]:
         for m in self.shapes.finditer(line):
             kind, provider = self.shape_kinds[_group_index(m)]
-            yield Hit(kind, provider, m.start(), m.end())
+            yield Credential(kind, provider, m.start(), m.end())
 
-    def _assignment_hits(self, line: str, strict: bool) -> Iterator[Hit]:
+    def _assignment_hits(self, line: str, strict: bool) -> Iterator[Credential]:
         if self._secret_name is None:
             return
         for m in _ASSIGNED.finditer(line):
@@ -142,17 +147,17 @@ class Credentials:
             start, end = m.start(2), m.end(2)
             if not strict:
                 if len(value) >= _REDACT_MIN_ASSIGNED:
-                    yield Hit("credential", None, start, end, name)
+                    yield Credential("credential", None, start, end, name)
                 continue
             for rule in self.assignments:
                 if rule.provider is None and name in self.env_names:
                     # Before the generic rules: a provider's own key variable names the provider.
                     if looks_real(value):
                         provider = self.env_names[name][0]
-                        yield Hit(f"{provider}-credential", provider, start, end, name)
+                        yield Credential(f"{provider}-credential", provider, start, end, name)
                     break
                 if rule.name.search(name) and rule.value.fullmatch(value) and looks_real(value, rule.min_entropy):
-                    yield Hit(rule.kind, rule.provider, start, end, name)
+                    yield Credential(rule.kind, rule.provider, start, end, name)
                     break
 
     def assignment_at(self, data: bytes, pos: int) -> bool:
@@ -163,7 +168,7 @@ class Credentials:
         low = text.lower()
         return any(stem in low for stem in stems)
 
-    def find(self, line: str) -> list[Hit]:
+    def find(self, line: str) -> list[Credential]:
         """The credentials in one line of a scanned file (placeholders and low-entropy values left out)."""
         # The stems first: a substring test is a hundred times cheaper than the combined expressions.
         hits = [h for h in self._shape_hits(line) if looks_real(line[h.start : h.end])] if self._has(line, self.shape_stems) else []
@@ -174,7 +179,7 @@ class Credentials:
                 hits.append(hit)
         return hits
 
-    def find_near(self, lines: list[str], found: Mapping[str, list[int]]) -> Iterator[tuple[int, Hit]]:
+    def find_near(self, lines: list[str], found: Mapping[str, list[int]]) -> Iterator[tuple[int, Credential]]:
         """(0-based line index, hit) for neighbour rules: ``found`` maps a kind to the 0-based line
         indexes where it was found in this file."""
         for rule in self.neighbours:
@@ -182,22 +187,22 @@ class Credentials:
                 for i in range(max(0, index - rule.lines), min(len(lines), index + rule.lines + 1)):
                     for m in rule.pattern.finditer(lines[i]):
                         if entropy(m.group(0)) >= rule.min_entropy and not _PLACEHOLDER.search(m.group(0)):
-                            yield i, Hit(rule.kind, rule.provider, m.start(), m.end())
+                            yield i, Credential(rule.kind, rule.provider, m.start(), m.end())
 
     # ------------------------------------------------------------------ redaction
 
     def redact(self, text: str) -> str:
         """``text`` with every span any rule matches replaced by ``(redacted KIND)``."""
-        spans: list[Hit] = []
+        spans: list[Credential] = []
         if self._has(text, self.shape_stems):
             spans += self._shape_hits(text)
             for m in self._glued.finditer(text):
                 if _looks_random(m.group(0)):
-                    spans.append(Hit(self.shape_kinds[_group_index(m)][0], None, m.start(), m.end()))
+                    spans.append(Credential(self.shape_kinds[_group_index(m)][0], None, m.start(), m.end()))
         if self._has(text, self.name_stems):
             spans += self._assignment_hits(text, strict=False)
         for rule in self.neighbours if len(text) >= 20 else ():
-            spans += (Hit(rule.kind, rule.provider, m.start(), m.end()) for m in rule.pattern.finditer(text) if entropy(m.group(0)) >= rule.min_entropy)
+            spans += (Credential(rule.kind, rule.provider, m.start(), m.end()) for m in rule.pattern.finditer(text) if entropy(m.group(0)) >= rule.min_entropy)
         if not spans:
             return text
         merged: list[tuple[int, int, str]] = []

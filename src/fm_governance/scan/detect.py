@@ -30,7 +30,7 @@ from pathlib import Path
 from typing import Any
 
 from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
-from .credentials import Hit as CredentialHit
+from .credentials import Credential
 from .files import FileKind, classify
 
 #: Text files larger than this are skipped (generated bundles, data dumps); lock files get more room.
@@ -406,7 +406,7 @@ def _secrets(scan: FileScan, line: str, number: int, rules: Rules, context: str,
         _add_secret(scan, hit, number, rules, context, extra)
 
 
-def _add_secret(scan: FileScan, hit: CredentialHit, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+def _add_secret(scan: FileScan, hit: Credential, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
     # The finding names the kind (and the variable it was assigned to), never the matched text.
     role = rules.role_of(hit.provider) if hit.provider else None
     confidence = "medium" if hit.variable else "high"
