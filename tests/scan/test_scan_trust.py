@@ -328,3 +328,18 @@ def test_every_string_of_a_finding_is_cleaned_at_the_boundary() -> None:
         "cell": None,
     }
     assert clean_skipped([("d\x07/", "unreadable folder (Permission denied)")], rules().credentials) == [("d\\x07/", "unreadable folder (Permission denied)")]
+
+
+def test_excluded_files_are_left_out_by_path_or_target_even_beside_a_symlink_loop(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fm_governance.scan import scan_project
+
+    _tree_with_symlink_loops(tmp_path)
+    (tmp_path / "reports").mkdir()
+    (tmp_path / "reports" / "assessment.yaml").write_text("inventory:\n  providers: [anthropic]\nimport anthropic\n")
+    (tmp_path / "current.yaml").symlink_to("reports/assessment.yaml")
+    monkeypatch.chdir(tmp_path)
+    for given in (Path("reports/assessment.yaml"), Path("current.yaml"), tmp_path / "current.yaml"):
+        result = scan_project(tmp_path, progress=False, exclude=[given])
+        assert [p["id"] for p in result.providers] == ["openai"], given
+        paths = {s["path"] for s in result.skipped}
+        assert "reports/assessment.yaml" not in paths and "deep/er/a" in paths

@@ -177,12 +177,13 @@ def _relative_paths(root: Path, paths: Iterable[Path]) -> set[str]:
     file raises on a symlink loop (``RuntimeError`` before Python 3.13), and one loop anywhere in the
     tree must not stop the scan. ``os.path.realpath`` never raises for a loop.
     """
-    real_root = os.path.realpath(root)
     out: set[str] = set()
-    for path in paths:
-        rel = os.path.relpath(os.path.realpath(path), real_root)
-        if rel != os.curdir and not rel.startswith(os.pardir + os.sep) and rel != os.pardir:
-            out.add(rel.replace(os.sep, "/"))
+    # Both the path as given (a symlink in the tree that is the output) and its target.
+    for base, resolve in ((os.path.abspath(root), os.path.abspath), (os.path.realpath(root), os.path.realpath)):
+        for path in paths:
+            rel = os.path.relpath(resolve(path), base)
+            if rel != os.curdir and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+                out.add(rel.replace(os.sep, "/"))
     return out
 
 
