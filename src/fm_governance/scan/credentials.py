@@ -30,10 +30,12 @@ from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import Any
 
-#: What a value assigned to a name looks like, up to the first space, quote, comment or separator.
-#: (The name starts where a run of name characters starts: never mid-word, so a long line is read in
-#: linear time.)
-_ASSIGNED = re.compile(r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?[ \t]*[:=][ \t]*[\"']?([^\s\"'`#,;)&]+)")
+#: A name being assigned to (``NAME =``, ``name:``, ``"name": "``), and the value after it, up to the
+#: first space, quote, comment or separator. The name starts where a run of name characters starts,
+#: never mid-word, and the value is read only after a secret-looking name, so a long line is read in
+#: linear time.
+_ASSIGNED = re.compile(r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?[ \t]*[:=][ \t]*[\"']?")
+_VALUE = re.compile(r"[^\s\"'`#,;)&]+")
 _PLACEHOLDER = re.compile(
     r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
 )
@@ -140,11 +142,19 @@ class Credentials:
     def _assignment_hits(self, line: str, strict: bool) -> Iterator[Credential]:
         if self._secret_name is None:
             return
-        for m in _ASSIGNED.finditer(line):
-            name, value = m.group(1), m.group(2)
-            if not self._secret_name.search(name):
+        pos = 0
+        while (m := _ASSIGNED.search(line, pos)) is not None:
+            # The value is read only after a secret-looking name; otherwise the search goes on from
+            # where the value starts, which may itself hold an assignment (``url: TOKEN=…``).
+            pos = m.end()
+            if not self._secret_name.search(m.group(1)):
                 continue
-            start, end = m.start(2), m.end(2)
+            v = _VALUE.match(line, pos)
+            if v is None:
+                continue
+            name, value = m.group(1), v.group(0)
+            start, end = v.start(), v.end()
+            pos = end
             if not strict:
                 if len(value) >= _REDACT_MIN_ASSIGNED:
                     yield Credential("credential", None, start, end, name)
@@ -223,10 +233,9 @@ class Credentials:
 
 
 def _looks_random(text: str) -> bool:
-    """Two of lowercase, uppercase and digits, and some entropy: a key glued to a word, not prose
-    such as ``desk-research-notes-for-the-whole-team`` (which holds ``sk-`` and 32 key characters)."""
-    classes = any(c.islower() for c in text) + any(c.isupper() for c in text) + any(c.isdigit() for c in text)
-    return classes >= 2 and entropy(text) >= 3.0
+    """A capital or a digit, and some entropy: a key glued to a word, not lowercase prose such as
+    ``desk-research-notes-for-the-whole-team`` (which holds ``sk-`` and 32 key characters)."""
+    return any(c.isupper() or c.isdigit() for c in text) and entropy(text) >= 3.0
 
 
 def _group_index(match: re.Match[str]) -> int:
