@@ -122,7 +122,7 @@ def test_regex_rules_match_and_are_covered_by_the_prefilter(kind, text, provider
 
 
 def test_secret_patterns_are_covered_by_the_prefilter():
-    data = _load_validated("providers.yaml", "providers.schema.json")
+    data = _load_validated("secrets.yaml", "secrets.schema.json")
     prefixes = {
         "anthropic-api-key": "sk-ant-api03-",
         "openrouter-api-key": "sk-or-v1-",
@@ -134,9 +134,20 @@ def test_secret_patterns_are_covered_by_the_prefilter():
         "xai-api-key": "xai-",
         "replicate-api-token": "r8_",
         "perplexity-api-key": "pplx-",
+        "github-token": "ghp_",
+        "json-web-token": "eyJ",
     }
-    assert {s["kind"] for s in data["secrets"]} == set(prefixes)
+    assert {s["kind"] for s in data["shapes"]} == set(prefixes)
     assert all(_covered(p) for p in prefixes.values())
+    # the credential rules run only on text holding one of their own stems
+    credentials = rules().credentials
+    assert all(any(stem in p.lower() for stem in credentials.shape_stems) for p in prefixes.values())
+    for name in ("aws_secret_access_key", "API_TOKEN", "client_secret", "apiKey", "AWS_SECRET_ACCESS_KEY"):
+        assert _covered(name), name
+        assert any(stem in name.lower() for stem in credentials.name_stems), name
+        at = min(name.lower().find(stem) for stem in credentials.name_stems if stem in name.lower())
+        assert credentials.assignment_at(f"{name} = 'Zx81kQ0pLm2Vb7Nc4Rt6Yh9Wd'".encode(), at), name
+    assert [n["near"] for n in data["neighbours"]] == ["aws-access-key-id"]
 
 
 def test_regex_fallback_finds_the_same_positions(monkeypatch):

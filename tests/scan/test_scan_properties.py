@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import random
 import string
 
 from hypothesis import HealthCheck, given, settings
@@ -71,3 +72,42 @@ def test_secret_values_never_appear_in_findings(tmp_path, secret, prefix):
     findings, _, _ = scan_file(str(tmp_path), "k.py", rules())
     assert value not in repr(findings)
     assert secret not in repr(findings)
+
+
+#: Credential kinds by (public prefix, alphabet of the secret part, its length). A bare AWS secret
+#: access key has no shape of its own (it is known by its name or its neighbour), so it is not here.
+_KEY_SHAPES = [
+    ("sk-proj-", string.ascii_letters + string.digits, 48),
+    ("sk-ant-api03-", string.ascii_letters + string.digits + "_-", 93),
+    ("sk-or-v1-", "0123456789abcdef", 64),
+    ("hf_", string.ascii_letters + string.digits, 34),
+    ("AIza", string.ascii_letters + string.digits + "_-", 35),
+    ("AKIA", string.ascii_uppercase + string.digits, 16),
+    ("gsk_", string.ascii_letters + string.digits, 52),
+    ("xai-", string.ascii_letters + string.digits, 80),
+    ("r8_", string.ascii_letters + string.digits, 37),
+    ("pplx-", string.ascii_letters + string.digits, 48),
+    ("ghp_", string.ascii_letters + string.digits, 36),
+    ("github_pat_", string.ascii_letters + string.digits + "_", 82),
+    ("eyJhbGciOiJIUzI1NiJ9.eyJ", string.ascii_letters + string.digits + "_-", 60),
+    ("SERVICE_TOKEN=", string.ascii_letters + string.digits, 40),
+]
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    shape=st.sampled_from(_KEY_SHAPES),
+    seed=st.integers(0, 2**32),
+    before=st.text(max_size=12),
+    after=st.text(max_size=12),
+)
+def test_a_key_anywhere_in_a_kept_string_is_redacted(shape, seed, before, after):
+    # Whatever surrounds it (a route prefix, a word glued to it, control characters, undecodable
+    # bytes), no eight characters of a key's secret part survive the boundary.
+    from fm_governance.scan.redact import clean
+
+    prefix, alphabet, length = shape
+    rnd = random.Random(seed)  # a realistic key (random), not one shrunk to "AAAA…"
+    secret = "".join(rnd.choice(alphabet) for _ in range(length))
+    out = clean(before + prefix + secret + after, rules().credentials)
+    assert not [secret[i : i + 8] for i in range(len(secret) - 7) if secret[i : i + 8] in out]

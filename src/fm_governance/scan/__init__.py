@@ -3,7 +3,10 @@
 It reads a repository and reports how it uses foundation models; ``fm-governance assess`` writes
 the result into the assessment's ``inventory`` section. ``signals.yaml`` beside this module is the
 list of signal ids that checklist items refer to; ``providers.yaml`` and ``models.yaml`` (each with a
-JSON Schema) hold everything the scanner knows about providers, SDKs and models.
+JSON Schema) hold everything the scanner knows about providers, SDKs and models, and
+``secrets.yaml`` the credential rules. Every string in a result has credentials redacted and
+undecodable bytes and control characters escaped (``redact.py``), so a result can be printed and
+written as it is.
 
 Public interface (kept import-light: the CLI imports this module at start-up, and the detectors,
 YAML and JSON Schema machinery load only when a scan runs)::

@@ -26,6 +26,7 @@ from typing import Any
 
 from ..core.schemas import validate_against
 from ..core.yamlio import load_located
+from .credentials import Credentials
 
 ROLES = ("hosted", "self-hosted", "abstraction", "hub")
 
@@ -76,11 +77,26 @@ def _trie_pattern(words: Iterable[str]) -> str:
     return build(trie)
 
 
-class Prefilter:
-    """Finds the byte offsets of stems in lowercased text."""
+#: What a prefilter stem lets through: every detector, the credential shapes, or (after a check of
+#: the bytes that follow it) the credential assignments.
+FULL, SHAPE, NAME = 2, 1, 0
 
-    def __init__(self, stems: Iterable[str]) -> None:
-        self.stems = sorted({s.lower() for s in stems})
+
+class Prefilter:
+    """Finds the byte offsets of stems in lowercased text, and what each stem is for.
+
+    ``stems`` let a line through to every detector. ``shape_stems`` and ``name_stems`` come from
+    the credential rules: a line holding only those is searched for credentials alone, and a name
+    stem (words as common in code as "key" and "token") only where an assignment follows it.
+    """
+
+    def __init__(self, stems: Iterable[str], shape_stems: Iterable[str] = (), name_stems: Iterable[str] = ()) -> None:
+        full = {s.lower() for s in stems}
+        shapes = {s.lower() for s in shape_stems} - full
+        names = {s.lower() for s in name_stems} - full - shapes
+        self.stems = sorted(full | shapes | names)
+        self._class = [FULL if s in full else SHAPE if s in shapes else NAME for s in self.stems]
+        self._class_of = {s.encode(): c for s, c in zip(self.stems, self._class, strict=True)}
         self.engine = "regex"
         self._ac: Any = None
         try:
@@ -97,9 +113,18 @@ class Prefilter:
         self._rx = re.compile(_trie_pattern(self.stems).encode())
 
     def positions(self, lowered: bytes) -> list[int]:
+        """Offsets of every stem."""
         if self._ac is not None:
             return [start for _index, start, _end in self._ac.find_matches_as_indexes(lowered)]
         return [m.start() for m in self._rx.finditer(lowered)]
+
+    def hits(self, lowered: bytes) -> list[tuple[int, int]]:
+        """(offset, FULL, SHAPE or NAME) for every stem."""
+        if self._ac is not None:
+            cls = self._class
+            return [(start, cls[index]) for index, start, _end in self._ac.find_matches_as_indexes(lowered)]
+        class_of = self._class_of
+        return [(m.start(), class_of[m.group(0)]) for m in self._rx.finditer(lowered)]
 
 
 def _combined(rules: list[tuple[str, Any]], flags: int = 0) -> tuple[re.Pattern[str] | None, list[Any]]:
@@ -185,8 +210,7 @@ class Rules:
     hub_orgs: frozenset[str]
     weights: dict[str, Hit]
     weight_exts: frozenset[str]
-    secrets: re.Pattern[str] | None
-    secret_kinds: list[tuple[str, str]]
+    credentials: Credentials
     prefilter: Prefilter
     models: list[tuple[re.Pattern[str], ModelInfo]]
     floating: list[re.Pattern[str]]
@@ -291,7 +315,7 @@ def rules() -> Rules:
     # product name, not a model parameter.
     model_ids, model_hits = _combined(model_rules)
     fine_tunes, fine_tune_hits = _combined(fine_tune_rules)
-    secrets, secret_kinds = _combined([(s["pattern"], (s["kind"], s["provider"])) for s in data["secrets"]])
+    credentials = Credentials(_load_validated("secrets.yaml", "secrets.schema.json"), env_names)
 
     stems = set(data["prefilter"])
     for literal in literal_stems:
@@ -334,9 +358,8 @@ def rules() -> Rules:
         hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
         weights=weights,
         weight_exts=frozenset(weights),
-        secrets=secrets,
-        secret_kinds=secret_kinds,
-        prefilter=Prefilter(stems),
+        credentials=credentials,
+        prefilter=Prefilter(stems, credentials.shape_stems, credentials.name_stems),
         models=models,
         floating=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["floating"]],
         pinned=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["pinned"]],

@@ -8,7 +8,9 @@ hold one are decoded and given to the line detectors.
 A finding is a plain dict (cheap to pickle back to the parent) with ``provider``, ``kind``,
 ``file``, ``line``, ``confidence``, ``context`` and a ``value`` naming the evidence (package, module,
 variable, host, model id, image...). For secrets ``value`` is the *kind* of credential: the matched
-text is never stored, so it cannot leak into any output.
+text is never stored, so it cannot leak into any output (and every string a finding does keep is
+redacted and escaped once more where findings leave the scan: see ``redact.py``). A line that holds
+only a credential stem ("key", "token", "eyJ") is searched for credentials alone (``credentials.py``).
 
 ``context`` says whether the evidence is live: ``code`` (including examples and notebook code
 cells), ``config``, ``dependency`` and ``artifact`` count as use; ``test`` (anything under a test
@@ -18,17 +20,17 @@ cells) are reported but do not make a provider "used".
 
 from __future__ import annotations
 
+import bisect
 import json
-import math
 import os
 import re
 import stat
 import tomllib
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .catalog import Hit, Rules, group_payload, normalise_pypi
+from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
+from .credentials import Credential
 from .files import FileKind, classify
 
 #: Text files larger than this are skipped (generated bundles, data dumps); lock files get more room.
@@ -60,10 +62,6 @@ _BASE_URL = re.compile(r"base_?url|baseURL|api_base|BASE_URL|api_base_url|endpoi
 _INSTALL = re.compile(r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add))\s+([^;&|#\n]+)")
 _IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
 _REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
-_ASSIGNED_SECRET = re.compile(r"\b([A-Z][A-Z0-9_]*(?:KEY|TOKEN|SECRET))\b[\"']?\s*[:=]\s*[\"']?([^\s\"'#,;)]+)")
-_PLACEHOLDER = re.compile(
-    r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
-)
 
 _REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
 _REQ_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@].*)?")
@@ -71,11 +69,11 @@ _TOML_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
 _NPM_LOCK_KEY = re.compile(r'"(?:node_modules/)+((?:@[^/"]+/)?[^/"]+)"\s*:')
 _YARN_LOCK = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@/"\s]+)@', re.M)
 _PNPM_LOCK = re.compile(r"^[ ]{2,4}['\"]?/?((?:@[^@/'\"\s]+/)?[^@/'\"\s]+)@\d", re.M)
-_GO_REQUIRE = re.compile(r"^\s*(?:require\s+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)\s+v\d", re.M)
+_GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)\s+v\d", re.M)
 _GRADLE_DEP = re.compile(r"[\"']([\w.-]+):([\w.-]+)(?::[^\"']*)?[\"']")
 _GRADLE_CATALOG = re.compile(r"module\s*=\s*[\"']([\w.-]+):([\w.-]+)[\"']|group\s*=\s*[\"']([\w.-]+)[\"']\s*,\s*name\s*=\s*[\"']([\w.-]+)[\"']")
 _POM_DEP = re.compile(r"<groupId>\s*([\w.-]+)\s*</groupId>\s*<artifactId>\s*([\w.-]+)\s*</artifactId>")
-_CARGO_DEP = re.compile(r"^\s*([A-Za-z0-9_-]+)\s*=", re.M)
+_CARGO_DEP = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*=")
 
 
 class FileScan:
@@ -87,7 +85,7 @@ class FileScan:
         self.findings: list[Finding] = []
         self._seen: set[tuple[Any, ...]] = set()
 
-    def add(self, hit: Hit | tuple[str | None, str], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
+    def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
         provider, role = hit
         key = (provider, kind, line, value, extra.get("cell"))
         if key in self._seen:
@@ -172,20 +170,29 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
         if rules.prefilter.positions(data.lower()):
             _scan_notebook(scan, data, rules)
         return
-    positions = rules.prefilter.positions(data.lower())
-    if not positions:
+    hits = rules.prefilter.hits(data.lower())
+    if not hits:
         return
-    for number, line in _hit_lines(data, positions):
-        _scan_line(scan, line, number, rules, _base_context(kind), kind)
+    for number, line, full in _hit_lines(data, hits, rules):
+        _scan_line(scan, line, number, rules, _base_context(kind), kind, secrets_only=not full)
+    _neighbour_secrets(scan, data, rules, _base_context(kind))
 
 
-def _hit_lines(data: bytes, positions: list[int]) -> Iterator[tuple[int, str]]:
-    """Yield (1-based line number, decoded line) for each line holding a prefilter hit."""
+def _hit_lines(data: bytes, hits: list[tuple[int, int]], rules: Rules) -> list[tuple[int, str, bool]]:
+    """(1-based line number, decoded line, whether a stem on it is for every detector) for each line
+    holding a prefilter hit. A credential name stem ("key") counts only where an assignment of a long
+    value follows it: most of them are ordinary code and their lines are never decoded."""
+    out: list[tuple[int, str, bool]] = []
+    at = rules.credentials.assignment_pattern.match  # bound once: this runs for every "key" in a tree
+    kept = [(pos, cls == FULL) for pos, cls in hits if cls != NAME or at(data, pos)]
+    kept.sort()
     last_end = -1
     line_no = 1
     cursor = 0
-    for pos in sorted(positions):
+    for pos, full in kept:
         if pos <= last_end:
+            if full and not out[-1][2]:
+                out[-1] = (out[-1][0], out[-1][1], True)
             continue
         line_no += data.count(b"\n", cursor, pos)
         start = data.rfind(b"\n", 0, pos) + 1
@@ -194,7 +201,23 @@ def _hit_lines(data: bytes, positions: list[int]) -> Iterator[tuple[int, str]]:
             end = len(data)
         cursor = pos
         last_end = end
-        yield line_no, data[start:end].decode("utf-8", errors="replace")
+        out.append((line_no, data[start:end].decode("utf-8", errors="replace"), full))
+    return out
+
+
+def _neighbour_secrets(scan: FileScan, data: bytes, rules: Rules, context: str, **extra: Any) -> None:
+    """Credentials known by their neighbours: an AWS secret access key beside its access key id."""
+    creds = rules.credentials
+    near = {rule.near for rule in creds.neighbours}
+    found: dict[str, list[int]] = {}
+    for f in scan.findings:
+        if f["kind"] == "secret" and f["value"] in near and f.get("cell") == extra.get("cell"):
+            found.setdefault(f["value"], []).append(f["line"] - 1)
+    if not found:
+        return
+    lines = data.decode("utf-8", errors="replace").split("\n")
+    for index, hit in creds.find_near(lines, found):
+        _add_secret(scan, hit, index + 1, rules, context, extra)
 
 
 def _base_context(kind: FileKind) -> str:
@@ -206,13 +229,16 @@ def _base_context(kind: FileKind) -> str:
 # --------------------------------------------------------------------------- line detectors
 
 
-def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, **extra: Any) -> None:
+def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, secrets_only: bool = False, **extra: Any) -> None:
     stripped = line.lstrip()
     lang = kind.lang
     if context in ("code", "config") and lang and stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
         context = "prose"
     if len(line) > 4000:  # minified bundles: look at the start only
         line = line[:4000]
+    if secrets_only:  # the line holds only a credential stem ("key", "eyJ"): nothing else can match
+        _secrets(scan, line, number, rules, context, extra)
+        return
     add = scan.add
 
     if context != "prose" or kind.kind == "prose":
@@ -376,36 +402,16 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
 
 
 def _secrets(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
-    found = False
-    if rules.secrets is not None:
-        for m in rules.secrets.finditer(line):
-            kind, provider = group_payload(m, rules.secret_kinds)
-            if _looks_real(m.group(0)):
-                scan.add((provider, rules.role_of(provider)), "secret", number, kind, "high", context, **extra)
-                found = True
-    if found:
-        return
-    for m in _ASSIGNED_SECRET.finditer(line):
-        name, value = m.group(1), m.group(2)
-        hit = rules.env_names.get(name)
-        if hit is None or not _looks_real(value):
-            continue
-        scan.add(hit, "secret", number, f"{hit[0]}-credential", "medium", context, variable=name, **extra)
+    for hit in rules.credentials.find(line):
+        _add_secret(scan, hit, number, rules, context, extra)
 
 
-def _looks_real(value: str) -> bool:
-    """Does a matched credential look like a real key rather than a placeholder?
-
-    Placeholders ("sk-...", "your-key-here", "${OPENAI_API_KEY}") are common in docs and examples;
-    real keys are long and close to random, so a minimum length and Shannon entropy separate them.
-    """
-    if len(value) < 20 or _PLACEHOLDER.search(value):
-        return False
-    counts: dict[str, int] = {}
-    for ch in value:
-        counts[ch] = counts.get(ch, 0) + 1
-    entropy = -sum(c / len(value) * math.log2(c / len(value)) for c in counts.values())
-    return entropy >= 3.5
+def _add_secret(scan: FileScan, hit: Credential, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    # The finding names the kind (and the variable it was assigned to), never the matched text.
+    role = rules.role_of(hit.provider) if hit.provider else None
+    confidence = "medium" if hit.variable else "high"
+    more = {"variable": hit.variable} if hit.variable else {}
+    scan.add((hit.provider, role), "secret", number, hit.kind, confidence, context, **more, **extra)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -417,8 +423,9 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         notebook = json.loads(data.decode("utf-8", errors="replace"))
     except json.JSONDecodeError:
         scan.kind = FileKind("config", "json", "", scan.kind.test)
-        for number, line in _hit_lines(data, rules.prefilter.positions(data.lower())):
-            _scan_line(scan, line, number, rules, "config", scan.kind)
+        for number, line, full in _hit_lines(data, rules.prefilter.hits(data.lower()), rules):
+            _scan_line(scan, line, number, rules, "config", scan.kind, secrets_only=not full)
+        _neighbour_secrets(scan, data, rules, "config")
         return
     cells = notebook.get("cells", []) if isinstance(notebook, dict) else []
     code_kind = FileKind("notebook", "", "python", scan.kind.test)
@@ -430,11 +437,14 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         text = "".join(source) if isinstance(source, list) else str(source)
         is_code = cell.get("cell_type") == "code"
         for number, line in enumerate(text.split("\n"), start=1):
-            if not rules.prefilter.positions(line.lower().encode()):
+            hits = rules.prefilter.hits(line.lower().encode())
+            if not hits:
                 continue
             if is_code and line.lstrip().startswith(("!", "%")):
                 line = line.lstrip().lstrip("!%")  # shell escapes: "!pip install openai"
-            _scan_line(scan, line, number, rules, "code" if is_code else "prose", code_kind if is_code else prose_kind, cell=index)
+            full = any(cls == FULL for _pos, cls in hits)
+            _scan_line(scan, line, number, rules, "code" if is_code else "prose", code_kind if is_code else prose_kind, secrets_only=not full, cell=index)
+        _neighbour_secrets(scan, text.encode("utf-8", "surrogatepass"), rules, "code" if is_code else "prose", cell=index)
         if is_code:
             _scan_outputs(scan, cell.get("outputs"), index, rules)
 
@@ -462,23 +472,47 @@ def _scan_outputs(scan: FileScan, outputs: Any, index: int, rules: Rules) -> Non
 # --------------------------------------------------------------------------- manifests
 
 
-def _dependency_line(text: str, name: str) -> int:
+class LineIndex:
+    """Line numbers of positions in one text, from one pass over it.
+
+    Counting newlines from the top for every hit makes a file with many hits (a lock file) or many
+    blank lines quadratic; the offsets of line starts are collected once and each position is then
+    looked up by bisection.
+    """
+
+    def __init__(self, text: str) -> None:
+        starts = [0]
+        find = text.find
+        at = find("\n")
+        while at != -1:
+            starts.append(at + 1)
+            at = find("\n", at + 1)
+        self._starts = starts
+
+    def line(self, pos: int) -> int:
+        """1-based line number of the character at ``pos``."""
+        return bisect.bisect_right(self._starts, pos)
+
+
+def _dependency_line(text: str, name: str, lines: LineIndex) -> int:
     """The line where a manifest declares ``name``: a quoted requirement or a ``name =`` key first."""
     for variant in dict.fromkeys((name, name.replace("-", "_"), name.replace("_", "-"))):
         esc = re.escape(variant)
-        m = re.search(rf"[\"']{esc}(?=[\s\[<>=!~;@\"'])|^\s*[\"']?{esc}[\"']?\s*[=:]", text, re.I | re.M)
+        # Horizontal space only after ``^``: with ``\s*`` every blank line would start a scan over
+        # all the blank lines after it, which is quadratic in a file of empty lines.
+        m = re.search(rf"[\"']{esc}(?=[\s\[<>=!~;@\"'])|^[ \t]*[\"']?{esc}[\"']?[ \t]*[=:]", text, re.I | re.M)
         if m:
-            return text.count("\n", 0, m.start()) + 1
-    return _line_of(text, name)
+            return lines.line(m.start())
+    return _line_of(text, name, lines)
 
 
-def _line_of(text: str, needle: str, start: int = 0) -> int:
+def _line_of(text: str, needle: str, lines: LineIndex) -> int:
     """1-based line of the first whole-token occurrence of ``needle`` (or 0 when absent)."""
-    m = re.search(r"(?<![\w@/.-])" + re.escape(needle) + r"(?![\w-])", text[start:], re.I)
+    m = re.search(r"(?<![\w@/.-])" + re.escape(needle) + r"(?![\w-])", text, re.I)
     if not m:
         variant = needle.replace("-", "_")
-        m = re.search(r"(?<![\w@/.-])" + re.escape(variant) + r"(?![\w-])", text[start:], re.I) if variant != needle else None
-    return text.count("\n", 0, start + m.start()) + 1 if m else 0
+        m = re.search(r"(?<![\w@/.-])" + re.escape(variant) + r"(?![\w-])", text, re.I) if variant != needle else None
+    return lines.line(m.start()) if m else 0
 
 
 def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
@@ -486,6 +520,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
     lock = scan.kind.kind == "lock"
     confidence = "low" if lock else "high"
     kind = "lockfile" if lock else "dependency"
+    lines = LineIndex(text)
 
     def pypi(name: str, extras: str = "", line: int | None = None) -> None:
         norm = normalise_pypi(name)
@@ -494,11 +529,11 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
             for extra in extras.strip("[]").split(","):
                 hits = hits + [h for h in rules.pypi.lookup(f"{norm}[{extra.strip().lower()}]") if h not in hits]
         for hit in hits:
-            scan.add(hit, kind, line if line is not None else _dependency_line(text, name), norm, confidence, "dependency")
+            scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), norm, confidence, "dependency")
 
     def npm(name: str, line: int | None = None) -> None:
         for hit in rules.npm.lookup(name):
-            scan.add(hit, kind, line if line is not None else _dependency_line(text, name), name, confidence, "dependency")
+            scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), name, confidence, "dependency")
 
     def maven(group: str, artifact: str, line: int) -> None:
         for hit in rules.maven.lookup(f"{group}:{artifact}"):
@@ -506,7 +541,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
 
     def by_line(pattern: re.Pattern[str], handler: Any) -> None:
         for m in pattern.finditer(text):
-            handler(m, text.count("\n", 0, m.start()) + 1)
+            handler(m, lines.line(m.start()))
 
     if fmt in ("requirements", "setup.cfg", "conda"):
         for number, raw in enumerate(text.split("\n"), start=1):
@@ -537,7 +572,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
                 pypi(name)
     elif fmt == "toml-lock":
         for m in _TOML_LOCK_NAME.finditer(text):  # poetry/uv/pdm and Cargo locks share the shape
-            number = text.count("\n", 0, m.start()) + 1
+            number = lines.line(m.start())
             pypi(m.group(1), "", number)
             _cargo(scan, rules, m.group(1), number, kind, confidence)
     elif fmt == "package.json":
@@ -555,7 +590,7 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
     elif fmt in ("go.mod", "go.sum"):
         for m in _GO_REQUIRE.finditer(text):
             for hit in _go_hits(m.group(1), rules):
-                scan.add(hit, kind, text.count("\n", 0, m.start()) + 1, m.group(1), confidence, "dependency")
+                scan.add(hit, kind, lines.line(m.start()), m.group(1), confidence, "dependency")
     elif fmt == "cargo":
         in_deps = False
         for number, raw in enumerate(text.split("\n"), start=1):

@@ -24,6 +24,7 @@ from ..core.files import is_temporary_name
 from .catalog import Rules, rules
 from .detect import scan_file
 from .files import list_files
+from .redact import clean, clean_findings, clean_skipped
 from .result import ScanResult, location
 from .signals import derive, is_live, items_by_signal
 
@@ -93,11 +94,9 @@ def scan_project(
     listing = list_files(root)
     # Assessment files are the scanner's own output (their inventory names every provider and
     # model found): scanning them would feed each run's result into the next.
-    excluded = {Path(p).resolve() for p in exclude}
+    excluded = _relative_paths(root, exclude)
     # Temporary files of fm-governance's own writes (a crashed write leaves one) are its output too.
-    own = [
-        f for f in listing.files if (n := f.rsplit("/", 1)[-1]) == ASSESSMENT_NAME or is_temporary_name(n) or (excluded and (root / f).resolve() in excluded)
-    ]
+    own = [f for f in listing.files if (n := f.rsplit("/", 1)[-1]) == ASSESSMENT_NAME or is_temporary_name(n) or f in excluded]
     # Not listed in `skipped` either: whether the file exists yet must not change the inventory.
     files = [f for f in listing.files if f not in set(own)] if own else listing.files
     if workers is None:
@@ -141,6 +140,10 @@ def scan_project(
         bar.advance(len(chunk))
     bar.close()
 
+    # The boundary: from here on, nothing the scanner keeps holds a credential, an undecodable byte
+    # or a control character (see redact.py).
+    findings = clean_findings(findings, compiled.credentials)
+    skipped = clean_skipped(skipped, compiled.credentials)
     findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
     _attribute_shared_sdk(findings)
     models = _aggregate_models(findings, compiled, today or _dt.date.today())
@@ -151,7 +154,7 @@ def scan_project(
         items = {}  # a broken custom checklist must not hide the scan; `check` reports it
     signals = derive(findings, models, compiled, today or _dt.date.today(), items)
     return ScanResult(
-        root=root_s,
+        root=clean(root_s, compiled.credentials),
         providers=providers,
         models=models,
         signals=signals,
@@ -167,6 +170,23 @@ def scan_project(
         },
         catalog_as_of=compiled.as_of,
     )
+
+
+def _relative_paths(root: Path, paths: Iterable[Path]) -> set[str]:
+    """``paths`` as the listing names them (relative to ``root``, ``/``-separated), when inside it.
+
+    Each excluded path is resolved once, here, instead of resolving every listed file: resolving a
+    file raises on a symlink loop (``RuntimeError`` before Python 3.13), and one loop anywhere in the
+    tree must not stop the scan. ``os.path.realpath`` never raises for a loop.
+    """
+    out: set[str] = set()
+    # Both the path as given (a symlink in the tree that is the output) and its target.
+    for base, resolve in ((os.path.abspath(root), os.path.abspath), (os.path.realpath(root), os.path.realpath)):
+        for path in paths:
+            rel = os.path.relpath(resolve(path), base)
+            if rel != os.curdir and rel != os.pardir and not rel.startswith(os.pardir + os.sep):
+                out.add(rel.replace(os.sep, "/"))
+    return out
 
 
 #: The assessment file name (fm_governance.core.assessment.DEFAULT_FILENAME; not imported, to keep

@@ -16,8 +16,10 @@ decide which rules apply and how a finding's ``context`` is marked.
 
 from __future__ import annotations
 
+import errno
 import os
 import re
+import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
@@ -326,17 +328,32 @@ class Listing:
     method: str  # "git" | "walk"
 
 
-def _is_venv(path: Path) -> bool:
-    return (path / "pyvenv.cfg").is_file() or (path / "conda-meta").is_dir()
+def _folder_verdict(path: Path) -> str | None:
+    """Why a folder is not scanned (a virtual environment, or one we may not read), or None.
+
+    The marker files are looked up with ``os.stat`` so that a folder we may not enter (a database
+    volume owned by another user) is reported as unreadable once, here, rather than raising from
+    ``Path.is_file`` and stopping the scan with an error about a marker file that does not exist.
+    """
+    for marker, want_dir in (("pyvenv.cfg", False), ("conda-meta", True)):
+        try:
+            st = os.stat(path / marker)
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        except OSError as exc:
+            if exc.errno == errno.ELOOP:  # a symlink loop named like a marker: not a marker
+                continue
+            return f"unreadable folder ({exc.strerror or exc})"
+        if stat.S_ISDIR(st.st_mode) == want_dir:
+            return "virtual environment"
+    return None
 
 
 def _skip_reason_for_dir(rel: str, name: str, path: Path) -> str | None:
     reason = SKIP_DIRS.get(name)
     if reason:
         return reason
-    if _is_venv(path):
-        return "virtual environment"
-    return None
+    return _folder_verdict(path)
 
 
 def _git_listing(root: Path) -> list[str] | None:
@@ -389,8 +406,8 @@ def list_files(root: Path) -> Listing:
                 if folder in checked:
                     continue
                 why = SKIP_DIRS.get(part)
-                if why is None and depth < 6 and _is_venv(root / folder):
-                    why = "virtual environment"
+                if why is None and depth < 6:
+                    why = _folder_verdict(root / folder)
                 if why:
                     pruned[folder] = why
                     reason = why
@@ -405,7 +422,7 @@ def list_files(root: Path) -> Listing:
     files = []
     seen_dirs: set[tuple[int, int]] = set()
     for dirpath, dirnames, filenames in os.walk(
-        root, followlinks=False, onerror=lambda e: skipped.append((_rel(root, e.filename), f"unreadable folder ({e.strerror})"))
+        root, followlinks=False, onerror=lambda e: skipped.append(((_rel(root, e.filename) or ".") + "/", f"unreadable folder ({e.strerror})"))
     ):
         here = Path(dirpath)
         rel_dir = _rel(root, dirpath)

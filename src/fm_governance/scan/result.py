@@ -4,7 +4,9 @@
 path. ``to_inventory()`` is what is written into the assessment's ``inventory:`` section on every
 run, so it is small, plain data (lists, dicts, strings, ints) and deterministic: sorted the same way
 on every run, with no timestamps or durations, so re-running the scan on an unchanged project does
-not change the file. Neither contains a credential's value: the detectors never store one.
+not change the file. Neither contains a credential's value: the detectors never store one, and every
+string the scanner keeps has credentials redacted and unprintable characters escaped before a
+result is built (``redact.py``).
 """
 
 from __future__ import annotations
