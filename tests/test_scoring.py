@@ -1,4 +1,4 @@
-"""DESIGN.md's scoring rules and the CI gate."""
+"""The scoring rules (yes 1, partial ½, no 0, open 0, n/a excluded; severity weights; waivers) and the CI gate."""
 
 from __future__ import annotations
 

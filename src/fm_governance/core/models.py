@@ -23,7 +23,7 @@ class Severity(enum.StrEnum):
 
     @property
     def weight(self) -> int:
-        """Scoring weight (DESIGN.md): critical 4, high 3, medium 2, low 1."""
+        """Scoring weight: critical 4, high 3, medium 2, low 1."""
         return _WEIGHTS[self]
 
     @property

@@ -1,7 +1,7 @@
 """Scoring and gating a filled assessment — the one scorer behind ``check``, ``report`` and Sphinx.
 
-The rules are DESIGN.md's: ``yes`` = 1, ``partial`` = ½, ``no`` = 0, unanswered = 0 and counted as
-open, ``n/a`` excluded; weights by severity (critical 4, high 3, medium 2, low 1); a waiver counts
+The rules (the scoring contract in docs/reference/contributing.md): ``yes`` = 1, ``partial`` = ½,
+``no`` = 0, unanswered = 0 and counted as open, ``n/a`` excluded; weights by severity (critical 4, high 3, medium 2, low 1); a waiver counts
 as met until it expires: its ``expires`` date is the last day it counts (as the word reads on a
 permit or a contract), and it lapses the day after. Scores are 0–100, per checklist and overall
 (the overall score weighs every counted item across all checklists, so a large checklist is not
