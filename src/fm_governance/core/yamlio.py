@@ -22,6 +22,7 @@ import datetime as _dt
 import functools
 import io
 import os
+import re
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from pathlib import Path
@@ -41,7 +42,57 @@ MAX_EXPANDED_NODES = 500_000
 #: Deepest nesting accepted; deeper documents are refused instead of exhausting the stack.
 MAX_DEPTH = 64
 
-_STANDARD_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq", "timestamp", "omap", "set"))
+#: The implicit types of plain (unquoted, untagged) scalars: the YAML 1.2 core schema, plus the
+#: merge key so that ``<<`` can be refused by name. Both readers use this one table — the located
+#: reader (PyYAML/libyaml) and the round-trip reader and writer (ruamel.yaml) — so a scalar has the
+#: same type for every command, whatever ``%YAML`` directive the file carries: ``yes``, ``on`` and
+#: dates are text, ``012`` is twelve. Dates are text on purpose: the fields that hold dates are
+#: checked as YYYY-MM-DD by the schemas, and text round-trips exactly (a parsed timestamp would be
+#: rewritten in Python's spelling, and an impossible one would not load at all).
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+_CORE_RESOLVERS: tuple[tuple[str, str, tuple[str, ...]], ...] = (
+    ("tag:yaml.org,2002:bool", r"^(?:true|True|TRUE|false|False|FALSE)$", tuple("tTfF")),
+    ("tag:yaml.org,2002:int", r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$", tuple("-+0123456789")),
+    (
+        "tag:yaml.org,2002:float",
+        r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$",
+        tuple("-+0123456789."),
+    ),
+    ("tag:yaml.org,2002:null", r"^(?:~|null|Null|NULL|)$", ("~", "n", "N", "")),
+    (_MERGE_TAG, r"^(?:<<)$", ("<",)),
+)
+#: Tags a node can carry once explicit tags are refused: the core schema's, and the merge key's.
+_STANDARD_TAGS = frozenset("tag:yaml.org,2002:" + t for t in ("str", "int", "float", "bool", "null", "map", "seq"))
+
+
+def _core_resolver_class() -> type:
+    """ruamel.yaml's resolver, held to :data:`_CORE_RESOLVERS` for reading and for writing (its
+    own table follows the ``%YAML`` directive and adds timestamps, underscores in numbers, ``0b``
+    and other readings the located reader does not share)."""
+    import re
+
+    from ruamel.yaml.resolver import VersionedResolver
+
+    table: dict[str, list[tuple[str, re.Pattern[str]]]] = {}
+    for tag, pattern, first in _CORE_RESOLVERS:
+        compiled = re.compile(pattern)
+        for char in first:
+            table.setdefault(char, []).append((tag, compiled))
+
+    class CoreResolver(VersionedResolver):
+        @property
+        def versioned_resolver(self) -> dict[str, list[tuple[str, re.Pattern[str]]]]:
+            return table
+
+        @property
+        def processing_version(self) -> tuple[int, int]:
+            # ruamel.yaml's constructors ask this too (a leading 0 is octal in YAML 1.1).
+            return (1, 2)
+
+    return CoreResolver
+
+
+_CORE_RESOLVER = _core_resolver_class()
 
 
 def new_yaml() -> YAML:
@@ -51,6 +102,7 @@ def new_yaml() -> YAML:
     such as PyYAML sees ``"yes"`` as the string it is rather than the boolean ``true``.
     """
     yaml = YAML(typ="rt")
+    yaml.Resolver = _CORE_RESOLVER
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a person's long lines
     yaml.indent(mapping=2, sequence=4, offset=2)
@@ -98,8 +150,8 @@ def read_text(path: Path, *, max_bytes: int = MAX_BYTES) -> str:
 
 def _mark_location(file: str, mark: Any) -> Location:
     if mark is None:
-        return Location(file)
-    return Location(file, getattr(mark, "line", -1) + 1, getattr(mark, "column", -1) + 1)
+        return Location(file, 1, 1)  # a problem with the document as a whole
+    return Location(file, getattr(mark, "line", 0) + 1, getattr(mark, "column", 0) + 1)
 
 
 def _yaml_error(file: str, exc: Any) -> InputError:
@@ -114,30 +166,103 @@ def _yaml_error(file: str, exc: Any) -> InputError:
             key = problem.split('"')[1] if '"' in problem else ""
             message = f"duplicate key {key!r}" if key else "duplicate key"
             fix = "each key may appear once in a mapping: merge or remove the repeated entry"
+        elif "maximum nesting depth" in problem:  # libyaml's own limit (1,000 levels)
+            message = f"nested deeper than {MAX_DEPTH} levels"
+            fix = "flatten the structure"
         return InputError(_mark_location(file, mark), message, fix)
-    return InputError(Location(file), f"invalid YAML: {exc}", "fix the YAML syntax")
+    return InputError(Location(file, 1, 1), f"invalid YAML: {exc}", "fix the YAML syntax")
+
+
+#: What YAML counts as a line break (libyaml and ruamel.yaml alike), for positions given as offsets.
+_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+
+
+def _offset_location(text: str, file: str, offset: int) -> Location:
+    offset = max(0, min(offset, len(text)))
+    line, start = 1, 0
+    for match in _LINE_BREAK.finditer(text, 0, offset):
+        line, start = line + 1, match.end()
+    return Location(file, line, offset - start + 1)
 
 
 def _reader_error(text: str, file: str, exc: Any) -> InputError:
     """Characters YAML forbids (NUL, most C0 controls): the error carries an offset only."""
-    offset = max(0, min(int(exc.position), len(text)))
-    line = text.count("\n", 0, offset) + 1
-    column = offset - (text.rfind("\n", 0, offset) + 1) + 1
     return InputError(
-        Location(file, line, column), f"character U+{exc.character:04X} is not allowed in YAML", "remove it (the file may be binary or in another encoding)"
+        _offset_location(text, file, int(exc.position)),
+        f"character U+{exc.character:04X} is not allowed in YAML",
+        "remove it (the file may be binary or in another encoding)",
     )
 
 
+def _too_deep(text: str, file: str) -> InputError:
+    """Where a document nests deeper than :data:`MAX_DEPTH`, found by walking its events (which
+    needs no recursion), for a reader that ran out of stack before it could say where."""
+    import yaml as pyyaml
+
+    depth = 0
+    loader = pyyaml.CSafeLoader(text) if hasattr(pyyaml, "CSafeLoader") else pyyaml.SafeLoader(text)
+    try:
+        while (event := loader.get_event()) is not None:
+            if isinstance(event, (pyyaml.MappingStartEvent, pyyaml.SequenceStartEvent)):
+                depth += 1
+                if depth > MAX_DEPTH:
+                    return InputError(_mark_location(file, event.start_mark), f"nested deeper than {MAX_DEPTH} levels", "flatten the structure")
+            elif isinstance(event, (pyyaml.MappingEndEvent, pyyaml.SequenceEndEvent)):
+                depth -= 1
+    except pyyaml.YAMLError as exc:
+        return _yaml_error(file, exc)
+    finally:
+        loader.dispose()
+    return InputError(Location(file, 1, 1), "nested too deeply to read", "flatten the structure")
+
+
+def _refuse_tags(text: str, file: str) -> None:
+    """Refuse every explicit tag (``!!set``, ``!!int "12"``, ``!<…>``, ``!``), at its position.
+
+    fm-governance files are plain data, read by two YAML libraries that do not agree on what the
+    standard tags mean (ruamel.yaml writes ``!!set {a, b}`` back as ``{a null, b null}``, drops
+    ``!!int`` and ``!!timestamp``, rewrites ``!!omap``; PyYAML builds Python sets and bytes no JSON
+    Schema can check). A file without tags means the same to both and is written back exactly.
+    Tags are rare, so the token scan (about 20 ms on a 2,000-item file) runs only when a ``!``
+    could start one.
+    """
+    if not _MAYBE_TAG.search(text):
+        return
+    import yaml as pyyaml
+
+    loader = pyyaml.CSafeLoader(text) if hasattr(pyyaml, "CSafeLoader") else pyyaml.SafeLoader(text)
+    try:
+        while (token := loader.get_token()) is not None:
+            if isinstance(token, pyyaml.TagToken):
+                handle, suffix = token.value
+                written = f"{handle}{suffix}" if handle else (suffix if suffix == "!" else f"!<{suffix}>")
+                raise InputError(
+                    _mark_location(file, token.start_mark),
+                    f"YAML tag {written!r} is not allowed",
+                    "remove the tag: fm-governance files hold plain data (text, numbers, true/false, null, lists, mappings); quote a value to keep it as text",
+                )
+    finally:
+        loader.dispose()
+
+
+#: A ``!`` where a tag could start (after a space, a flow indicator or at the start of a line).
+_MAYBE_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
+
+
 def _check_graph(file: str, root: Any) -> None:
-    """Refuse custom tags, duplicate keys, recursive aliases, deep nesting and alias bombs.
+    """Refuse unknown tags, merge keys, duplicate keys, recursive aliases, deep nesting and alias
+    bombs.
 
     Sizes are memoised per node, so a document whose aliases multiply it a billion-fold is measured
-    in time linear in its *text*, and refused before anything expands it. Scalars, the bulk of
-    every document, take the short path: only their tag is looked at.
+    in time linear in its *text*, and refused before anything expands it. Only what aliases add is
+    counted against :data:`MAX_EXPANDED_NODES`: a large file written out in full is bounded by
+    :data:`MAX_BYTES` alone. Scalars, the bulk of every document, take the short path: only their
+    tag is looked at.
     """
     sizes: dict[int, int] = {}
     active: set[int] = set()
     standard = _STANDARD_TAGS
+    repeated = 0  # values that aliases add to the document, beyond those written out
 
     def fail(node: Any, message: str, fix: str) -> NoReturn:
         raise InputError(_mark_location(file, node.start_mark), message, fix)
@@ -147,9 +272,12 @@ def _check_graph(file: str, root: Any) -> None:
         if tag.__class__ is not str:  # ruamel.yaml wraps tags in a Tag object
             tag = getattr(tag, "value", tag)
         if tag is not None and tag not in standard:
+            if tag == _MERGE_TAG:
+                fail(node, "merge keys (<<) are not supported", "write the keys out in full in this mapping")
             fail(node, f"YAML tag {tag!r} is not allowed", "remove the tag; only plain YAML data is read")
 
     def size(node: Any, depth: int) -> int:
+        nonlocal repeated
         kind = node.id
         if kind == "scalar":
             check_tag(node)
@@ -157,6 +285,9 @@ def _check_graph(file: str, root: Any) -> None:
         key = id(node)
         known = sizes.get(key)
         if known is not None:
+            repeated += known
+            if repeated > MAX_EXPANDED_NODES:
+                fail(node, f"expands to more than {MAX_EXPANDED_NODES:,} values through YAML aliases", "write the data out instead of nesting aliases")
             return known
         if key in active:
             fail(node, "recursive YAML alias", "replace the alias with the values it stands for")
@@ -177,8 +308,6 @@ def _check_graph(file: str, root: Any) -> None:
             for v in node.value:
                 total += size(v, depth + 1)
         active.discard(key)
-        if total > MAX_EXPANDED_NODES:
-            fail(node, f"expands to more than {MAX_EXPANDED_NODES:,} values through YAML aliases", "write the data out instead of nesting aliases")
         sizes[key] = total
         return total
 
@@ -186,7 +315,19 @@ def _check_graph(file: str, root: Any) -> None:
 
 
 def load_text(text: str, file: str, yaml: YAML | None = None) -> Any:
-    """Parse one YAML document from ``text`` as round-trip types (for files the tool rewrites)."""
+    """Parse one YAML document from ``text`` as round-trip types (for files the tool rewrites).
+
+    The text first goes through :func:`load_located`, the reader ``check`` uses, so everything it
+    refuses is refused here with the same located message; only then does ruamel.yaml build the
+    editable document.
+    """
+    load_located(text, file)
+    return load_round_trip(text, file, yaml)
+
+
+def load_round_trip(text: str, file: str, yaml: YAML | None = None) -> Any:
+    """The round-trip half of :func:`load_text`, for a caller that has just read ``text`` with
+    :func:`load_located` itself (and so already refused what it refuses)."""
     return _load(text, file, yaml or new_yaml())[0]
 
 
@@ -194,18 +335,20 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
     """Parse ``text`` into plain Python data plus a :class:`Locator` for file:line:column.
 
     For files that are only read (checklists, and assessments being scored) this is several times
-    faster than the round-trip loader: libyaml's C parser through PyYAML, with a YAML 1.2 core
-    schema resolver (so ``yes`` is a string, as ruamel.yaml reads it), the same duplicate-key check,
-    the same alias and depth limits, and no tags beyond the standard ones. The data is plain JSON
-    types already (timestamps stay strings, keys are strings), ready for schema validation.
+    faster than the round-trip loader: libyaml's C parser through PyYAML, with the same scalar
+    types as the round-trip reader (:data:`_CORE_RESOLVERS`), the same duplicate-key check, the
+    same alias and depth limits, and no explicit tags. The data is plain JSON types already (keys
+    are strings), ready for schema validation.
     """
     import yaml as pyyaml
 
     loader = _core_loader()(text)
+    loader.fmg_file = file
     try:
         node = loader.get_single_node()
         if node is None:
             return None, Locator(None, file)
+        _refuse_tags(text, file)
         _check_graph(file, node)
         return loader.construct_document(node), Locator(node, file)
     except pyyaml.reader.ReaderError as exc:
@@ -213,50 +356,41 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
     except pyyaml.YAMLError as exc:
         raise _yaml_error(file, exc) from None
     except RecursionError:
-        raise InputError(Location(file), "nested too deeply to read", "flatten the structure") from None
+        raise _too_deep(text, file) from None
     finally:
         loader.dispose()
 
 
 @functools.cache
 def _core_loader() -> Any:
-    """A PyYAML loader (C-accelerated when libyaml is available) that resolves plain scalars by the
-    YAML 1.2 core schema, as ruamel.yaml does, instead of PyYAML's YAML 1.1 rules (where ``yes``,
-    ``on`` and ``no`` are booleans and ``1:20`` is a base-60 number)."""
-    import re
-
+    """A PyYAML loader (C-accelerated when libyaml is available) that types plain scalars by
+    :data:`_CORE_RESOLVERS`, as the round-trip reader does, instead of PyYAML's YAML 1.1 rules
+    (where ``yes``, ``on`` and ``no`` are booleans and ``1:20`` is a base-60 number)."""
     import yaml as pyyaml
 
     base = getattr(pyyaml, "CSafeLoader", pyyaml.SafeLoader)
 
     class CoreLoader(base):  # type: ignore[misc, valid-type]
-        pass
+        fmg_file = ""
 
     CoreLoader.yaml_implicit_resolvers = {}
-    add = CoreLoader.add_implicit_resolver
-    add("tag:yaml.org,2002:bool", re.compile(r"^(?:true|True|TRUE|false|False|FALSE)$"), list("tTfF"))
-    add("tag:yaml.org,2002:int", re.compile(r"^(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+)$"), list("-+0123456789"))
-    add(
-        "tag:yaml.org,2002:float",
-        re.compile(r"^(?:[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))$"),
-        list("-+0123456789."),
-    )
-    add("tag:yaml.org,2002:null", re.compile(r"^(?:~|null|Null|NULL|)$"), ["~", "n", "N", ""])
-    add("tag:yaml.org,2002:merge", re.compile(r"^(?:<<)$"), ["<"])
-    timestamp = next(r for r in pyyaml.resolver.Resolver.yaml_implicit_resolvers["2"] if r[0] == "tag:yaml.org,2002:timestamp")
-    add(timestamp[0], timestamp[1], list("0123456789"))
+    for tag, pattern, first in _CORE_RESOLVERS:
+        CoreLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
 
     def construct_int(loader: Any, node: Any) -> int:
         value = str(loader.construct_scalar(node))
-        if value.startswith("0o"):
-            return int(value[2:], 8)
-        if value.startswith("0x"):
-            return int(value[2:], 16)
-        return int(value)  # YAML 1.2: a leading zero is still decimal
-
-    def construct_timestamp(loader: Any, node: Any) -> str:
-        # Kept as written: the schemas check dates as strings, and plain data stays JSON-ready.
-        return str(loader.construct_scalar(node))
+        try:
+            if value.startswith("0o"):
+                return int(value[2:], 8)
+            if value.startswith("0x"):
+                return int(value[2:], 16)
+            return int(value)  # YAML 1.2: a leading zero is still decimal
+        except ValueError:  # more digits than Python converts (sys.get_int_max_str_digits)
+            raise InputError(
+                _mark_location(loader.fmg_file, node.start_mark),
+                f"a number of {len(value.lstrip('+-')):,} digits is too long to read",
+                "quote it if it is text",
+            ) from None
 
     def construct_mapping(loader: Any, node: Any, deep: bool = False) -> dict[str, Any]:
         mapping: dict[str, Any] = base.construct_mapping(loader, node, deep=deep)
@@ -265,15 +399,20 @@ def _core_loader() -> Any:
         return mapping
 
     CoreLoader.add_constructor("tag:yaml.org,2002:int", construct_int)
-    CoreLoader.add_constructor("tag:yaml.org,2002:timestamp", construct_timestamp)
     CoreLoader.construct_mapping = construct_mapping
     return CoreLoader
 
 
 def _load(text: str, file: str, yaml: YAML) -> tuple[Any, Any]:
+    from ruamel.yaml.docinfo import DocInfo, version
+
     stream = io.StringIO(text)
     stream.name = file
     parser = None
+    # What YAML.load sets up before it parses: without it a %YAML or %TAG directive has nowhere to
+    # be recorded and ruamel.yaml fails with an IndexError.
+    yaml.doc_infos.append(DocInfo(requested_version=version(yaml.version)))
+    yaml.tags = {}
     try:
         constructor, parser = yaml.get_constructor_parser(stream)
         # The C loader is its own composer; the pure-Python one has a separate composer object.
@@ -288,7 +427,10 @@ def _load(text: str, file: str, yaml: YAML) -> tuple[Any, Any]:
     except YAMLError as exc:
         raise _yaml_error(file, exc) from None
     except RecursionError:
-        raise InputError(Location(file), "nested too deeply to read", "flatten the structure") from None
+        raise _too_deep(text, file) from None
+    except (ValueError, TypeError, KeyError, IndexError, AttributeError) as exc:
+        # Not expected: the located reader accepted this text first. Still one located line.
+        raise InputError(Location(file, 1, 1), f"could not be read for rewriting ({type(exc).__name__}: {exc})", "please report it") from None
     finally:
         if parser is not None:
             parser.dispose()
