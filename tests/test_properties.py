@@ -3,14 +3,18 @@
 from __future__ import annotations
 
 import functools
+import json
+import re
 import tempfile
 from pathlib import Path
 
+from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from conftest import item, write_checklist
+from fm_governance.cli import main
 from fm_governance.core.assessment import merge, read_assessment, render, template_document
 from fm_governance.core.checklists import load_catalog
 from fm_governance.core.errors import InputError
@@ -89,6 +93,9 @@ def builtin_catalog():  # type: ignore[no-untyped-def]
     return load_catalog()
 
 
+#: What follows the file name in every refusal: ``:line:column: ``.
+LOCATED = re.compile(r":[1-9][0-9]*:[1-9][0-9]*: ")
+
 YAMLISH = st.text(alphabet=st.sampled_from([*"abcDE-01:{}[]&*!|>'\"#%@`,?\n\t  yesno", "\x00", "\xe9", "\ufeff"]), max_size=200)
 
 
@@ -103,7 +110,8 @@ def test_any_text_gives_a_result_or_a_located_error(text: str) -> None:
             read_assessment(path, catalog)
         except InputError as exc:
             line = exc.one_line()
-            assert line.startswith(str(path)) and "\n" not in line
+            assert LOCATED.match(line.removeprefix(str(path))), line  # file:line:column, not only the file
+            assert "\n" not in line
 
 
 @settings(max_examples=150, deadline=None)
@@ -123,4 +131,181 @@ def test_mutated_assessments_give_a_result_or_a_located_error(data: st.DataObjec
         try:
             read_assessment(path, catalog)
         except InputError as exc:
-            assert exc.one_line().startswith(str(path))
+            line = exc.one_line()
+            assert line.startswith(str(path)) and LOCATED.match(line.removeprefix(str(path))), line
+
+
+# --- check and assess agree on every YAML-shaped document ------------------------------------------
+
+#: Plain scalars each reader could type differently: YAML 1.1 words, numbers in every base, dates
+#: real and impossible, integers longer than Python converts, the merge key, YAML's odd words.
+ODD_SCALARS = [
+    "yes", "no", "on", "off", "y", "null", "~", "true", "FALSE", "012", "0o17", "0x1F", "0b11", "1_000", "1:20",
+    ".inf", "-.inf", ".NaN", "1e3", "-.5", "1.", "2024-13-01", "2025-02-30", "2024-01-01", "2024-1-1",
+    "2024-01-01T10:00:00.50+01:00", "2024-01-01 25:00:00", "<<", "=", "_", "''", '""', "'it''s'", '"tab\\there"',
+    "9" * 4301, "-" + "1" * 4400, "1" * 20, "x y", "'yes'", '"2024-13-01"',
+]  # fmt: skip
+TAGS = [
+    "!!str ",
+    "!!int ",
+    "!!bool ",
+    "!!float ",
+    "!!null ",
+    "!!set ",
+    "!!omap ",
+    "!!binary ",
+    "!!timestamp ",
+    "!!map ",
+    "!!seq ",
+    "! ",
+    "!e!x ",
+    "!!python/none ",
+]
+KEYS = ["a", "b", "answer", "notes", "evidence", "waiver", "reason", "<<", "1", "null", '"a"', "? a"]
+ANSWER_VALUES = ['"yes"', '"no"', '"partial"', '"n/a"', "yes", "no", "n/a", "null", "true", "maybe", "~"]
+DIRECTIVES = ["", "", "", "%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "%TAG !e! tag:example.com,2000:\n---\n", "---\n", "# c\n--- # d\n"]
+TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
+
+
+def _quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: printable ASCII as it is, anything else escaped
+    (YAML forbids most control characters raw, and reads a raw U+2028 as a line break)."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
+class _Anchors:
+    """Anchor names handed out so far, and those whose node is complete (an alias may name those)."""
+
+    def __init__(self) -> None:
+        self.count = 0
+        self.done: list[str] = []
+
+    def new(self) -> str:
+        self.count += 1
+        return f"a{self.count}"
+
+
+def _node(data: st.DataObject, depth: int, anchors: _Anchors, *, odd: bool = True) -> str:
+    """One YAML value in flow style: a scalar, a mapping or a list, maybe tagged, anchored or an
+    alias of an earlier anchor. ``odd=False`` draws fewer tags and odd scalars, so that most
+    documents are valid and the merge is exercised too."""
+    kinds = ["scalar", "text", "text", "alias"] + (["map", "seq"] if depth < 3 else [])
+    kind = data.draw(st.sampled_from(kinds))
+    if kind == "alias" and anchors.done:
+        return "*" + data.draw(st.sampled_from(anchors.done))
+    if kind == "scalar" and not odd:
+        kind = "text"
+    prefix = data.draw(st.sampled_from(TAGS)) if odd and data.draw(st.integers(0, 15)) == 0 else ""
+    anchor = anchors.new() if data.draw(st.integers(0, 5)) == 0 else None
+    if kind == "map":
+        n = data.draw(st.integers(0, 3))
+        keys = KEYS if odd else ["a", "b", "c"]
+        body = "{" + ", ".join(f"{data.draw(st.sampled_from(keys))}: {_node(data, depth + 1, anchors, odd=odd)}" for _ in range(n)) + "}"
+    elif kind == "seq":
+        body = "[" + ", ".join(_node(data, depth + 1, anchors, odd=odd) for _ in range(data.draw(st.integers(0, 3)))) + "]"
+    elif kind == "text":
+        body = _quoted(data.draw(TEXT))  # a double-quoted YAML string
+    else:
+        body = data.draw(st.sampled_from(ODD_SCALARS))
+    if anchor is not None:
+        anchors.done.append(anchor)
+    return f"&{anchor} {prefix}{body}" if anchor else prefix + body
+
+
+def _item(data: st.DataObject, anchors: _Anchors, odd: bool) -> str:
+    shape = data.draw(st.sampled_from(["response", "response", "response", "node" if odd else "response", "alias"]))
+    if shape == "alias" and anchors.done:
+        return "*" + data.draw(st.sampled_from(anchors.done))
+    if shape == "node":
+        return _node(data, 1, anchors)
+    anchor = anchors.new() if data.draw(st.booleans()) else None
+    answers = ANSWER_VALUES if odd else ANSWER_VALUES[:7]
+    parts = [f"answer: {data.draw(st.sampled_from(answers))}"]
+    if data.draw(st.booleans()):
+        parts.append(f"notes: {_quoted(data.draw(TEXT)) if not odd else _node(data, 2, anchors)}")
+    if data.draw(st.booleans()):
+        parts.append(f"evidence: {'[' + _quoted(data.draw(TEXT)) + ']' if not odd else _node(data, 2, anchors)}")
+    if data.draw(st.booleans()):
+        expires = data.draw(st.sampled_from(["2030-01-01", '"2030-01-01"'] + (["2025-02-30", "soon"] if odd else [])))
+        parts.append(f"waiver: {{reason: r, approved_by: a, expires: {expires}}}")
+    if data.draw(st.booleans()):
+        parts.append(f"mine: {_node(data, 2, anchors, odd=odd)}")  # a key of the person's own
+    if anchor is not None:
+        anchors.done.append(anchor)
+    return ("&" + anchor + " " if anchor else "") + "{" + ", ".join(parts) + "}"
+
+
+@st.composite
+def yaml_documents(draw: st.DrawFn) -> str:
+    """An assessment-shaped document of odd YAML: directives, tags, anchors and aliases, dates,
+    huge integers, keys of the person's own; checklist and item ids from the catalog (an unknown id
+    is a difference between the commands by design: `assess` retires it, `check` reports it).
+    Half the documents keep the odd values to the places where any value is allowed."""
+    data = draw(st.data())
+    odd = draw(st.booleans())
+    anchors = _Anchors()
+    name = _node(data, 1, anchors) if odd else _quoted(draw(TEXT))
+    lines = [draw(st.sampled_from(DIRECTIVES)), "project:\n", f"  name: {name}\n"]
+    dates = ["2024-01-01", "null", '"2024-02-29"'] + (["2024-13-01", "2024-1-1", "!!timestamp 2024-01-01", "20240101"] if odd else [])
+    lines.append(f"  date: {draw(st.sampled_from(dates))}\n")
+    if draw(st.booleans()):
+        lines.append(f"  extra: {_node(data, 1, anchors, odd=True)}\n")
+    lines.append('checklists:\n  alpha:\n    version: "1.0.0"\n    items:\n')
+    for item_id in ("AL-01", "AL-02", "AL-03"):
+        if draw(st.integers(0, 3)):
+            lines.append(f"      {item_id}: {_item(data, anchors, odd)}\n")
+    if draw(st.booleans()):
+        lines.append(f"    retired: {{OLD-01: {_node(data, 2, anchors, odd=odd)}}}\n" if not odd else f"    retired: {_node(data, 2, anchors)}\n")
+    if draw(st.booleans()):
+        lines.append(f"{draw(st.sampled_from(['mine', 'inventory']))}: {{x: {_node(data, 1, anchors, odd=True)}}}\n")
+    return "".join(lines)
+
+
+@functools.cache
+def small_catalog_dir() -> Path:
+    folder = Path(tempfile.mkdtemp(prefix="fmg-props-")) / "checklists"
+    write_checklist(folder, "alpha", [item("AL-01", "critical"), item("AL-02", "high"), item("AL-03", "low")])
+    return folder
+
+
+def _cli(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def _answers(report: str) -> list[tuple[object, ...]]:
+    return [(i["id"], i["answer"], i["notes"], i["evidence"], i["waiver"]) for i in json.loads(report)["items"]]
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(yaml_documents())
+def test_check_and_assess_agree_on_every_document(text: str) -> None:
+    """Both accept, or both exit 2 with the same ``file:line:column`` line; never a traceback or an
+    internal error; and what `assess` writes scores the same answers as what it read."""
+    checklists = str(small_catalog_dir())
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "fm-governance.yaml"
+        path.write_text(text, encoding="utf-8")
+        check_code, check_out, check_err = _cli("check", str(path), "--checklists-dir", checklists, "--format", "json")
+        assess_code, _, assess_err = _cli("assess", tmp, "--no-scan", "--checklists-dir", checklists, "--checklist", "alpha")
+        for err in (check_err, assess_err):
+            assert "internal error" not in err and "Traceback" not in err, err
+        assert check_code in (0, 2) and assess_code in (0, 2), (check_err, assess_err)
+        assert check_code == assess_code, (text, check_err, assess_err)
+        if check_code == 2:
+            assert check_err == assess_err, (text, check_err, assess_err)
+            for line in check_err.strip().splitlines():
+                assert line.startswith(str(path)) and LOCATED.match(line.removeprefix(str(path))), line
+            assert path.read_text(encoding="utf-8") == text  # a refused file is left alone
+            return
+        code, after, err = _cli("check", str(path), "--checklists-dir", checklists, "--format", "json")
+        assert code == 0, (text, path.read_text(encoding="utf-8"), err)
+        assert _answers(after) == _answers(check_out), (text, path.read_text(encoding="utf-8"))
