@@ -15,7 +15,7 @@ from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
 from conftest import item, write_checklist
 from fm_governance.cli import main
-from fm_governance.core.assessment import merge, read_assessment, render, template_document
+from fm_governance.core.assessment import load_document, merge, read_assessment, read_plain, render, template_document
 from fm_governance.core.checklists import load_catalog
 from fm_governance.core.errors import InputError
 from fm_governance.core.yamlio import load_text
@@ -309,3 +309,96 @@ def test_check_and_assess_agree_on_every_document(text: str) -> None:
         code, after, err = _cli("check", str(path), "--checklists-dir", checklists, "--format", "json")
         assert code == 0, (text, path.read_text(encoding="utf-8"), err)
         assert _answers(after) == _answers(check_out), (text, path.read_text(encoding="utf-8"))
+
+
+# --- a merge never drops what a person wrote --------------------------------------------------------
+
+WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_characters="\x85\u2028\u2029"), min_size=1, max_size=30).filter(
+    lambda s: s.strip() == s
+)
+COMMENT_WORDS = st.text(st.characters(whitelist_categories=("L", "N", "Zs"), max_codepoint=0x2FFF), min_size=1, max_size=20).map(str.strip).filter(bool)
+
+
+@st.composite
+def filled_assessments(draw: st.DrawFn) -> tuple[list[str], list[dict[str, object]], dict[str, dict[str, object]], str]:
+    """A v1 checklist, the text of an assessment of it filled in by hand (answers, notes, evidence,
+    waivers, comments above items and after values, in block or flow style), and a v2 checklist that
+    keeps, drops, renames and adds items."""
+    v1_ids, v2_items, _ = draw(evolutions())
+    filled: dict[str, dict[str, object]] = {}
+    lines = ['project:\n  name: p\ncontext:\n  modes: []\nchecklists:\n  alpha:\n    version: "1.0.0"\n    items:\n']
+    for n, item_id in enumerate(v1_ids):
+        entry: dict[str, object] = {
+            "answer": draw(st.sampled_from([None, "yes", "partial", "no", "n/a"])),
+            "notes": draw(st.one_of(st.none(), WORDS)),
+            "evidence": draw(st.lists(WORDS, max_size=3)),
+            "waiver": draw(
+                st.one_of(st.none(), st.fixed_dictionaries({"reason": WORDS, "approved_by": WORDS, "expires": st.sampled_from(["2030-01-31", "2024-02-29"])}))
+            ),
+            "above": f"above-{n} " + draw(COMMENT_WORDS) if draw(st.booleans()) else None,
+            "after": f"after-{n} " + draw(COMMENT_WORDS) if draw(st.booleans()) else None,
+        }
+        filled[item_id] = entry
+        if entry["above"]:
+            lines.append(f"      # {entry['above']}\n")
+        lines.append(f"      {item_id}:\n")
+        answer = "null" if entry["answer"] is None else _quoted(str(entry["answer"]))
+        lines.append(f"        answer: {answer}\n")
+        notes = "null" if entry["notes"] is None else _quoted(str(entry["notes"]))
+        lines.append(f"        notes: {notes}" + (f"  # {entry['after']}" if entry["after"] else "") + "\n")
+        evidence = list(entry["evidence"])  # type: ignore[call-overload]
+        if evidence and draw(st.booleans()):
+            lines.append("        evidence:\n" + "".join(f"          - {_quoted(e)}\n" for e in evidence))
+        else:
+            lines.append(f"        evidence: [{', '.join(_quoted(e) for e in evidence)}]\n")
+        waiver = entry["waiver"]
+        if waiver is None:
+            lines.append("        waiver: null\n")
+        else:
+            assert isinstance(waiver, dict)
+            lines.append(f"        waiver:\n          reason: {_quoted(waiver['reason'])}\n          approved_by: {_quoted(waiver['approved_by'])}\n")
+            lines.append(f"          expires: {waiver['expires']}\n")
+    return v1_ids, v2_items, filled, "".join(lines)
+
+
+@settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(filled_assessments())
+def test_merge_never_drops_an_answer_note_evidence_waiver_or_comment(
+    case: tuple[list[str], list[dict[str, object]], dict[str, dict[str, object]], str],
+) -> None:
+    """Through the path `assess` takes (read with check's reader, merge, render), then read back
+    with check's reader: every item's answer, notes, evidence and waiver are where the item went
+    (kept, renamed or retired), and every comment is there once."""
+    _, v2_items, filled, text = case
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp) / "checklists"
+        write_checklist(folder, "alpha", v2_items, version="2.0.0")
+        catalog = load_catalog([folder], builtins=())
+        path = Path(tmp) / "fm-governance.yaml"
+        path.write_text(text, encoding="utf-8")
+        document, original = load_document(path)
+        merged = merge(document, catalog, file=str(path))
+        written = render(merged.document, original=original)
+        data, _ = read_plain(written, str(path))
+        assert data is not None
+        section = data["checklists"]["alpha"]
+        live, retired = section.get("items") or {}, section.get("retired") or {}
+        renamed = {old: str(spec["id"]) for spec in v2_items for old in spec.get("replaces", [])}  # type: ignore[union-attr]
+        for old, entry in filled.items():
+            node = live.get(renamed[old]) if old in renamed else (live.get(old) if old in live else retired.get(old))
+            assert node is not None, (old, written)
+            assert node.get("answer") == entry["answer"], (old, written)
+            assert node.get("notes") == entry["notes"], (old, written)
+            assert (node.get("evidence") or []) == entry["evidence"], (old, written)
+            assert node.get("waiver") == entry["waiver"], (old, written)
+            for key in ("above", "after"):
+                if entry[key]:
+                    assert written.count(f"# {entry[key]}") == 1, (key, old, written)
+        # and a second run changes nothing
+        again = merge(load_document_text(written, path), catalog, file=str(path))
+        assert render(again.document, original=written) == written
+
+
+def load_document_text(text: str, path: Path):  # type: ignore[no-untyped-def]
+    path.write_text(text, encoding="utf-8")
+    return load_document(path)[0]
