@@ -301,3 +301,15 @@ def test_a_large_file_without_aliases_is_not_blamed_on_aliases(monkeypatch: pyte
     for reader in (yamlio.load_located, yamlio.load_text):
         with pytest.raises(yamlio.InputError, match=r"^f\.yaml:1:4: expands to more than 1,000 values through YAML aliases"):
             reader(repeated, "f.yaml")
+
+
+def test_assess_refuses_to_write_an_assessment_too_large_to_read_back(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    folder = tmp_path / "checklists"
+    write_checklist(folder, "alpha", [item(f"AL-{n:03d}") for n in range(1, 200)])
+    monkeypatch.setattr(assessment_module, "MAX_BYTES", 20_000)
+    root = tmp_path / "proj"
+    root.mkdir()
+    code, _, err = run("assess", str(root), "--no-scan", "--checklists-dir", str(folder), "--checklist", "alpha")
+    assert code == 2
+    assert re.match(r".*fm-governance\.yaml:1:1: the assessment would be 0\.\d MiB, over the [0-9.]+ MiB limit", err), err
+    assert not (root / "fm-governance.yaml").exists()

@@ -110,3 +110,51 @@ def test_locate_finds_keys_values_and_list_items() -> None:
     assert str(yamlio.locate(doc, ["a", "b", 1], "f.yaml")) == "f.yaml:4:7"
     # a missing tail locates at the deepest container that exists
     assert str(yamlio.locate(doc, ["a", "missing", "x"], "f.yaml")) == "f.yaml:2:3"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        (BOMB, "f.yaml:5:4", "expands to more than"),
+        ("a: &a [*a]\n", "f.yaml:1:4", "recursive YAML alias"),
+        ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1", "duplicate key 'a'"),
+        ("a: [1, 2\nb: 3\n", "f.yaml:2:2", "invalid YAML"),
+        ("[" * 200 + "]" * 200, "f.yaml:1:", "nested deeper than 64"),
+        ("a: !!set {x, y}\n", "f.yaml:1:4", "YAML tag '!!set' is not allowed"),
+        ("a: !!int 'abc'\n", "f.yaml:1:4", "YAML tag '!!int' is not allowed"),
+        ("a: !!str 123\n", "f.yaml:1:4", "YAML tag '!!str' is not allowed"),
+        ("%TAG !e! tag:x,2000:\n---\na: !e!y 1\n", "f.yaml:3:4", "YAML tag '!e!y' is not allowed"),
+        ("b: &b {x: 1}\na:\n  <<: *b\n", "f.yaml:3:3", "merge keys (<<) are not supported"),
+        ("a: " + "1" * 4301 + "\n", "f.yaml:1:4", "a number of 4,301 digits is too long to read"),
+        ("a: x\rb: \x00\r", "f.yaml:2:4", "character U+0000 is not allowed"),
+    ],
+)
+def test_both_readers_refuse_alike(text: str, where: str, fragment: str) -> None:
+    """The round-trip reader first runs the located one, so every refusal is the same line."""
+    lines = []
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError) as info:
+            reader(text, "f.yaml")
+        lines.append(info.value.one_line())
+    assert lines[0] == lines[1]
+    assert lines[0].startswith(where) and fragment in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 2024-13-01\n",
+        "a: 2024-01-01T10:00:00.50+01:00\n",
+        "a: 1_000\n",
+        "a: 0b101\n",
+        "a: yes\n",
+        "a: 012\n",
+        "a: _\n",
+        "%YAML 1.1\n---\na: yes\nb: 012\n",
+    ],
+)
+def test_both_readers_type_plain_values_alike_and_write_them_back_as_written(text: str) -> None:
+    located, _ = yamlio.load_located(text, "f.yaml")
+    document = yamlio.load_text(text, "f.yaml")
+    assert yamlio.to_plain(document) == located
+    assert yamlio.dump_text(document) == text.split("---\n")[-1]  # directives are render()'s to keep

@@ -145,8 +145,8 @@ def template_document(checklists: Iterable[Checklist], *, project_name: str | No
 
 def render(document: CommentedMap, *, original: str | None = None, file: str | None = None) -> str:
     """Dump ``document``; keep the person's line endings, directives and ``---``, and make sure the
-    modeline leads. With ``file``, a text too large for any reader to accept again is refused,
-    located there."""
+    modeline leads. A text too large for any reader to accept again is refused, located at
+    ``file`` (the file it is for)."""
     yaml = new_yaml()
     header = ""
     if original is not None:
@@ -170,8 +170,8 @@ def render(document: CommentedMap, *, original: str | None = None, file: str | N
     if ending != "\n" or "\r" in text:
         # One line ending throughout, the file's own (comments and the header were kept as read).
         text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", ending)
-    if file is not None:
-        check_size(text, Location(file, 1, 1))
+    if len(text) > MAX_BYTES // 4:  # cheap test first: UTF-8 takes at most 4 bytes a character
+        check_size(text, Location(file or DEFAULT_FILENAME, 1, 1))
     return text
 
 
@@ -211,7 +211,7 @@ def check_size(text: str, where: Location) -> None:
     if size > MAX_BYTES:
         raise InputError(
             where,
-            f"the assessment would be {size / (1024 * 1024):.1f} MiB, over the {MAX_BYTES // (1024 * 1024)} MiB limit of every fm-governance reader",
+            f"the assessment would be {size / 2**20:.1f} MiB, over the {MAX_BYTES / 2**20:g} MiB limit of every fm-governance reader",
             "select fewer checklists (name them after the command, or with --checklist)",
         )
 

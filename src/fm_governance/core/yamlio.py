@@ -1,15 +1,22 @@
 """The one YAML reader and writer: safe, bounded, located, round-trip.
 
-Checklists and assessments are edited by people, so they are read and written with ruamel.yaml in
-round-trip mode: comments, key order and quoting survive a load/dump cycle. Reading is defensive:
+Files are read two ways, which must never disagree: :func:`load_located` (libyaml through PyYAML:
+fast plain data plus a locator, for files that are only read) and :func:`load_text` (ruamel.yaml in
+round-trip mode, for files the tool rewrites: comments, key order and quoting survive a load/dump
+cycle). :func:`load_text` runs :func:`load_located` on the text first, so everything one refuses
+the other refuses with the same message, and both type plain scalars by one table
+(:data:`_CORE_RESOLVERS`). Reading is defensive:
 
 * files are read as bytes first, capped at :data:`MAX_BYTES`, and decoded as UTF-8 with the position
   of the first bad byte reported if they are not;
 * the document is *composed* before it is constructed, so aliases can be checked on the node graph:
-  recursive aliases and documents whose alias-expanded size exceeds :data:`MAX_EXPANDED_NODES`
-  (the "billion laughs" shape) are refused before anything walks them;
-* only the standard YAML tags are accepted, so no file can ask for a Python object;
-* every parser error becomes a one-line :class:`~fm_governance.core.errors.InputError`.
+  recursive aliases and documents that aliases would expand by more than
+  :data:`MAX_EXPANDED_NODES` values (the "billion laughs" shape) are refused before anything walks
+  them;
+* explicit tags are refused (:func:`_refuse_tags`), so no file can ask for a Python object, and no
+  value means one thing to one library and another to the other; merge keys (``<<``) too;
+* every parser error becomes a one-line :class:`~fm_governance.core.errors.InputError` with its
+  file, line and column.
 
 Writing is atomic (temporary file in the same folder, fsync, ``os.replace``), so a crash mid-write
 leaves the previous file intact.
