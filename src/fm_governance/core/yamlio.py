@@ -102,6 +102,48 @@ def _core_resolver_class() -> type:
 _CORE_RESOLVER = _core_resolver_class()
 
 
+def _round_trip_classes() -> tuple[type, type]:
+    """ruamel.yaml's round-trip constructor and representer, adjusted to the core table.
+
+    Text that other YAML readers (and ruamel.yaml's own defaults) would type — ``2024-01-01``,
+    ``1_000``, ``0b101`` — is text here. The tool keeps writing such text quoted, as it always has,
+    so those readers see text too; text a person wrote unquoted is written back unquoted, as it was.
+    """
+    from ruamel.yaml.constructor import RoundTripConstructor
+    from ruamel.yaml.nodes import ScalarNode
+    from ruamel.yaml.representer import RoundTripRepresenter
+    from ruamel.yaml.resolver import VersionedResolver
+    from ruamel.yaml.scalarstring import PlainScalarString
+
+    stock = VersionedResolver(version=(1, 2))
+    str_tag = "tag:yaml.org,2002:str"
+
+    def typed_elsewhere(value: str) -> bool:
+        return bool(value) and str(stock.resolve(ScalarNode, value, (True, False))) != str_tag
+
+    class CoreConstructor(RoundTripConstructor):
+        def construct_yaml_str(self, node: Any) -> Any:
+            value = super().construct_yaml_str(node)
+            if not node.style and type(value) is str and typed_elsewhere(value):
+                return PlainScalarString(value)
+            return value
+
+    CoreConstructor.add_constructor(str_tag, CoreConstructor.construct_yaml_str)
+
+    class CoreRepresenter(RoundTripRepresenter):
+        def represent_str(self, data: Any) -> Any:
+            if typed_elsewhere(data):
+                return self.represent_scalar(str_tag, data, style="'")
+            return super().represent_str(data)
+
+    CoreRepresenter.add_representer(str, CoreRepresenter.represent_str)
+    CoreRepresenter.add_representer(type(None), lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null"))
+    return CoreConstructor, CoreRepresenter
+
+
+_CORE_CONSTRUCTOR, _CORE_REPRESENTER = _round_trip_classes()
+
+
 def new_yaml() -> YAML:
     """A round-trip YAML instance configured the way fm-governance writes files.
 
@@ -110,14 +152,12 @@ def new_yaml() -> YAML:
     """
     yaml = YAML(typ="rt")
     yaml.Resolver = _CORE_RESOLVER
+    yaml.Constructor = _CORE_CONSTRUCTOR
+    yaml.Representer = _CORE_REPRESENTER
     yaml.preserve_quotes = True
     yaml.width = 4096  # never re-wrap a person's long lines
     yaml.indent(mapping=2, sequence=4, offset=2)
     yaml.allow_duplicate_keys = False
-    yaml.representer.add_representer(
-        type(None),
-        lambda rep, _data: rep.represent_scalar("tag:yaml.org,2002:null", "null"),
-    )
     return yaml
 
 
