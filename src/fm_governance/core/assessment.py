@@ -13,7 +13,12 @@ it; it never drops what a person wrote:
   :func:`_settle_comments`);
 * the comment after each item id — ``[severity · owner] question`` — belongs to the tool and is
   refreshed when the checklist's wording changes; any other comment is the person's and is left
-  alone.
+  alone;
+* an item written as an alias of another (``AL-02: *first``) is written out as a copy, so that
+  editing one never silently changes the other (see :func:`_unshare`).
+
+A file is read for merging exactly as ``check`` reads it (:func:`read_plain`), so the two commands
+accept and refuse the same files.
 
 Answers are written quoted (``"yes"``) so YAML 1.1 readers, which turn a bare ``yes`` into a
 boolean, read the same value as everyone else.
@@ -459,6 +464,7 @@ def merge(
 ) -> MergeResult:
     """Bring ``document`` up to date with ``catalog`` without losing anything a person wrote.
 
+    ``document`` is None for a new file, or what :func:`load_document` read (and validated).
     ``select`` names checklists to include (default: those already present, or all for a new file).
     ``inventory``, when given, replaces the scanner-owned ``inventory`` section.
     """
@@ -622,8 +628,8 @@ def _drop_anchor_comment(items: CommentedMap, key: Any) -> None:
     """An item written with an anchor (``DE-01: &a  # [high · legal] …``) has its tool comment kept
     by ruamel.yaml as a "before the value" comment, which it writes on a line of its own, and only
     while the anchor is written. The merge gives every item its own node (see :func:`_unshare`), so
-    nothing refers to the anchor any more: drop that comment and the anchor, and the item gets its
-    comment back on its own line."""
+    nothing refers to the anchor any more: drop that comment and the anchor, and the comment goes
+    back to the end of the item's key line, where every other item has it."""
     slot = items.ca.items.get(key)
     before = slot[3] if slot and len(slot) > 3 else None
     if not before or isinstance(before[0], str) or not _TOOL_COMMENT.match(str(before[0].value).strip()):
