@@ -158,3 +158,12 @@ def test_both_readers_type_plain_values_alike_and_write_them_back_as_written(tex
     document = yamlio.load_text(text, "f.yaml")
     assert yamlio.to_plain(document) == located
     assert yamlio.dump_text(document) == text.split("---\n")[-1]  # directives are render()'s to keep
+
+
+def test_an_alias_as_a_mapping_key_is_refused_by_both_readers() -> None:
+    """ruamel.yaml would write it back as `*k: v`, which reads as an alias named `k:`."""
+    text = "a: &k key\nb: {x: 1, *k : w}\n"
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError, match=r"^f\.yaml:1:4: this value is used again as a mapping key through an alias"):
+            reader(text, "f.yaml")
+    assert yamlio.load_located("a: [&k x, *k]\nb: {c: *k}\n", "f.yaml")[0] == {"a": ["x", "x"], "b": {"c": "x"}}

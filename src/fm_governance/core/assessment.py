@@ -435,21 +435,29 @@ def _own_comment(parent: CommentedMap, key: Any, node: Any) -> None:
 
 
 def _copy(node: Any) -> Any:
-    """A deep copy of an aliased node, without its anchor (an anchor written twice is an error)."""
+    """A deep copy of an aliased node without any of its anchors — on the node and on the values
+    inside it — since an anchor written twice makes the file unreadable. (The copy's values are
+    copies too, so clearing their anchors leaves the original's alone. Its keys are the original's
+    own objects: an anchored key is written as an alias of itself the second time, which is valid.)"""
     duplicate = copy.deepcopy(node)
-    for part in _containers(duplicate):
-        if getattr(part, "anchor", None) is not None and part.anchor.value is not None:
-            part.yaml_set_anchor(None)
+    for part in _parts(duplicate):
+        anchor = getattr(part, "anchor", None) if hasattr(part, "yaml_anchor") else None
+        if anchor is not None and anchor.value is not None:
+            anchor.value = None
+            anchor.always_dump = False
     return duplicate
 
 
-def _containers(node: Any) -> Iterable[Any]:
+def _parts(node: Any) -> Iterable[Any]:
+    """``node`` and every container and value inside it."""
     stack = [node]
     while stack:
         current = stack.pop()
-        if isinstance(current, (CommentedMap, CommentedSeq)):
-            yield current
-            stack.extend(current.values() if isinstance(current, CommentedMap) else current)
+        yield current
+        if isinstance(current, CommentedMap):
+            stack.extend(current.values())
+        elif isinstance(current, CommentedSeq):
+            stack.extend(current)
 
 
 def merge(

@@ -297,8 +297,8 @@ _MAYBE_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
 
 
 def _check_graph(file: str, root: Any) -> None:
-    """Refuse unknown tags, merge keys, duplicate keys, recursive aliases, deep nesting and alias
-    bombs.
+    """Refuse unknown tags, merge keys, aliases as keys, duplicate keys, recursive aliases, deep
+    nesting and alias bombs.
 
     Sizes are memoised per node, so a document whose aliases multiply it a billion-fold is measured
     in time linear in its *text*, and refused before anything expands it. Only what aliases add is
@@ -308,6 +308,7 @@ def _check_graph(file: str, root: Any) -> None:
     """
     sizes: dict[int, int] = {}
     active: set[int] = set()
+    scalars: set[int] = set()  # every scalar met, so that one met again as a key is seen
     standard = _STANDARD_TAGS
     repeated = 0  # values that aliases add to the document, beyond those written out
 
@@ -328,6 +329,7 @@ def _check_graph(file: str, root: Any) -> None:
         kind = node.id
         if kind == "scalar":
             check_tag(node)
+            scalars.add(id(node))
             return 1
         key = id(node)
         known = sizes.get(key)
@@ -347,6 +349,10 @@ def _check_graph(file: str, root: Any) -> None:
             keys: set[str] = set()
             for k, v in node.value:
                 if k.id == "scalar":
+                    if id(k) in scalars:
+                        # ruamel.yaml writes such a key back as `*name:`, which no reader reads back.
+                        # (An alias is the anchored node itself: this is where the anchor is.)
+                        fail(k, "this value is used again as a mapping key through an alias, which is not supported", "write that key out in full")
                     if k.value in keys:
                         fail(k, f"duplicate key {k.value!r}", "each key may appear once in a mapping: merge or remove the repeated entry")
                     keys.add(k.value)
