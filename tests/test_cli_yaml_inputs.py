@@ -313,3 +313,17 @@ def test_assess_refuses_to_write_an_assessment_too_large_to_read_back(tmp_path: 
     assert code == 2
     assert re.match(r".*fm-governance\.yaml:1:1: the assessment would be 0\.\d MiB, over the [0-9.]+ MiB limit", err), err
     assert not (root / "fm-governance.yaml").exists()
+
+
+def test_an_aliased_item_with_anchors_inside_is_written_readable(project: Path) -> None:
+    """Found by the agreement property: the copy must not repeat the anchors inside the item."""
+    path = path_of(project)
+    text = path.read_text(encoding="utf-8")
+    start = text.index("      AL-01:")
+    path.write_text(text[:start] + '      AL-01: &a1 {answer: "yes", mine: &a2 "x", n: &a3 5}\n      AL-02: *a1\nmine: *a2\n', encoding="utf-8")
+    both_accept(project)
+    written = path.read_text(encoding="utf-8")
+    assert written.count("&a2") == 1 and "mine: *a2" in written
+    code, out, err = check(project, "--format", "json")
+    assert code == 0, err
+    assert [(i["id"], i["answer"]) for i in json.loads(out)["items"]] == [("AL-01", "yes"), ("AL-02", "yes")]

@@ -238,9 +238,23 @@ def _item(data: st.DataObject, anchors: _Anchors, odd: bool) -> str:
         parts.append(f"waiver: {{reason: r, approved_by: a, expires: {expires}}}")
     if data.draw(st.booleans()):
         parts.append(f"mine: {_node(data, 2, anchors, odd=odd)}")  # a key of the person's own
+    if data.draw(st.booleans()):
+        parts.append(
+            f"notes2: {data.draw(st.sampled_from(['|', '>', '|-', '>+']))}\n          {data.draw(st.sampled_from(['line', 'yes', '2024-13-01', '# not a comment']))}\n"
+        )
     if anchor is not None:
         anchors.done.append(anchor)
-    return ("&" + anchor + " " if anchor else "") + "{" + ", ".join(parts) + "}"
+    head = "&" + anchor + " " if anchor else ""
+    if data.draw(st.booleans()) or any(part.startswith("notes2") for part in parts):
+        # Block style, with comments after values and on lines of their own.
+        lines = [head.rstrip() + (f"  # {data.draw(st.sampled_from(['c', 'yes', '#']))}" if data.draw(st.booleans()) else "") + "\n"]
+        for part in parts:
+            if data.draw(st.integers(0, 4)) == 0:
+                lines.append("        # own line\n")
+            comment = "  # eol" if not part.startswith("notes2") and data.draw(st.booleans()) else ""
+            lines.append(f"        {part.rstrip()}{comment}\n")
+        return "".join(lines).rstrip("\n")
+    return head + "{" + ", ".join(parts) + "}"
 
 
 @st.composite
