@@ -127,6 +127,7 @@ def test_locate_finds_keys_values_and_list_items() -> None:
         ("b: &b {x: 1}\na:\n  <<: *b\n", "f.yaml:3:3", "merge keys (<<) are not supported"),
         ("a: " + "1" * 4301 + "\n", "f.yaml:1:4", "a number of 4,301 digits is too long to read"),
         ("a: x\rb: \x00\r", "f.yaml:2:4", "character U+0000 is not allowed"),
+        ("%YAML 1.3\n---\na: 1\n", "f.yaml:1:1", "unsupported %YAML version"),
     ],
 )
 def test_both_readers_refuse_alike(text: str, where: str, fragment: str) -> None:

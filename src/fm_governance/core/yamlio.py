@@ -216,6 +216,9 @@ def _yaml_error(file: str, exc: Any) -> InputError:
         elif "maximum nesting depth" in problem:  # libyaml's own limit (1,000 levels)
             message = f"nested deeper than {MAX_DEPTH} levels"
             fix = "flatten the structure"
+        elif "incompatible YAML document" in problem:
+            message = "unsupported %YAML version"
+            fix = "write `%YAML 1.2` (or 1.1), or remove the directive"
         return InputError(_mark_location(file, mark), message, fix)
     return InputError(Location(file, 1, 1), f"invalid YAML: {exc}", "fix the YAML syntax")
 
