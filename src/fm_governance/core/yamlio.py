@@ -276,7 +276,7 @@ def _refuse_tags(text: str, file: str) -> None:
     Tags are rare, so the token scan (about 20 ms on a 2,000-item file) runs only when a ``!``
     could start one.
     """
-    if not _MAYBE_TAG.search(text):
+    if "!" not in text or not _MAYBE_TAG.search(text):  # the first test is a fast scan in C
         return
     import yaml as pyyaml
 
@@ -299,7 +299,7 @@ def _refuse_tags(text: str, file: str) -> None:
 _MAYBE_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
 
 
-def _check_graph(file: str, root: Any) -> None:
+def _check_graph(file: str, root: Any, *, aliases: bool = True) -> None:
     """Refuse unknown tags, merge keys, aliases as keys, duplicate keys, recursive aliases, deep
     nesting and alias bombs.
 
@@ -307,7 +307,8 @@ def _check_graph(file: str, root: Any) -> None:
     in time linear in its *text*, and refused before anything expands it. Only what aliases add is
     counted against :data:`MAX_EXPANDED_NODES`: a large file written out in full is bounded by
     :data:`MAX_BYTES` alone. Scalars, the bulk of every document, take the short path: only their
-    tag is looked at.
+    tag is looked at. ``aliases=False`` (the text has no ``*``) skips remembering every scalar,
+    which is only needed to spot an alias used as a key.
     """
     sizes: dict[int, int] = {}
     active: set[int] = set()
@@ -332,7 +333,8 @@ def _check_graph(file: str, root: Any) -> None:
         kind = node.id
         if kind == "scalar":
             check_tag(node)
-            scalars.add(id(node))
+            if aliases:
+                scalars.add(id(node))
             return 1
         key = id(node)
         known = sizes.get(key)
@@ -405,7 +407,7 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
         if node is None:
             return None, Locator(None, file)
         _refuse_tags(text, file)
-        _check_graph(file, node)
+        _check_graph(file, node, aliases="*" in text)
         return loader.construct_document(node), Locator(node, file)
     except pyyaml.reader.ReaderError as exc:
         raise _reader_error(text, file, exc) from None
