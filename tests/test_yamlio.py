@@ -168,3 +168,20 @@ def test_an_alias_as_a_mapping_key_is_refused_by_both_readers() -> None:
         with pytest.raises(InputError, match=r"^f\.yaml:1:4: this value is used again as a mapping key through an alias"):
             reader(text, "f.yaml")
     assert yamlio.load_located("a: [&k x, *k]\nb: {c: *k}\n", "f.yaml")[0] == {"a": ["x", "x"], "b": {"c": "x"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("y\taml: 1\n", "f.yaml:1:2"), ("a: x\ty\n", "f.yaml:1:5"), ("a: 1\t\n", "f.yaml:1:5"), ("a:\t1\n", "f.yaml:1:3"), ("a: 'x'\t# c\n", "f.yaml:1:7")],
+)
+def test_tabs_between_tokens_are_refused_by_both_readers(text: str, where: str) -> None:
+    """libyaml reads them, ruamel.yaml does not: refused alike, so check and assess agree."""
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError) as info:
+            reader(text, "f.yaml")
+        assert info.value.one_line().startswith(f"{where}: a tab here is not read by every YAML reader")
+
+
+@pytest.mark.parametrize("text", ['a: "x\ty"\n', "a: 'x\ty'\n", "a: |\n  x\n  \ty\n", "a: 1 # c\td\n", "# \tx\na: 1\n", 'a: "x\n\ty"\n'])
+def test_tabs_in_quoted_text_blocks_and_comments_are_read(text: str) -> None:
+    assert yamlio.to_plain(yamlio.load_text(text, "f.yaml")) == yamlio.load_located(text, "f.yaml")[0]

@@ -24,6 +24,7 @@ leaves the previous file intact.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as _dt
 import functools
@@ -295,6 +296,53 @@ def _refuse_tags(text: str, file: str) -> None:
         loader.dispose()
 
 
+def _refuse_tabs(text: str, file: str) -> None:
+    """Refuse a tab used as white space between YAML tokens (after a value, before a colon, inside
+    an unquoted value), at its position.
+
+    libyaml accepts such tabs, as YAML allows; ruamel.yaml's scanner does not, so `assess` could not
+    rewrite a file that `check` accepts. Tabs inside quoted text, ``|`` and ``>`` blocks and
+    comments are read alike by both, and stay allowed.
+    """
+    if "\t" not in text:
+        return
+    import yaml as pyyaml
+
+    allowed: list[tuple[tuple[int, int], tuple[int, int]]] = []  # (line, column) spans, 0-based
+    loader = pyyaml.CSafeLoader(text) if hasattr(pyyaml, "CSafeLoader") else pyyaml.SafeLoader(text)
+    try:
+        while (token := loader.get_token()) is not None:
+            if isinstance(token, pyyaml.ScalarToken) and token.style in ("'", '"', "|", ">"):
+                allowed.append(((token.start_mark.line, token.start_mark.column), (token.end_mark.line, token.end_mark.column)))
+    finally:
+        loader.dispose()
+
+    starts = [start for start, _ in allowed]  # tokens come in order and do not overlap
+
+    def inside(position: tuple[int, int]) -> bool:
+        index = bisect.bisect_right(starts, position) - 1
+        return index >= 0 and position < allowed[index][1]
+
+    line_no, start = 0, 0
+    breaks = [m.end() for m in _LINE_BREAK.finditer(text)]
+    for match in re.finditer("\t", text):
+        offset = match.start()
+        while line_no < len(breaks) and breaks[line_no] <= offset:
+            start = breaks[line_no]
+            line_no += 1
+        column = offset - start
+        if inside((line_no, column)):
+            continue
+        line = text[start:offset]
+        if any(char == "#" and (k == 0 or line[k - 1] in " \t") and not inside((line_no, k)) for k, char in enumerate(line)):
+            continue  # in a comment
+        raise InputError(
+            Location(file, line_no + 1, column + 1),
+            "a tab here is not read by every YAML reader",
+            "use spaces (tabs are fine inside quoted text, | or > blocks and comments)",
+        )
+
+
 #: A ``!`` where a tag could start (after a space, a flow indicator or at the start of a line).
 _MAYBE_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
 
@@ -407,6 +455,7 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
         if node is None:
             return None, Locator(None, file)
         _refuse_tags(text, file)
+        _refuse_tabs(text, file)
         _check_graph(file, node, aliases="*" in text)
         return loader.construct_document(node), Locator(node, file)
     except pyyaml.reader.ReaderError as exc:
