@@ -185,3 +185,26 @@ def test_tabs_between_tokens_are_refused_by_both_readers(text: str, where: str) 
 @pytest.mark.parametrize("text", ['a: "x\ty"\n', "a: 'x\ty'\n", "a: |\n  x\n  \ty\n", "a: 1 # c\td\n", "# \tx\na: 1\n", 'a: "x\n\ty"\n'])
 def test_tabs_in_quoted_text_blocks_and_comments_are_read(text: str) -> None:
     assert yamlio.to_plain(yamlio.load_text(text, "f.yaml")) == yamlio.load_located(text, "f.yaml")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("# \u2028x\na: 1\n", "f.yaml:1:3"), ('a: "x\u2028y"\n', "f.yaml:1:6"), ("a: 1\nb: x\x85y\n", "f.yaml:2:5"), ("a: 1\n\ufeff", "f.yaml:2:1")],
+)
+def test_yaml_1_1_line_breaks_are_refused_by_both_readers(text: str, where: str) -> None:
+    """libyaml ends a line at U+0085, U+2028 and U+2029 and skips a byte order mark anywhere;
+    ruamel.yaml does neither."""
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError) as info:
+            reader(text, "f.yaml")
+        assert info.value.one_line().startswith(f"{where}: "), info.value.one_line()
+    assert yamlio.load_located('a: "x\\Ly"\n', "f.yaml")[0] == {"a": "x\u2028y"}  # the escape is fine
+
+
+@pytest.mark.parametrize("text", ["b: |\n \n  x\n", "a:\n  b: >\n   \n    x\n"])
+def test_a_block_starting_with_a_line_of_fewer_spaces_is_refused_by_both_readers(text: str) -> None:
+    """libyaml reads the line as empty; ruamel.yaml takes it for the block's indentation."""
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError, match=r"^f\.yaml:[23]:1: the first line of this \| or > block holds only spaces"):
+            reader(text, "f.yaml")
+    assert yamlio.load_text("b: |\n\n  x\n", "f.yaml") == {"b": "\nx\n"}  # an empty first line is fine

@@ -224,8 +224,32 @@ def _yaml_error(file: str, exc: Any) -> InputError:
     return InputError(Location(file, 1, 1), f"invalid YAML: {exc}", "fix the YAML syntax")
 
 
-#: What YAML counts as a line break (libyaml and ruamel.yaml alike), for positions given as offsets.
-_LINE_BREAK = re.compile("\r\n|[\r\n\x85\u2028\u2029]")
+#: A line break, for positions given as offsets (the YAML 1.1 breaks U+0085, U+2028 and U+2029
+#: are refused before anything else is read: see :func:`_refuse_odd_breaks`).
+_LINE_BREAK = re.compile("\r\n|[\r\n]")
+#: Line breaks in YAML 1.1 (libyaml) but ordinary characters in YAML 1.2 (ruamel.yaml).
+_ODD_BREAKS = ("\x85", "\u2028", "\u2029")
+
+
+def _refuse_odd_breaks(text: str, file: str) -> None:
+    """Refuse U+0085 (next line), U+2028 (line separator) and U+2029 (paragraph separator) written
+    as such: libyaml ends a line there and ruamel.yaml does not, so the two readers would see
+    different documents. Inside double quotes they can be written as ``\\N``, ``\\L``, ``\\P``."""
+    found = [i for i in (text.find(c) for c in _ODD_BREAKS) if i >= 0]
+    if found:
+        offset = min(found)
+        raise InputError(
+            _offset_location(text, file, offset),
+            f"character U+{ord(text[offset]):04X} is a line break to some YAML readers and not to others",
+            "use an ordinary line break, or write it as \\N, \\L or \\P inside double quotes",
+        )
+    offset = text.find("\ufeff", 1)  # a byte order mark belongs at the very start, if anywhere
+    if offset > 0:
+        raise InputError(
+            _offset_location(text, file, offset),
+            "a byte order mark (U+FEFF) in the middle of the file is read differently by YAML readers",
+            "remove it, or write it as \\uFEFF inside double quotes",
+        )
 
 
 def _offset_location(text: str, file: str, offset: int) -> Location:
@@ -343,6 +367,41 @@ def _refuse_tabs(text: str, file: str) -> None:
         )
 
 
+#: A ``|`` or ``>`` line followed by a line of spaces only: a block scalar that may start so.
+_BLANK_LEAD = re.compile(r"[|>][^\r\n]*(?:\r\n|\r|\n) +(?:\r\n|\r|\n)")
+
+
+def _refuse_blank_lead(text: str, file: str) -> None:
+    """Refuse a ``|`` or ``>`` block whose first line holds only spaces, fewer than the text below.
+
+    YAML reads that line as an empty first line of the block, and so does libyaml; ruamel.yaml
+    takes its spaces for the block's indentation and then refuses the text below it.
+    """
+    if not _BLANK_LEAD.search(text):
+        return
+    import yaml as pyyaml
+
+    lines = re.split(r"\r\n|\r|\n", text)
+    loader = pyyaml.CSafeLoader(text) if hasattr(pyyaml, "CSafeLoader") else pyyaml.SafeLoader(text)
+    try:
+        while (token := loader.get_token()) is not None:
+            if not (isinstance(token, pyyaml.ScalarToken) and token.style in ("|", ">")):
+                continue
+            header = lines[token.start_mark.line][token.start_mark.column :]
+            first = token.start_mark.line + 1
+            if any(c.isdigit() for c in header.split("#")[0]) or first >= len(lines) or not lines[first] or lines[first].strip(" "):
+                continue  # an explicit indentation, or a first line that is not spaces only
+            below = next((line for line in lines[first + 1 : token.end_mark.line + 1] if line.strip(" ")), "")
+            if len(lines[first]) < len(below) - len(below.lstrip(" ")):
+                raise InputError(
+                    Location(file, first + 1, 1),
+                    "the first line of this | or > block holds only spaces, fewer than the text below it",
+                    "remove the spaces on that line (not every YAML reader reads it the same way)",
+                )
+    finally:
+        loader.dispose()
+
+
 #: A ``!`` where a tag could start (after a space, a flow indicator or at the start of a line).
 _MAYBE_TAG = re.compile(r"(?:^|[\s\[\]{},])!", re.MULTILINE)
 
@@ -448,6 +507,7 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
     """
     import yaml as pyyaml
 
+    _refuse_odd_breaks(text, file)
     loader = _core_loader()(text)
     loader.fmg_file = file
     try:
@@ -456,6 +516,7 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
             return None, Locator(None, file)
         _refuse_tags(text, file)
         _refuse_tabs(text, file)
+        _refuse_blank_lead(text, file)
         _check_graph(file, node, aliases="*" in text)
         return loader.construct_document(node), Locator(node, file)
     except pyyaml.reader.ReaderError as exc:
