@@ -14,7 +14,7 @@ from hypothesis import strategies as st
 
 from fm_governance.core.assessment import template_document
 from fm_governance.core.checklists import builtin_dir, load_catalog
-from fm_governance.core.schemas import SCHEMA_KINDS, _compiled, schema
+from fm_governance.core.schemas import SCHEMA_KINDS, _compiled, _validator, python_pattern, schema
 from fm_governance.core.yamlio import load_located, read_text, to_plain
 
 
@@ -100,3 +100,20 @@ def test_validating_does_not_change_the_published_schema(kind: str) -> None:
     with contextlib.suppress(Exception):  # an empty document is invalid; only the side effect matters
         _compiled(kind)({})
     assert json.loads(schema_text(kind)) == shipped
+
+
+@pytest.mark.parametrize("key", ["AL-01\n", "AL-01\n\n", "AL-01 ", "\nAL-01"])
+def test_ids_with_a_trailing_newline_fail_both_validators(key: str) -> None:
+    """Python's `$` also matches before a final newline; the schema's `$` (ECMA-262) does not."""
+    import fastjsonschema
+
+    document = {"checklists": {"alpha": {"items": {key: None}}}}
+    with pytest.raises(fastjsonschema.JsonSchemaException):
+        _compiled("assessment")(document)
+    assert list(_validator("assessment").iter_errors(document))
+
+
+def test_patterns_keep_dollar_signs_that_are_not_anchors() -> None:
+    assert python_pattern(r"^[A-Z]{2,5}-[0-9]{2,3}$") == r"^[A-Z]{2,5}-[0-9]{2,3}\Z"
+    assert python_pattern(r"^a[$]b\$c$|^d$") == r"^a[$]b\$c\Z|^d\Z"
+    assert python_pattern(r"\?\s*$") == r"\?\s*\Z"

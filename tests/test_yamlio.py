@@ -110,3 +110,101 @@ def test_locate_finds_keys_values_and_list_items() -> None:
     assert str(yamlio.locate(doc, ["a", "b", 1], "f.yaml")) == "f.yaml:4:7"
     # a missing tail locates at the deepest container that exists
     assert str(yamlio.locate(doc, ["a", "missing", "x"], "f.yaml")) == "f.yaml:2:3"
+
+
+@pytest.mark.parametrize(
+    ("text", "where", "fragment"),
+    [
+        (BOMB, "f.yaml:5:4", "expands to more than"),
+        ("a: &a [*a]\n", "f.yaml:1:4", "recursive YAML alias"),
+        ("a: 1\nb: 2\na: 3\n", "f.yaml:3:1", "duplicate key 'a'"),
+        ("a: [1, 2\nb: 3\n", "f.yaml:2:2", "invalid YAML"),
+        ("[" * 200 + "]" * 200, "f.yaml:1:", "nested deeper than 64"),
+        ("a: !!set {x, y}\n", "f.yaml:1:4", "YAML tag '!!set' is not allowed"),
+        ("a: !!int 'abc'\n", "f.yaml:1:4", "YAML tag '!!int' is not allowed"),
+        ("a: !!str 123\n", "f.yaml:1:4", "YAML tag '!!str' is not allowed"),
+        ("%TAG !e! tag:x,2000:\n---\na: !e!y 1\n", "f.yaml:3:4", "YAML tag '!e!y' is not allowed"),
+        ("b: &b {x: 1}\na:\n  <<: *b\n", "f.yaml:3:3", "merge keys (<<) are not supported"),
+        ("a: " + "1" * 4301 + "\n", "f.yaml:1:4", "a number of 4,301 digits is too long to read"),
+        ("a: x\rb: \x00\r", "f.yaml:2:4", "character U+0000 is not allowed"),
+        ("%YAML 1.3\n---\na: 1\n", "f.yaml:1:1", "unsupported %YAML version"),
+    ],
+)
+def test_both_readers_refuse_alike(text: str, where: str, fragment: str) -> None:
+    """The round-trip reader first runs the located one, so every refusal is the same line."""
+    lines = []
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError) as info:
+            reader(text, "f.yaml")
+        lines.append(info.value.one_line())
+    assert lines[0] == lines[1]
+    assert lines[0].startswith(where) and fragment in lines[0], lines[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: 2024-13-01\n",
+        "a: 2024-01-01T10:00:00.50+01:00\n",
+        "a: 1_000\n",
+        "a: 0b101\n",
+        "a: yes\n",
+        "a: 012\n",
+        "a: _\n",
+        "%YAML 1.1\n---\na: yes\nb: 012\n",
+    ],
+)
+def test_both_readers_type_plain_values_alike_and_write_them_back_as_written(text: str) -> None:
+    located, _ = yamlio.load_located(text, "f.yaml")
+    document = yamlio.load_text(text, "f.yaml")
+    assert yamlio.to_plain(document) == located
+    assert yamlio.dump_text(document) == text.split("---\n")[-1]  # directives are render()'s to keep
+
+
+def test_an_alias_as_a_mapping_key_is_refused_by_both_readers() -> None:
+    """ruamel.yaml would write it back as `*k: v`, which reads as an alias named `k:`."""
+    text = "a: &k key\nb: {x: 1, *k : w}\n"
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError, match=r"^f\.yaml:1:4: this value is used again as a mapping key through an alias"):
+            reader(text, "f.yaml")
+    assert yamlio.load_located("a: [&k x, *k]\nb: {c: *k}\n", "f.yaml")[0] == {"a": ["x", "x"], "b": {"c": "x"}}
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("y\taml: 1\n", "f.yaml:1:2"), ("a: x\ty\n", "f.yaml:1:5"), ("a: 1\t\n", "f.yaml:1:5"), ("a:\t1\n", "f.yaml:1:3"), ("a: 'x'\t# c\n", "f.yaml:1:7")],
+)
+def test_tabs_between_tokens_are_refused_by_both_readers(text: str, where: str) -> None:
+    """libyaml reads them, ruamel.yaml does not: refused alike, so check and assess agree."""
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError) as info:
+            reader(text, "f.yaml")
+        assert info.value.one_line().startswith(f"{where}: a tab here is not read by every YAML reader")
+
+
+@pytest.mark.parametrize("text", ['a: "x\ty"\n', "a: 'x\ty'\n", "a: |\n  x\n  \ty\n", "a: 1 # c\td\n", "# \tx\na: 1\n", 'a: "x\n\ty"\n'])
+def test_tabs_in_quoted_text_blocks_and_comments_are_read(text: str) -> None:
+    assert yamlio.to_plain(yamlio.load_text(text, "f.yaml")) == yamlio.load_located(text, "f.yaml")[0]
+
+
+@pytest.mark.parametrize(
+    ("text", "where"),
+    [("# \u2028x\na: 1\n", "f.yaml:1:3"), ('a: "x\u2028y"\n', "f.yaml:1:6"), ("a: 1\nb: x\x85y\n", "f.yaml:2:5"), ("a: 1\n\ufeff", "f.yaml:2:1")],
+)
+def test_yaml_1_1_line_breaks_are_refused_by_both_readers(text: str, where: str) -> None:
+    """libyaml ends a line at U+0085, U+2028 and U+2029 and skips a byte order mark anywhere;
+    ruamel.yaml does neither."""
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError) as info:
+            reader(text, "f.yaml")
+        assert info.value.one_line().startswith(f"{where}: "), info.value.one_line()
+    assert yamlio.load_located('a: "x\\Ly"\n', "f.yaml")[0] == {"a": "x\u2028y"}  # the escape is fine
+
+
+@pytest.mark.parametrize("text", ["b: |\n \n  x\n", "a:\n  b: >\n   \n    x\n"])
+def test_a_block_starting_with_a_line_of_fewer_spaces_is_refused_by_both_readers(text: str) -> None:
+    """libyaml reads the line as empty; ruamel.yaml takes it for the block's indentation."""
+    for reader in (yamlio.load_located, yamlio.load_text):
+        with pytest.raises(InputError, match=r"^f\.yaml:[23]:1: the first line of this \| or > block holds only spaces"):
+            reader(text, "f.yaml")
+    assert yamlio.load_text("b: |\n\n  x\n", "f.yaml") == {"b": "\nx\n"}  # an empty first line is fine

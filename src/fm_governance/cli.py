@@ -305,7 +305,7 @@ def assess(
             else:
                 document, original = None, None
             result = merge(document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes, inventory=inventory)
-            text = render(result.document, original=original)
+            text = render(result.document, original=original, file=str(target))
             changed = text != original
             if dry_run or not changed:
                 break

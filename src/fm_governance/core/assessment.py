@@ -13,7 +13,12 @@ it; it never drops what a person wrote:
   :func:`_settle_comments`);
 * the comment after each item id — ``[severity · owner] question`` — belongs to the tool and is
   refreshed when the checklist's wording changes; any other comment is the person's and is left
-  alone.
+  alone;
+* an item written as an alias of another (``AL-02: *first``) is written out as a copy, so that
+  editing one never silently changes the other (see :func:`_unshare`).
+
+A file is read for merging exactly as ``check`` reads it (:func:`read_plain`), so the two commands
+accept and refuse the same files.
 
 Answers are written quoted (``"yes"``) so YAML 1.1 readers, which turn a bare ``yes`` into a
 boolean, read the same value as everyone else.
@@ -21,6 +26,7 @@ boolean, read the same value as everyone else.
 
 from __future__ import annotations
 
+import copy
 import datetime as _dt
 import difflib
 import re
@@ -46,8 +52,8 @@ from .models import (
     Waiver,
     parse_answer,
 )
-from .schemas import schema_url, validate, validate_plain
-from .yamlio import dump_text, load_located, load_text, locate, new_yaml, read_text
+from .schemas import schema_url, validate_plain
+from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate, new_yaml, read_text
 
 DEFAULT_FILENAME = "fm-governance.yaml"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
@@ -142,22 +148,77 @@ def template_document(checklists: Iterable[Checklist], *, project_name: str | No
     return doc
 
 
-def render(document: CommentedMap, *, original: str | None = None) -> str:
-    """Dump ``document``; keep the person's line endings and make sure the modeline leads."""
+def render(document: CommentedMap, *, original: str | None = None, file: str | None = None) -> str:
+    """Dump ``document``; keep the person's line endings, directives and ``---``, and make sure the
+    modeline leads. A text too large for any reader to accept again is refused, located at
+    ``file`` (the file it is for)."""
     yaml = new_yaml()
+    header = ""
     if original is not None:
         _match_indent(yaml, original)
+        header, marker_comment = _document_header(original)
     text = dump_text(document, yaml)
+    if header and marker_comment:
+        # ruamel.yaml moves a comment on the `---` line into the body; it stays in the header.
+        first, _, rest = text.partition("\n")
+        if first.strip() == marker_comment:
+            text = rest
+    text = header + text
     leading = []
     for line in text.splitlines():
-        if not line.startswith("#"):
+        if not line.startswith(("#", "%", "---")) and line.strip():
             break
         leading.append(line)
     if not any(line.startswith(MODELINE_PREFIX) for line in leading):
         text = modeline() + "\n" + text
-    if original is not None and "\r\n" in original:
-        text = text.replace("\r\n", "\n").replace("\n", "\r\n")
+    ending = _line_ending(original)
+    if ending != "\n" or "\r" in text:
+        # One line ending throughout, the file's own (comments and the header were kept as read).
+        text = text.replace("\r\n", "\n").replace("\r", "\n").replace("\n", ending)
+    if len(text) > MAX_BYTES // 4:  # cheap test first: UTF-8 takes at most 4 bytes a character
+        check_size(text, Location(file or DEFAULT_FILENAME, 1, 1))
     return text
+
+
+_HEADER_LINE = re.compile(r"[ \t]*(?:#.*)?|%.*")
+_MARKER_LINE = re.compile(r"---[ \t]*(#.*)?")
+
+
+def _document_header(original: str) -> tuple[str, str]:
+    """The directives (``%YAML``, ``%TAG``), comments and ``---`` that open ``original``, as
+    written, plus the comment on the ``---`` line: ruamel.yaml drops everything before ``---``, so
+    :func:`render` puts it back. Empty when the document has no ``---`` start marker."""
+    offset = 0
+    for line in original.splitlines(keepends=True):
+        content = line.rstrip("\r\n")
+        marker = _MARKER_LINE.fullmatch(content)
+        if marker:
+            return original[: offset + len(line)], (marker.group(1) or "").strip()
+        if not _HEADER_LINE.fullmatch(content):
+            return "", ""
+        offset += len(line)
+    return "", ""
+
+
+def _line_ending(original: str | None) -> str:
+    """The file's line ending, from its first line break: ``\\r\\n``, a lone ``\\r`` (classic Mac
+    OS) or ``\\n`` (also for a new file)."""
+    if original is None:
+        return "\n"
+    match = re.search(r"\r\n|\r|\n", original)
+    return match.group(0) if match else "\n"
+
+
+def check_size(text: str, where: Location) -> None:
+    """Refuse to write an assessment larger than every fm-governance reader accepts: a file `check`
+    would refuse is of no use to anyone."""
+    size = len(text.encode("utf-8"))
+    if size > MAX_BYTES:
+        raise InputError(
+            where,
+            f"the assessment would be {size / 2**20:.1f} MiB, over the {MAX_BYTES / 2**20:g} MiB limit of every fm-governance reader",
+            "select fewer checklists (name them after the command, or with --checklist)",
+        )
 
 
 def _match_indent(yaml: Any, original: str) -> None:
@@ -183,10 +244,13 @@ def template_text(checklists: Iterable[Checklist], *, project_name: str | None =
     """
     checklists = list(checklists)
     modes = tuple(modes)  # the fast path may fall back: an iterator must survive its first look
-    fast = _fast_template_text(checklists, project_name, modes)
-    if fast is not None:
-        return fast
-    return _slow_template_text(checklists, project_name, modes)
+    text = _fast_template_text(checklists, project_name, modes)
+    if text is None:
+        text = _slow_template_text(checklists, project_name, modes)
+    if len(text) > MAX_BYTES // 4:  # cheap test first: UTF-8 takes at most 4 bytes a character
+        biggest = max(checklists, key=lambda c: len(c.items))
+        check_size(text, Location(biggest.path or biggest.id, 1, 1))
+    return text
 
 
 def _slow_template_text(checklists: list[Checklist], project_name: str | None, modes: Sequence[str]) -> str:
@@ -284,12 +348,116 @@ def _fast_template_text(checklists: Sequence[Checklist], project_name: str | Non
 
 
 def load_document(path: Any) -> tuple[CommentedMap | None, str]:
-    """Read an assessment file as a round-trip document plus its original text."""
+    """Read an assessment file as a round-trip document plus its original text.
+
+    The text goes through exactly the reader and the schema check that ``check`` uses
+    (:func:`read_plain`), so both commands accept the same files and refuse the others with the
+    same located message; only then is the editable document built. An empty file is not an error
+    here: ``assess`` fills it in.
+    """
+    file = str(path)
     text = read_text(path)
-    document = load_text(text, str(path))
-    if document is not None and not isinstance(document, CommentedMap):
-        raise InputError(Location(str(path), 1, 1), "is not a mapping", "an assessment starts with `project:`, `context:` and `checklists:` keys")
+    data, _ = read_plain(text, file, allow_empty=True)
+    if data is None:
+        return None, text
+    document = load_round_trip(text, file)
+    if not isinstance(document, CommentedMap):  # the located reader saw a mapping: so must this one
+        raise InputError(Location(file, 1, 1), "could not be read for rewriting", "please report it")
     return document, text
+
+
+def read_plain(text: str, file: str, *, allow_empty: bool = False) -> tuple[dict[str, Any] | None, Callable[..., Location]]:
+    """An assessment's text as plain data, validated against the schema, with its locator: the one
+    reading every command shares (``check``, ``report``, the Sphinx directive and ``assess``)."""
+    data, locator = load_located(text, file)
+    if data is None:
+        if allow_empty:
+            return None, locator
+        raise InputError(Location(file, 1, 1), "is empty", "create it with `fm-governance assess`")
+    if not isinstance(data, dict):
+        raise InputError(Location(file, 1, 1), "is not a mapping", "an assessment starts with `project:`, `context:` and `checklists:` keys")
+    plain: dict[str, Any] = validate_plain("assessment", data, locator)
+    return plain, locator
+
+
+def _unshare(document: CommentedMap) -> None:
+    """Give every checklist section, item list and item of ``document`` a node of its own.
+
+    An item written as an alias of another (``AL-02: *first``) is the *same* node as that item in
+    the round-trip document, so the merge's edits to one (the refreshed question comment, a
+    ``carried_over_from`` key) would land in both, and moving one would move both. The alias is
+    therefore expanded into an independent copy, and the file is written with the values spelled
+    out: what the person wrote still means the same, and from then on each item is answered on its
+    own. (Refusing the alias would make ``assess`` refuse a file that ``check`` accepts.) Aliases
+    elsewhere in the file — the person's own keys — are left as written.
+    """
+    seen: set[int] = set()
+
+    def note(node: Any) -> None:
+        # Every container outside the sections the merge edits; an alias inside them of one of
+        # these is expanded too.
+        if isinstance(node, (CommentedMap, CommentedSeq)) and id(node) not in seen:
+            seen.add(id(node))
+            for child in node.values() if isinstance(node, CommentedMap) else node:
+                note(child)
+
+    for key, value in document.items():
+        if key != "checklists":
+            note(value)
+
+    def own(parent: Any, key: Any, depth: int) -> None:
+        node = parent[key]
+        if not isinstance(node, (CommentedMap, CommentedSeq)):
+            return
+        if id(node) in seen:
+            node = parent[key] = _copy(node)
+            _own_comment(parent, key, node)
+        if depth < 3 and isinstance(node, CommentedMap):  # checklists > section > items/retired > item
+            seen.add(id(node))
+            for child in list(node):
+                own(node, child, depth + 1)
+        else:
+            note(node)
+
+    if isinstance(document.get("checklists"), CommentedMap):
+        own(document, "checklists", 0)
+
+
+def _own_comment(parent: CommentedMap, key: Any, node: Any) -> None:
+    """Drop the comment tokens the copy at ``parent[key]`` shares with the aliased node (ruamel.yaml
+    shares them between the two keys); the merge writes the copy's own question comment afresh.
+    The lines above the key are the person's and stay."""
+    slot = parent.ca.items.get(key)
+    if slot is not None:
+        parent.ca.items[key] = [slot[0], slot[1], None, None]
+    if isinstance(node, (CommentedMap, CommentedSeq)):
+        node.ca.comment = None
+
+
+def _copy(node: Any) -> Any:
+    """A deep copy of an aliased node without any of its anchors — on the node and on the values
+    inside it — since an anchor written twice makes the file unreadable. (The copy's values are
+    copies too, so clearing their anchors leaves the original's alone. Its keys are the original's
+    own objects: an anchored key is written as an alias of itself the second time, which is valid.)"""
+    duplicate = copy.deepcopy(node)
+    for part in _parts(duplicate):
+        anchor = getattr(part, "anchor", None) if hasattr(part, "yaml_anchor") else None
+        if anchor is not None and anchor.value is not None:
+            anchor.value = None
+            anchor.always_dump = False
+    return duplicate
+
+
+def _parts(node: Any) -> Iterable[Any]:
+    """``node`` and every container and value inside it."""
+    stack = [node]
+    while stack:
+        current = stack.pop()
+        yield current
+        if isinstance(current, CommentedMap):
+            stack.extend(current.values())
+        elif isinstance(current, CommentedSeq):
+            stack.extend(current)
 
 
 def merge(
@@ -304,6 +472,7 @@ def merge(
 ) -> MergeResult:
     """Bring ``document`` up to date with ``catalog`` without losing anything a person wrote.
 
+    ``document`` is None for a new file, or what :func:`load_document` read (and validated).
     ``select`` names checklists to include (default: those already present, or all for a new file).
     ``inventory``, when given, replaces the scanner-owned ``inventory`` section.
     """
@@ -312,8 +481,9 @@ def merge(
     if document is None:
         document = _new_document(project_name, modes)
     else:
-        validate("assessment", document, file)
+        # ``document`` comes from load_document, which validated it with check's own reader.
         trailer = _settle_comments(document)
+        _unshare(document)
         if modes:
             context = document.setdefault("context", CommentedMap())
             if not context.get("modes"):
@@ -449,13 +619,40 @@ def _refresh_comment(items: CommentedMap, item: Item) -> None:
         start = getattr(getattr(child, "ca", None), "comment", None)
         token = start[0] if start else None
     if token is None:
-        items.yaml_add_eol_comment(text, item.id, column=_ITEM_INDENT + len(item.id) + 1 + 2)
+        _drop_anchor_comment(items, item.id)
+        slot = items.ca.items.setdefault(item.id, [None, None, None, None])
+        # Set directly: ruamel.yaml's yaml_add_eol_comment fails when the key already has
+        # "before the value" comments (it extends that list with a token instead of a list).
+        slot[2] = CommentToken(f"# {text}", CommentMark(_ITEM_INDENT + len(item.id) + 1 + 2))
         return
     first, sep, rest = token.value.partition("\n")
     if _TOOL_COMMENT.match(first.strip()):
         new_value = f"# {text}{sep}{rest}"
         if token.value != new_value:
             token.value = new_value
+
+
+def _drop_anchor_comment(items: CommentedMap, key: Any) -> None:
+    """An item written with an anchor (``DE-01: &a  # [high · legal] …``) has its tool comment kept
+    by ruamel.yaml as a "before the value" comment, which it writes on a line of its own, and only
+    while the anchor is written. The merge gives every item its own node (see :func:`_unshare`), so
+    nothing refers to the anchor any more: drop that comment and the anchor, and the comment goes
+    back to the end of the item's key line, where every other item has it."""
+    slot = items.ca.items.get(key)
+    before = slot[3] if slot and len(slot) > 3 else None
+    if not before or isinstance(before[0], str) or not _TOOL_COMMENT.match(str(before[0].value).strip()):
+        return
+    token = before.pop(0)
+    if not before:
+        slot[3] = None
+    child = items.get(key)
+    start = getattr(getattr(child, "ca", None), "comment", None)
+    if start and len(start) > 1 and start[1]:
+        start[1] = [t for t in start[1] if t is not token] or None
+    anchor = getattr(child, "anchor", None)
+    if anchor is not None and anchor.value is not None:
+        anchor.value = None
+        anchor.always_dump = False
 
 
 # --- comments on lines of their own ------------------------------------------------------------
@@ -709,12 +906,8 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
     Reading uses the fast located loader: scoring never rewrites the file.
     """
     file = str(path)
-    data, locate = load_located(read_text(path), file)
-    if data is None:
-        raise InputError(Location(file, 1, 1), "is empty", "create it with `fm-governance assess`")
-    if not isinstance(data, dict):
-        raise InputError(Location(file, 1, 1), "is not a mapping", "an assessment starts with `project:`, `context:` and `checklists:` keys")
-    plain = validate_plain("assessment", data, locate)
+    plain, locate = read_plain(read_text(path), file)
+    assert plain is not None  # read_plain refuses an empty file unless allow_empty
     errors: list[InputError] = []
     unknown_keys: list[tuple[Location, str, str | None]] = []
     checklists: dict[str, AssessedChecklist] = {}

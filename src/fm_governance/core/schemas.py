@@ -51,7 +51,66 @@ def _compiled(kind: str) -> Any:
     # validators to the same verdicts.
     # compile() rewrites the `$ref`s of the dict it is given: hand it a copy, so the shipped schema
     # (printed by `fm-governance schema`, published with the docs) stays as written.
-    return fastjsonschema.compile(copy.deepcopy(schema(kind)), formats={"date": is_date})
+    return fastjsonschema.compile(_python_patterns(copy.deepcopy(schema(kind))), formats={"date": is_date})
+
+
+# JSON Schema patterns are ECMA-262 regular expressions, where ``$`` (without the multiline flag)
+# matches only at the very end of the text. In Python's ``re`` it also matches just before a final
+# newline, so ``"AL-01\n"`` would pass ``^[A-Z]{2,5}-[0-9]{2,3}$``. Both validators therefore run
+# each pattern with its end anchors as ``\Z``, which is what the schema means; the shipped schema
+# keeps the standard spelling that editors understand.
+
+
+def python_pattern(pattern: str) -> str:
+    r"""``pattern`` with each ``$`` that is an end anchor (not escaped, not in a character class)
+    written as ``\Z``."""
+    out: list[str] = []
+    in_class = escaped = False
+    for char in pattern:
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif in_class:
+            in_class = char != "]"
+        elif char == "[":
+            in_class = True
+        elif char == "$":
+            out.append("\\Z")
+            continue
+        out.append(char)
+    return "".join(out)
+
+
+def _python_patterns(node: Any) -> Any:
+    """Rewrite every ``pattern`` keyword of a schema in place (see :func:`python_pattern`)."""
+    if isinstance(node, dict):
+        for key, value in node.items():
+            if key == "pattern" and isinstance(value, str):
+                node[key] = python_pattern(value)
+            else:
+                _python_patterns(value)
+    elif isinstance(node, list):
+        for value in node:
+            _python_patterns(value)
+    return node
+
+
+def _pattern_keyword(validator: Any, pattern: str, instance: Any, _schema: Any) -> Any:
+    """jsonschema's ``pattern`` keyword with ECMA-262 end anchors (see :func:`python_pattern`)."""
+    import re
+
+    from jsonschema.exceptions import ValidationError
+
+    if validator.is_type(instance, "string") and not re.search(python_pattern(pattern), instance):
+        yield ValidationError(f"{instance!r} does not match {pattern!r}")
+
+
+def _ecma_validator_class(schema_: dict[str, Any]) -> Any:
+    import jsonschema
+
+    cls = jsonschema.validators.validator_for(schema_)
+    return jsonschema.validators.extend(cls, {"pattern": _pattern_keyword})
 
 
 def is_date(value: object) -> bool:
@@ -70,8 +129,8 @@ def _validator(kind: str) -> Any:
     # Imported here: jsonschema costs ~60 ms to import and only commands that validate need it.
     import jsonschema
 
-    cls = jsonschema.validators.validator_for(schema(kind))
-    cls.check_schema(schema(kind))
+    jsonschema.validators.validator_for(schema(kind)).check_schema(schema(kind))
+    cls = _ecma_validator_class(schema(kind))
     return cls(schema(kind), format_checker=cls.FORMAT_CHECKER)
 
 
@@ -100,9 +159,7 @@ def validate_plain(kind: str, plain: Any, locator: Callable[..., Location]) -> A
 def validate_against(schema_: dict[str, Any], plain: Any, locator: Callable[..., Location], *, fix: str) -> Any:
     """Validate plain data against a schema other than the two shipped kinds (the scanner's data
     files), with the same located, rewritten error messages; return it or raise."""
-    import jsonschema
-
-    cls = jsonschema.validators.validator_for(schema_)
+    cls = _ecma_validator_class(schema_)
     return _reference_validate(cls(schema_, format_checker=cls.FORMAT_CHECKER), plain, locator, fix)
 
 
