@@ -51,7 +51,7 @@ epub_exclude_files = ["_static/schemas/assessment.schema.json", "_static/schemas
 latex_engine = "xelatex"
 # Index with makeindex, not xindy (Sphinx's default for XeLaTeX): xindy needs options that only
 # Sphinx's generated Makefile passes, and Read the Docs runs latexmk directly
-# (readthedocs/readthedocs.org#5476, open as of December 2026), so xindy would fail there.
+# (readthedocs/readthedocs.org#5476), so xindy would fail there.
 latex_use_xindy = False
 # Sphinx titles the table of contents with the first toctree's caption ("Handbook"), which
 # reads as a part heading; call it what it is.

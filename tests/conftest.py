@@ -48,6 +48,20 @@ def write_checklist(folder: Path, checklist_id: str, items: list[dict[str, objec
     return path
 
 
+def yaml_quoted(text: str) -> str:
+    """``text`` as a YAML double-quoted scalar: printable ASCII as it is, anything else escaped
+    (YAML forbids most control characters raw, and reads a raw U+2028 as a line break)."""
+    out = []
+    for char in text:
+        if char in '"\\':
+            out.append("\\" + char)
+        elif " " <= char <= "~":
+            out.append(char)
+        else:
+            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
+    return '"' + "".join(out) + '"'
+
+
 @pytest.fixture
 def catalog_dir(tmp_path: Path) -> Path:
     """A folder with two small checklists, alpha (3 items) and beta (2 items)."""

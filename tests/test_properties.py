@@ -13,7 +13,7 @@ from hypothesis import HealthCheck, assume, given, settings
 from hypothesis import strategies as st
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString
 
-from conftest import item, write_checklist
+from conftest import item, write_checklist, yaml_quoted
 from fm_governance.cli import main
 from fm_governance.core.assessment import load_document, merge, read_assessment, read_plain, render, template_document
 from fm_governance.core.checklists import load_catalog
@@ -167,20 +167,6 @@ DIRECTIVES = ["", "", "", "%YAML 1.1\n---\n", "%YAML 1.2\n---\n", "%TAG !e! tag:
 TEXT = st.text(st.characters(blacklist_categories=("Cs",)), max_size=12)
 
 
-def _quoted(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar: printable ASCII as it is, anything else escaped
-    (YAML forbids most control characters raw, and reads a raw U+2028 as a line break)."""
-    out = []
-    for char in text:
-        if char in '"\\':
-            out.append("\\" + char)
-        elif " " <= char <= "~":
-            out.append(char)
-        else:
-            out.append(f"\\u{ord(char):04x}" if ord(char) <= 0xFFFF else f"\\U{ord(char):08x}")
-    return '"' + "".join(out) + '"'
-
-
 class _Anchors:
     """Anchor names handed out so far, and those whose node is complete (an alias may name those)."""
 
@@ -212,7 +198,7 @@ def _node(data: st.DataObject, depth: int, anchors: _Anchors, *, odd: bool = Tru
     elif kind == "seq":
         body = "[" + ", ".join(_node(data, depth + 1, anchors, odd=odd) for _ in range(data.draw(st.integers(0, 3)))) + "]"
     elif kind == "text":
-        body = _quoted(data.draw(TEXT))  # a double-quoted YAML string
+        body = yaml_quoted(data.draw(TEXT))  # a double-quoted YAML string
     else:
         body = data.draw(st.sampled_from(ODD_SCALARS))
     if anchor is not None:
@@ -230,9 +216,9 @@ def _item(data: st.DataObject, anchors: _Anchors, odd: bool) -> str:
     answers = ANSWER_VALUES if odd else ANSWER_VALUES[:7]
     parts = [f"answer: {data.draw(st.sampled_from(answers))}"]
     if data.draw(st.booleans()):
-        parts.append(f"notes: {_quoted(data.draw(TEXT)) if not odd else _node(data, 2, anchors)}")
+        parts.append(f"notes: {yaml_quoted(data.draw(TEXT)) if not odd else _node(data, 2, anchors)}")
     if data.draw(st.booleans()):
-        parts.append(f"evidence: {'[' + _quoted(data.draw(TEXT)) + ']' if not odd else _node(data, 2, anchors)}")
+        parts.append(f"evidence: {'[' + yaml_quoted(data.draw(TEXT)) + ']' if not odd else _node(data, 2, anchors)}")
     if data.draw(st.booleans()):
         expires = data.draw(st.sampled_from(["2030-01-01", '"2030-01-01"'] + (["2025-02-30", "soon"] if odd else [])))
         parts.append(f"waiver: {{reason: r, approved_by: a, expires: {expires}}}")
@@ -266,7 +252,7 @@ def yaml_documents(draw: st.DrawFn) -> str:
     data = draw(st.data())
     odd = draw(st.booleans())
     anchors = _Anchors()
-    name = _node(data, 1, anchors) if odd else _quoted(draw(TEXT))
+    name = _node(data, 1, anchors) if odd else yaml_quoted(draw(TEXT))
     lines = [draw(st.sampled_from(DIRECTIVES)), "project:\n", f"  name: {name}\n"]
     dates = ["2024-01-01", "null", '"2024-02-29"'] + (["2024-13-01", "2024-1-1", "!!timestamp 2024-01-01", "20240101"] if odd else [])
     lines.append(f"  date: {draw(st.sampled_from(dates))}\n")
@@ -356,21 +342,21 @@ def filled_assessments(draw: st.DrawFn) -> tuple[list[str], list[dict[str, objec
         if entry["above"]:
             lines.append(f"      # {entry['above']}\n")
         lines.append(f"      {item_id}:\n")
-        answer = "null" if entry["answer"] is None else _quoted(str(entry["answer"]))
+        answer = "null" if entry["answer"] is None else yaml_quoted(str(entry["answer"]))
         lines.append(f"        answer: {answer}\n")
-        notes = "null" if entry["notes"] is None else _quoted(str(entry["notes"]))
+        notes = "null" if entry["notes"] is None else yaml_quoted(str(entry["notes"]))
         lines.append(f"        notes: {notes}" + (f"  # {entry['after']}" if entry["after"] else "") + "\n")
         evidence = list(entry["evidence"])  # type: ignore[call-overload]
         if evidence and draw(st.booleans()):
-            lines.append("        evidence:\n" + "".join(f"          - {_quoted(e)}\n" for e in evidence))
+            lines.append("        evidence:\n" + "".join(f"          - {yaml_quoted(e)}\n" for e in evidence))
         else:
-            lines.append(f"        evidence: [{', '.join(_quoted(e) for e in evidence)}]\n")
+            lines.append(f"        evidence: [{', '.join(yaml_quoted(e) for e in evidence)}]\n")
         waiver = entry["waiver"]
         if waiver is None:
             lines.append("        waiver: null\n")
         else:
             assert isinstance(waiver, dict)
-            lines.append(f"        waiver:\n          reason: {_quoted(waiver['reason'])}\n          approved_by: {_quoted(waiver['approved_by'])}\n")
+            lines.append(f"        waiver:\n          reason: {yaml_quoted(waiver['reason'])}\n          approved_by: {yaml_quoted(waiver['approved_by'])}\n")
             lines.append(f"          expires: {waiver['expires']}\n")
     return v1_ids, v2_items, filled, "".join(lines)
 

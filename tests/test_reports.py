@@ -22,7 +22,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from markdown_it import MarkdownIt
 
-from conftest import item, write_checklist
+from conftest import item, write_checklist, yaml_quoted
 from fm_governance.cli import main
 from fm_governance.core.escaping import json_text, md_inline, md_paragraph, terminal_line, terminal_text, xml_text
 
@@ -50,19 +50,6 @@ VISIBLE = {key: terminal_line(value) for key, value in HOSTILE.items()}
 RAW_DANGER = ("\x1b", "\x07", "\x9b", "\u202e", "\x0b")
 
 
-def yaml_str(text: str) -> str:
-    """``text`` as a YAML double-quoted scalar (every character outside printable ASCII escaped)."""
-    out = []
-    for ch in text:
-        if ch in '"\\':
-            out.append("\\" + ch)
-        elif " " <= ch <= "~":
-            out.append(ch)
-        else:
-            out.append(f"\\u{ord(ch):04x}" if ord(ch) <= 0xFFFF else f"\\U{ord(ch):08x}")
-    return '"' + "".join(out) + '"'
-
-
 @pytest.fixture
 def hostile(tmp_path: Path) -> tuple[Path, Path]:
     """A custom checklist and a filled assessment with hostile text in every field a report shows."""
@@ -73,17 +60,17 @@ def hostile(tmp_path: Path) -> tuple[Path, Path]:
         if n < 6
     ]
     checklist = write_checklist(folder, "hostile", items)
-    text = checklist.read_text(encoding="utf-8").replace("title: Hostile", f"title: {yaml_str('Hostile ' + HOSTILE['rich-link'])}", 1)
+    text = checklist.read_text(encoding="utf-8").replace("title: Hostile", f"title: {yaml_quoted('Hostile ' + HOSTILE['rich-link'])}", 1)
     checklist.write_text(text, encoding="utf-8")
 
     everything = " ".join(HOSTILE.values())
-    evidence = "\n".join(f"          - {yaml_str(v)}" for v in HOSTILE.values())
-    waiver = f"{{reason: {yaml_str(everything)}, approved_by: {yaml_str(HOSTILE['rich-tag'] + HOSTILE['osc8-link'])}, expires: 2099-12-31}}"
+    evidence = "\n".join(f"          - {yaml_quoted(v)}" for v in HOSTILE.values())
+    waiver = f"{{reason: {yaml_quoted(everything)}, approved_by: {yaml_quoted(HOSTILE['rich-tag'] + HOSTILE['osc8-link'])}, expires: 2099-12-31}}"
     assessment = tmp_path / "fm-governance.yaml"
     assessment.write_text(
         f"""project:
-  name: {yaml_str(everything)}
-  assessors: [{", ".join(yaml_str(v) for v in HOSTILE.values())}]
+  name: {yaml_quoted(everything)}
+  assessors: [{", ".join(yaml_quoted(v) for v in HOSTILE.values())}]
   date: 2026-11-22
 context:
   modes: []
@@ -93,24 +80,24 @@ checklists:
     items:
       HO-01:
         answer: partial
-        notes: {yaml_str(everything)}
+        notes: {yaml_quoted(everything)}
         evidence:
 {evidence}
         waiver: null
       HO-02:
         answer: n/a
-        notes: {yaml_str(everything)}
+        notes: {yaml_quoted(everything)}
         evidence: []
         waiver: null
       HO-03:
         answer: "no"
-        notes: {yaml_str(everything)}
+        notes: {yaml_quoted(everything)}
         evidence: []
         waiver: {waiver}
       HO-04:
         answer: "no"
-        notes: {yaml_str(HOSTILE["html"])}
-        evidence: [{yaml_str(HOSTILE["md-link"])}]
+        notes: {yaml_quoted(HOSTILE["html"])}
+        evidence: [{yaml_quoted(HOSTILE["md-link"])}]
         waiver: null
       HO-05:
         answer: null
@@ -119,12 +106,12 @@ checklists:
         waiver: null
       HO-06:
         answer: "yes"
-        notes: {yaml_str(HOSTILE["newlines"])}
+        notes: {yaml_quoted(HOSTILE["newlines"])}
         evidence: []
         waiver: null
 inventory:
   models:
-    - id: {yaml_str("gpt-4o" + HOSTILE["osc8-link"] + HOSTILE["md-code"])}
+    - id: {yaml_quoted("gpt-4o" + HOSTILE["osc8-link"] + HOSTILE["md-code"])}
 """,
         encoding="utf-8",
     )
