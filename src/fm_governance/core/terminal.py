@@ -19,6 +19,7 @@ from __future__ import annotations
 import codecs
 import io
 import sys
+import textwrap
 import unicodedata
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
@@ -94,7 +95,11 @@ def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, wi
         for r in open_items[:MAX_OPEN_ITEMS]:
             state = "unanswered" if r.status is Status.OPEN else "no"
             where = f"{r.location}: " if r.location else ""
-            line("  " + terminal_line(f"{where}{r.item.id} [{r.item.severity.value} · {r.item.owner}] {state}: {r.item.question}"))
+            # The location, id and state lead (one line a log parser can read); the question follows,
+            # wrapped under it, so the list reads at the width it is shown at.
+            line("  " + terminal_line(f"{where}{r.item.id} [{r.item.severity.value} · {r.item.owner}] {state}:"))
+            for part in textwrap.wrap(terminal_line(r.item.question), width=max(width, 40) - 6, break_on_hyphens=False) or [""]:
+                line("      " + part)
         if len(open_items) > MAX_OPEN_ITEMS:
             line(f"  … and {len(open_items) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     for problem in result.problems:
@@ -105,7 +110,9 @@ def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, wi
             line(f"  {terminal_line(reason)}")
     elif gate_configured:
         line("Gate passed.", "green")
-    return sink.getvalue()
+    text = sink.getvalue()
+    # rich pads every table line to the full width; in a file or a CI log that is trailing space.
+    return text if color else "".join(part.rstrip(" ") + "\n" for part in text.splitlines())
 
 
 def assess_summary(target: str, action: str, changes: Iterable[Any]) -> str:
