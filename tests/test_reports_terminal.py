@@ -136,3 +136,29 @@ def test_a_location_is_never_an_emoji(tmp_path: Path) -> None:
     result = CliRunner().invoke(main, ["check", str(copy), "--as-of", "2026-11-22"])
     assert f"{copy}:100:7: DE-11" in result.stdout  # rich's emoji codes made this fm-governance.yaml💯7
     assert "💯" not in result.stdout
+
+
+def test_the_dry_run_diff_quotes_the_file_inertly(tmp_path: Path, catalog_dir: Path) -> None:
+    # A comment may hold a raw right-to-left override (YAML allows it); the diff shows the comment,
+    # not the reordering. The comment sits where the added checklist's context lines show it.
+    runner = CliRunner()
+    file = tmp_path / "fm-governance.yaml"
+    args = ["--checklists-dir", str(catalog_dir)]
+    assert runner.invoke(main, ["assess", str(tmp_path), "--no-scan", "--checklist", "alpha", *args]).exit_code == 0
+    file.write_text(file.read_text("utf-8") + "# owner note \u202eevil\u202c done\n", "utf-8")
+    done = runner.invoke(main, ["assess", str(tmp_path), "--no-scan", "--dry-run", "--checklist", "beta", *args])
+    assert done.exit_code == 0, done.output
+    assert "owner note evil done" in done.output
+    assert "BE-01" in done.output
+    assert_inert(done.output)
+
+
+def test_the_json_summary_of_assess_is_valid_for_any_file_name(tmp_path: Path, catalog_dir: Path) -> None:
+    import json
+
+    project = tmp_path / "p\u202eq"
+    project.mkdir()
+    done = CliRunner().invoke(main, ["assess", str(project), "--no-scan", "--format", "json", "--checklists-dir", str(catalog_dir)])
+    assert done.exit_code == 0, done.output
+    assert "\u202e" not in done.output  # escaped as \u202e inside the JSON string
+    assert json.loads(done.output)["file"] == str(project / "fm-governance.yaml")

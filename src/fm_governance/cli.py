@@ -262,7 +262,6 @@ def assess(
     found in its code, configuration and manifests replace the file's `inventory` section (secrets
     are reported by kind and location, never by value).
     """
-    import json
     from pathlib import Path
 
     from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
@@ -324,7 +323,9 @@ def assess(
             "checklists": [c.as_dict() for c in result.changes],
             **(scan.to_json_dict() if scan is not None else {"scanned": False}),
         }
-        _emit(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", None)
+        from .core.escaping import json_text
+
+        _emit(json_text(summary, indent=2) + "\n", None)
         return
     if dry_run:
         import difflib
@@ -332,8 +333,11 @@ def assess(
         diff = difflib.unified_diff(
             (original or "").splitlines(keepends=True), text.splitlines(keepends=True), fromfile=f"{target} (current)", tofile=f"{target} (after assess)"
         )
-        out = "".join(diff)
-        _emit(out if out else f"{target}: up to date, nothing to change\n", None)
+        from .core.escaping import terminal_text
+
+        # The diff quotes the file: shown as text, never acting on the terminal.
+        out = terminal_text("".join(diff))
+        _emit(out if out else f"{terminal_text(target)}: up to date, nothing to change\n", None)
         return
     _emit(_assess_summary(str(target), action, result.changes) + "\n", None)
     if scan is not None:
