@@ -33,8 +33,11 @@ MODES = ("hosted-api", "rag", "hosted-fine-tuning", "self-hosted")  # mirrored f
 
 
 def _fail(lines: list[str]) -> NoReturn:
+    from .core.escaping import terminal_line
+
+    # Every error line goes through here; a file name or an OS message may quote file text.
     for line in lines[:50]:
-        click.echo(line, err=True)
+        click.echo(terminal_line(line), err=True)
     if len(lines) > 50:
         click.echo(f"… and {len(lines) - 50} more problems", err=True)
     raise SystemExit(EXIT_INPUT)
