@@ -1,0 +1,228 @@
+"""The gate policy ``check`` applies, and where each part of it came from.
+
+A gate that lives only in a CI script disagrees with the laptop that runs ``check`` without flags,
+so the policy is configuration that travels with the assessment. Three sources, per key, the first
+that sets a key wins:
+
+1. the command line: ``--fail-on SEVERITY``, ``--fail-under SCORE``;
+2. the assessment's own ``policy:`` section (``fail-on``, ``fail-under``);
+3. ``[tool.fm-governance]`` in the ``pyproject.toml`` beside the assessment (the assessed
+   project's root is the assessment file's folder), same keys.
+
+Each value remembers its source, so every output can say what it applied and why ("fail-on high
+(policy: in fm-governance.yaml)"). A bad value in any source is a located error: the assessment's
+through its schema and locator; TOML's by finding the key's line ourselves, because ``tomllib``
+keeps no positions (failing that, the ``[tool.fm-governance]`` header, column 1).
+
+The assessment is read a second time here, and only when its text mentions ``policy`` at all: its
+reader (``read_assessment``) keeps no section it does not score, and scoring must not grow a
+dependency on the gate.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import InputError, Location
+from .models import Severity
+from .scoring import Gate, GateOutcome
+
+#: The keys of a policy, spelled as in the files (kebab-case, like the flags).
+POLICY_KEYS = ("fail-on", "fail-under")
+SEVERITY_NAMES = tuple(s.value for s in Severity)
+HOW_TO_SET = (
+    "set one with --fail-on SEVERITY or --fail-under SCORE, a `policy:` section in the assessment, or [tool.fm-governance] in the project's pyproject.toml"
+)
+
+
+@dataclass(frozen=True)
+class Setting:
+    """One value of the policy and the place it was set ("--fail-on", "policy: in FILE", …)."""
+
+    value: Severity | float
+    source: str
+
+    def shown(self) -> str:
+        return self.value.value if isinstance(self.value, Severity) else f"{self.value:g}"
+
+
+@dataclass(frozen=True)
+class Policy:
+    fail_on: Setting | None = None
+    fail_under: Setting | None = None
+
+    @property
+    def is_set(self) -> bool:
+        return self.fail_on is not None or self.fail_under is not None
+
+    @property
+    def gate(self) -> Gate:
+        fail_on = self.fail_on.value if self.fail_on else None
+        fail_under = self.fail_under.value if self.fail_under else None
+        assert fail_on is None or isinstance(fail_on, Severity)
+        assert fail_under is None or isinstance(fail_under, float)
+        return Gate(fail_under=fail_under, fail_on=fail_on)
+
+    def terms(self) -> str:
+        """``fail-on high, fail-under 70``: the policy without its sources."""
+        parts = [f"{name} {s.shown()}" for name, s in (("fail-on", self.fail_on), ("fail-under", self.fail_under)) if s is not None]
+        return ", ".join(parts) or "none"
+
+    def describe(self) -> str:
+        """``fail-on high (policy: in fm-governance.yaml), fail-under 70 (--fail-under)``, or ``none``."""
+        parts = [f"{name} {s.shown()} ({s.source})" for name, s in (("fail-on", self.fail_on), ("fail-under", self.fail_under)) if s is not None]
+        return ", ".join(parts) or "none"
+
+    def as_dict(self) -> dict[str, Any]:
+        """``{"fail_on": {"value": "high", "source": "..."} | None, "fail_under": ...}`` for JSON and SARIF."""
+
+        def one(s: Setting | None) -> dict[str, Any] | None:
+            if s is None:
+                return None
+            return {"value": s.value.value if isinstance(s.value, Severity) else s.value, "source": s.source}
+
+        return {"fail_on": one(self.fail_on), "fail_under": one(self.fail_under)}
+
+
+def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
+    """The policy applied and the verdict, as plain sentences (each renderer escapes them).
+
+    No gate set says so and how to set one, never "passed"; a gate that passed names what it did not
+    gate; a gate that failed says so, and each renderer lists ``outcome.reasons`` under it.
+    """
+    if not policy.is_set or outcome is None:
+        return [f"No gate set: nothing was gated, whatever the score and open items — {HOW_TO_SET}."]
+    lines = [f"Policy: {policy.describe()}"]
+    if not outcome.passed:
+        lines.append(f"Gate failed ({policy.terms()}):")
+    elif outcome.not_gated:
+        lines.append(f"Gate passed ({policy.terms()}): {'; '.join(outcome.not_gated)}.")
+    else:
+        lines.append(f"Gate passed ({policy.terms()}).")
+    return lines
+
+
+def resolve_policy(assessment: Path | str, *, fail_on: str | None = None, fail_under: float | None = None) -> Policy:
+    """The policy for ``assessment``: flags over its ``policy:`` section over ``pyproject.toml``."""
+    path = Path(assessment)
+    found: dict[str, Setting] = {}
+    for source in (_flags(fail_on, fail_under), _from_assessment(path), _from_pyproject(path.parent / "pyproject.toml")):
+        for key, setting in source.items():
+            found.setdefault(key, setting)
+    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"))
+
+
+def _flags(fail_on: str | None, fail_under: float | None) -> dict[str, Setting]:
+    out: dict[str, Setting] = {}
+    if fail_on is not None:
+        out["fail-on"] = Setting(Severity(fail_on), "--fail-on")
+    if fail_under is not None:
+        out["fail-under"] = Setting(float(fail_under), "--fail-under")
+    return out
+
+
+def _from_assessment(path: Path) -> dict[str, Setting]:
+    from .assessment import read_plain
+    from .yamlio import read_text
+
+    text = read_text(path)
+    # A key spelled with escapes ("\x70olicy") is the only way to have the section without the word.
+    if "policy" not in text and "\\" not in text:
+        return {}
+    plain, locate = read_plain(text, str(path))
+    section = (plain or {}).get("policy")
+    if not isinstance(section, dict):  # the schema allows only a mapping or null
+        return {}
+    source = f"policy: in {path}"
+    out: dict[str, Setting] = {}
+    for key in POLICY_KEYS:
+        if section.get(key) is not None:
+            out[key] = _setting(key, section[key], source, locate(["policy", key]))
+    return out
+
+
+_TABLE = re.compile(r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:fm-governance|"fm-governance"|'fm-governance')[ \t]*\][ \t]*(?:#.*)?$""")
+_HEADER = re.compile(r"^[ \t]*\[")
+
+
+def _from_pyproject(path: Path) -> dict[str, Setting]:
+    import tomllib
+
+    from .yamlio import read_text
+
+    if not path.is_file():
+        return {}
+    text = read_text(path)
+    if "fm-governance" not in text:  # no table of ours: a pyproject we have no business judging
+        return {}
+    try:
+        data = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        line, column = getattr(exc, "lineno", 1) or 1, getattr(exc, "colno", 1) or 1
+        if not hasattr(exc, "lineno"):  # before Python 3.14 the position is only in the message
+            where = re.search(r"line (\d+), column (\d+)", str(exc))
+            if where:
+                line, column = int(where.group(1)), int(where.group(2))
+        message = re.sub(r"\s*\(at (?:line \d+, column \d+|end of document)\)", "", str(exc))
+        raise InputError(
+            Location(str(path), line, column), f"is not valid TOML ({message})", "fix the file: [tool.fm-governance] is read from it for the gate policy"
+        ) from None
+    tool = data.get("tool")
+    section = tool.get("fm-governance") if isinstance(tool, dict) else None
+    if section is None:
+        return {}
+    source = f"[tool.fm-governance] in {path}"
+    lines = text.splitlines()
+    if not isinstance(section, dict):
+        raise InputError(
+            _toml_key(path, lines, None), "tool.fm-governance is not a table", f"write it as [tool.fm-governance] with keys {', '.join(POLICY_KEYS)}"
+        )
+    out: dict[str, Setting] = {}
+    for key, value in section.items():
+        if key not in POLICY_KEYS:
+            import difflib
+
+            close = difflib.get_close_matches(key.replace("_", "-"), POLICY_KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean {close[0]!r}? " if close else ""
+            raise InputError(
+                _toml_key(path, lines, key, at_key=True), f"unknown key {key!r} in [tool.fm-governance]", f"{hint}known keys: {', '.join(POLICY_KEYS)}"
+            )
+        out[key] = _setting(key, value, source, _toml_key(path, lines, key))
+    return out
+
+
+def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = False) -> Location:
+    """Where ``key`` of [tool.fm-governance] is set: its value (or the key itself), else the table header."""
+    header = 0
+    for number, text in enumerate(lines, 1):
+        if _TABLE.match(text):
+            header = number
+            continue
+        if header and _HEADER.match(text):
+            break
+        if header and key is not None:
+            m = re.match(rf"""^([ \t]*)(?:{re.escape(key)}|"{re.escape(key)}"|'{re.escape(key)}')[ \t]*=[ \t]*""", text)
+            if m:
+                return Location(str(path), number, (len(m.group(1)) if at_key else m.end()) + 1)
+    if header:
+        return Location(str(path), header, 1)
+    # Not in a [tool.fm-governance] table (a dotted key or an inline table under [tool]): the first line naming it.
+    for number, text in enumerate(lines, 1):
+        if "fm-governance" in text:
+            return Location(str(path), number, 1)
+    return Location(str(path), 1, 1)
+
+
+def _setting(key: str, value: Any, source: str, where: Location) -> Setting:
+    if key == "fail-on":
+        if not isinstance(value, str) or value not in SEVERITY_NAMES:
+            raise InputError(where, f"fail-on is {value!r}, not a severity", f"use one of {', '.join(SEVERITY_NAMES)}")
+        return Setting(Severity(value), source)
+    # bool is an int to Python, and YAML/TOML both have nan and inf: none of them is a score.
+    if isinstance(value, bool) or not isinstance(value, int | float) or not math.isfinite(value) or not 0 <= value <= 100:
+        raise InputError(where, f"fail-under is {value!r}, not a score", "use a number from 0 to 100")
+    return Setting(float(value), source)
