@@ -317,3 +317,38 @@ def test_the_installed_command_gates_from_pyproject(project: Path, installed_cli
     passed = subprocess.run([*base, "--fail-on", "critical"], cwd=project, capture_output=True, text=True, check=False)
     assert passed.returncode == 0, passed.stderr
     assert f"Gate passed (fail-on critical): {NOT_GATED}; the overall score (69.2/100) is not gated." in passed.stdout
+
+
+@pytest.mark.parametrize(
+    "spelling",
+    ["indented", "quoted", "escaped", "complex-key", "flow"],
+)
+def test_the_policy_is_found_however_the_key_is_spelled(project: Path, spelling: str) -> None:
+    # check skips re-reading the file for its policy when no line can start one: every spelling of
+    # the key that YAML allows must still be found.
+    path = project / "fm-governance.yaml"
+    text = path.read_text(encoding="utf-8")
+    policy = {
+        "indented": "policy:\n  fail-on: high\n",
+        "quoted": '"policy":\n  fail-on: high\n',
+        "escaped": '"\\x70olicy":\n  fail-on: high\n',
+        "complex-key": "? policy\n: fail-on: high\n",
+        "flow": "policy: {fail-on: high}\n",
+    }[spelling]
+    text += policy
+    if spelling == "indented":
+        text = "".join(("  " + line if line.strip() and not line.startswith("#") else line) for line in text.splitlines(keepends=True))
+    path.write_text(text, encoding="utf-8")
+    code, out, err = check(project)
+    file = project / "fm-governance.yaml"
+    assert (code, err) == (1, "")
+    assert f"Policy: fail-on high (policy: in {file})" in out.splitlines()
+
+
+def test_the_word_policy_elsewhere_sets_no_gate(project: Path) -> None:
+    path = project / "fm-governance.yaml"
+    text = path.read_text(encoding="utf-8")
+    head, marker, tail = text.partition("AL-02:")
+    path.write_text(head + marker + tail.replace("notes: null", "notes: |\n        policy:\n          fail-on: high", 1), encoding="utf-8")
+    code, out, _ = check(project)
+    assert code == 0 and NO_GATE in out

@@ -14,9 +14,9 @@ Each value remembers its source, so every output can say what it applied and why
 through its schema and locator; TOML's by finding the key's line ourselves, because ``tomllib``
 keeps no positions (failing that, the ``[tool.fm-governance]`` header, column 1).
 
-The assessment is read a second time here, and only when its text mentions ``policy`` at all: its
-reader (``read_assessment``) keeps no section it does not score, and scoring must not grow a
-dependency on the gate.
+The assessment is read a second time here, and only when a cheap look at its lines finds a
+top-level key that may be ``policy`` (:func:`_may_have_policy`): its reader (``read_assessment``)
+keeps no section it does not score, and scoring must not grow a dependency on the gate.
 """
 
 from __future__ import annotations
@@ -130,8 +130,7 @@ def _from_assessment(path: Path) -> dict[str, Setting]:
     from .yamlio import read_text
 
     text = read_text(path)
-    # A key spelled with escapes ("\x70olicy") is the only way to have the section without the word.
-    if "policy" not in text and "\\" not in text:
+    if not _may_have_policy(text):
         return {}
     plain, locate = read_plain(text, str(path))
     section = (plain or {}).get("policy")
@@ -143,6 +142,33 @@ def _from_assessment(path: Path) -> dict[str, Setting]:
         if section.get(key) is not None:
             out[key] = _setting(key, section[key], source, locate(["policy", key]))
     return out
+
+
+_ROOT_LINE = re.compile(r"^([ ]*)(\S)(.*)$", re.MULTILINE)
+
+
+def _may_have_policy(text: str) -> bool:
+    """False only when ``text`` surely has no top-level ``policy`` key: then ``check`` skips the
+    second read of the assessment (which would add half the time ``check`` takes on a large file).
+
+    In a block-style document every key of the root mapping starts a line at the root's
+    indentation (a block scalar's or plain scalar's continuation lines are indented deeper), so it
+    is enough to look there for ``policy`` and for anything this shortcut does not follow: a quoted
+    or complex key (``"\\x70olicy"``, ``? policy``), an anchor or tag, a flow-style document, a
+    directive or a second document. Any of those, and the file is read in full.
+    """
+    root: int | None = None
+    for match in _ROOT_LINE.finditer(text):
+        indent, first, rest = len(match.group(1)), match.group(2), match.group(3)
+        if first == "#":
+            continue
+        if root is None:
+            root = indent
+        if indent != root:
+            continue
+        if first in "\"'?&!*{[%|>" or (first + rest).startswith(("policy", "---", "...")):
+            return True
+    return False
 
 
 _TABLE = re.compile(r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:fm-governance|"fm-governance"|'fm-governance')[ \t]*\][ \t]*(?:#.*)?$""")
