@@ -117,7 +117,7 @@ def test_json(project: Path, state: str) -> None:
     policy = data["policy"]
     if state == "none":
         assert data["gate"] is None
-        assert policy == {"fail_on": None, "fail_under": None}
+        assert policy == {"fail_on": None, "fail_under": None, "waiver_max_days": None}
         assert "passed" not in out
         return
     gate = data["gate"]
@@ -125,7 +125,11 @@ def test_json(project: Path, state: str) -> None:
     assert gate["reasons"] == REASONS[state]
     if state == "passing":
         assert gate["not_gated"] == [NOT_GATED]
-        assert policy == {"fail_on": {"value": "critical", "source": "--fail-on"}, "fail_under": {"value": 50.0, "source": "--fail-under"}}
+        assert policy == {
+            "fail_on": {"value": "critical", "source": "--fail-on"},
+            "fail_under": {"value": 50.0, "source": "--fail-under"},
+            "waiver_max_days": None,
+        }
     if state == "score":
         assert policy["fail_on"] is None and policy["fail_under"] == {"value": 90.0, "source": "--fail-under"}
         assert gate["not_gated"] == ["1 high and 1 low items open are not gated"]
@@ -160,13 +164,17 @@ def test_sarif(project: Path, state: str) -> None:
     assert sorted(r["ruleId"] for r in run["results"]) == ["AL-02", "AL-03"]  # open items, whatever the gate
     properties = run["properties"]
     if state == "none":
-        assert properties == {"policy": {"fail_on": None, "fail_under": None}, "gate": None}
+        assert properties == {"policy": {"fail_on": None, "fail_under": None, "waiver_max_days": None}, "gate": None}
         assert "passed" not in out
         return
     assert properties["gate"]["passed"] is (expected == 0)
     assert properties["gate"]["reasons"] == REASONS[state]
     if state == "both":
-        assert properties["policy"] == {"fail_on": {"value": "high", "source": "--fail-on"}, "fail_under": {"value": 90.0, "source": "--fail-under"}}
+        assert properties["policy"] == {
+            "fail_on": {"value": "high", "source": "--fail-on"},
+            "fail_under": {"value": 90.0, "source": "--fail-under"},
+            "waiver_max_days": None,
+        }
 
 
 @pytest.mark.parametrize("state", list(STATES))
@@ -218,6 +226,7 @@ def test_the_assessment_overrides_pyproject_key_by_key(project: Path) -> None:
     assert json.loads(out)["policy"] == {
         "fail_on": {"value": "critical", "source": f"policy: in {file}"},
         "fail_under": {"value": 50.0, "source": f"[tool.fm-governance] in {pyproject}"},
+        "waiver_max_days": None,
     }
 
 
@@ -352,3 +361,72 @@ def test_the_word_policy_elsewhere_sets_no_gate(project: Path) -> None:
     path.write_text(head + marker + tail.replace("notes: null", "notes: |\n        policy:\n          fail-on: high", 1), encoding="utf-8")
     code, out, _ = check(project)
     assert code == 0 and NO_GATE in out
+
+
+# --- waiver rules ---------------------------------------------------------------------------------
+
+
+def waive(project: Path, item_id: str, expires: str) -> None:
+    path = project / "fm-governance.yaml"
+    head, marker, tail = path.read_text(encoding="utf-8").partition(f"{item_id}:")
+    waiver = f"waiver: {{reason: Supplier review booked, approved_by: CRO, expires: {expires}}}"
+    path.write_text(head + marker + tail.replace('answer: "yes"', 'answer: "no"', 1).replace("waiver: null", waiver, 1), encoding="utf-8")
+
+
+def test_a_waiver_beyond_max_days_does_not_satisfy_fail_on(project: Path) -> None:
+    waive(project, "AL-01", "2027-06-30")  # critical, 220 days after the day checked
+    assert check(project, "--fail-on", "critical")[0] == 0  # a valid waiver counts as met
+    add_policy(project, "  waivers:\n    max-days: 90\n")
+    code, out, _ = check(project, "--fail-on", "critical")
+    assert code == 1
+    file = project / "fm-governance.yaml"
+    lines = out.splitlines()
+    assert f"Policy: fail-on critical (--fail-on), waivers max-days 90 (policy: in {file})" in lines
+    assert "  AL-01 (critical) is waived until 2027-06-30, more than 90 days away (waivers max-days 90)" in lines
+    # The rule is for the gate; the score still counts the valid waiver as met.
+    data = json.loads(check(project, "--fail-on", "critical", "--format", "json")[1])
+    assert data["score"] == 69.2
+    assert data["policy"]["waiver_max_days"] == {"value": 90, "source": f"policy: in {file}"}
+    assert data["gate"]["reasons"] == ["AL-01 (critical) is waived until 2027-06-30, more than 90 days away (waivers max-days 90)"]
+
+
+def test_a_waiver_within_max_days_still_counts(project: Path) -> None:
+    waive(project, "AL-01", "2026-12-31")
+    write_pyproject(project, '[tool.fm-governance]\nfail-on = "critical"\n\n[tool.fm-governance.waivers]\nmax-days = 90\n')
+    code, out, _ = check(project, "--format", "junit")
+    assert code == 0
+    properties = {p.get("name"): p.get("value") for p in ET.fromstring(out).find("testsuite").iter("property")}  # type: ignore[union-attr]
+    assert properties["policy.waivers.max-days"] == "90" and properties["gate"] == "passed"
+
+
+def test_a_waiver_rule_alone_is_no_gate(project: Path) -> None:
+    add_policy(project, "  waivers: {max-days: 30}\n")
+    code, out, _ = check(project)
+    assert code == 0
+    assert "No gate set: nothing was gated, whatever the score and open items (the waiver rule, waivers max-days 30" in out
+
+
+@pytest.mark.parametrize(
+    ("toml", "line", "column", "message"),
+    [
+        ("[tool.fm-governance.waivers]\nmax-days = 1.5\n", 2, 12, "waivers max-days is 1.5, not a number of days"),
+        ("[tool.fm-governance.waivers]\nmax-days = -1\n", 2, 12, "waivers max-days is -1"),
+        ("[tool.fm-governance.waivers]\nmax_days = 90\n", 2, 1, "unknown key 'max_days' in [tool.fm-governance.waivers] — did you mean 'max-days'?"),
+        ("[tool.fm-governance]\nwaivers = {max-days = 100000}\n", 2, 11, "waivers max-days is 100000"),
+        ("[tool.fm-governance]\nwaivers = 90\n", 2, 11, "waivers is not a table"),
+    ],
+    ids=["fraction", "negative", "unknown-key", "inline-too-long", "not-a-table"],
+)
+def test_a_bad_waiver_rule_in_pyproject_is_located(project: Path, toml: str, line: int, column: int, message: str) -> None:
+    pyproject = write_pyproject(project, toml)
+    code, out, err = check(project)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{pyproject}:{line}:{column}: ") and message in err and len(err.splitlines()) == 1
+
+
+@pytest.mark.parametrize("value", ["1.5", "-1", "100000", "yes", "{}"])
+def test_a_bad_waiver_rule_in_the_assessment_is_located(project: Path, value: str) -> None:
+    line = add_policy(project, f"  waivers:\n    max-days: {value}\n")
+    code, out, err = check(project)
+    assert (code, out) == (2, "")
+    assert err.startswith(f"{project / 'fm-governance.yaml'}:{line + 1}:15: "), err

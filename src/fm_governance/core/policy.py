@@ -32,7 +32,10 @@ from .models import Severity
 from .scoring import Gate, GateOutcome
 
 #: The keys of a policy, spelled as in the files (kebab-case, like the flags).
-POLICY_KEYS = ("fail-on", "fail-under")
+POLICY_KEYS = ("fail-on", "fail-under", "waivers")
+WAIVER_KEYS = ("max-days",)
+#: Longest ``waivers.max-days`` (a century): beyond it the rule means nothing, and dates overflow.
+MAX_WAIVER_DAYS = 36500
 SEVERITY_NAMES = tuple(s.value for s in Severity)
 HOW_TO_SET = (
     "set one with --fail-on SEVERITY or --fail-under SCORE, a `policy:` section in the assessment, or [tool.fm-governance] in the project's pyproject.toml"
@@ -43,7 +46,7 @@ HOW_TO_SET = (
 class Setting:
     """One value of the policy and the place it was set ("--fail-on", "policy: in FILE", …)."""
 
-    value: Severity | float
+    value: Severity | float | int
     source: str
 
     def shown(self) -> str:
@@ -54,28 +57,34 @@ class Setting:
 class Policy:
     fail_on: Setting | None = None
     fail_under: Setting | None = None
+    waiver_max_days: Setting | None = None
+
+    def _named(self) -> list[tuple[str, Setting]]:
+        named = (("fail-on", self.fail_on), ("fail-under", self.fail_under), ("waivers max-days", self.waiver_max_days))
+        return [(name, s) for name, s in named if s is not None]
 
     @property
     def is_set(self) -> bool:
+        """A gate is set: ``fail-on`` or ``fail-under`` (a waiver rule alone gates nothing)."""
         return self.fail_on is not None or self.fail_under is not None
 
     @property
     def gate(self) -> Gate:
         fail_on = self.fail_on.value if self.fail_on else None
         fail_under = self.fail_under.value if self.fail_under else None
+        max_days = self.waiver_max_days.value if self.waiver_max_days else None
         assert fail_on is None or isinstance(fail_on, Severity)
         assert fail_under is None or isinstance(fail_under, float)
-        return Gate(fail_under=fail_under, fail_on=fail_on)
+        assert max_days is None or isinstance(max_days, int)
+        return Gate(fail_under=fail_under, fail_on=fail_on, waiver_max_days=max_days)
 
     def terms(self) -> str:
         """``fail-on high, fail-under 70``: the policy without its sources."""
-        parts = [f"{name} {s.shown()}" for name, s in (("fail-on", self.fail_on), ("fail-under", self.fail_under)) if s is not None]
-        return ", ".join(parts) or "none"
+        return ", ".join(f"{name} {s.shown()}" for name, s in self._named()) or "none"
 
     def describe(self) -> str:
         """``fail-on high (policy: in fm-governance.yaml), fail-under 70 (--fail-under)``, or ``none``."""
-        parts = [f"{name} {s.shown()} ({s.source})" for name, s in (("fail-on", self.fail_on), ("fail-under", self.fail_under)) if s is not None]
-        return ", ".join(parts) or "none"
+        return ", ".join(f"{name} {s.shown()} ({s.source})" for name, s in self._named()) or "none"
 
     def as_dict(self) -> dict[str, Any]:
         """``{"fail_on": {"value": "high", "source": "..."} | None, "fail_under": ...}`` for JSON and SARIF."""
@@ -85,7 +94,7 @@ class Policy:
                 return None
             return {"value": s.value.value if isinstance(s.value, Severity) else s.value, "source": s.source}
 
-        return {"fail_on": one(self.fail_on), "fail_under": one(self.fail_under)}
+        return {"fail_on": one(self.fail_on), "fail_under": one(self.fail_under), "waiver_max_days": one(self.waiver_max_days)}
 
 
 def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
@@ -95,7 +104,8 @@ def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
     gate; a gate that failed says so, and each renderer lists ``outcome.reasons`` under it.
     """
     if not policy.is_set or outcome is None:
-        return [f"No gate set: nothing was gated, whatever the score and open items — {HOW_TO_SET}."]
+        unused = f" (the waiver rule, {policy.describe()}, applies only with fail-on)" if policy.waiver_max_days else ""
+        return [f"No gate set: nothing was gated, whatever the score and open items{unused} — {HOW_TO_SET}."]
     lines = [f"Policy: {policy.describe()}"]
     if not outcome.passed:
         lines.append(f"Gate failed ({policy.terms()}):")
@@ -113,7 +123,7 @@ def resolve_policy(assessment: Path | str, *, fail_on: str | None = None, fail_u
     for source in (_flags(fail_on, fail_under), _from_assessment(path), _from_pyproject(path.parent / "pyproject.toml")):
         for key, setting in source.items():
             found.setdefault(key, setting)
-    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"))
+    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"), waiver_max_days=found.get("waivers.max-days"))
 
 
 def _flags(fail_on: str | None, fail_under: float | None) -> dict[str, Setting]:
@@ -138,9 +148,12 @@ def _from_assessment(path: Path) -> dict[str, Setting]:
         return {}
     source = f"policy: in {path}"
     out: dict[str, Setting] = {}
-    for key in POLICY_KEYS:
+    for key in ("fail-on", "fail-under"):
         if section.get(key) is not None:
             out[key] = _setting(key, section[key], source, locate(["policy", key]))
+    waivers = section.get("waivers")
+    if isinstance(waivers, dict) and waivers.get("max-days") is not None:  # the schema allows only these keys
+        out["waivers.max-days"] = _setting("waivers.max-days", waivers["max-days"], source, locate(["policy", "waivers", "max-days"]))
     return out
 
 
@@ -171,7 +184,14 @@ def _may_have_policy(text: str) -> bool:
     return False
 
 
-_TABLE = re.compile(r"""^[ \t]*\[[ \t]*tool[ \t]*\.[ \t]*(?:fm-governance|"fm-governance"|'fm-governance')[ \t]*\][ \t]*(?:#.*)?$""")
+def _table_header(*parts: str) -> re.Pattern[str]:
+    """A TOML table header ``[a.b]``, each part bare or quoted, spaces allowed around the dots."""
+    names = r"[ \t]*\.[ \t]*".join(f"""(?:{re.escape(p)}|"{re.escape(p)}"|'{re.escape(p)}')""" for p in parts)
+    return re.compile(rf"^[ \t]*\[[ \t]*{names}[ \t]*\][ \t]*(?:#.*)?$")
+
+
+_TABLE = _table_header("tool", "fm-governance")
+_WAIVERS_TABLE = _table_header("tool", "fm-governance", "waivers")
 _HEADER = re.compile(r"^[ \t]*\[")
 
 
@@ -209,23 +229,38 @@ def _from_pyproject(path: Path) -> dict[str, Setting]:
         )
     out: dict[str, Setting] = {}
     for key, value in section.items():
-        if key not in POLICY_KEYS:
-            import difflib
-
-            close = difflib.get_close_matches(key.replace("_", "-"), POLICY_KEYS, n=1, cutoff=0.6)
-            hint = f"did you mean {close[0]!r}? " if close else ""
+        _known(key, POLICY_KEYS, "[tool.fm-governance]", _toml_key(path, lines, key, at_key=True))
+        if key != "waivers":
+            out[key] = _setting(key, value, source, _toml_key(path, lines, key))
+            continue
+        if not isinstance(value, dict):
             raise InputError(
-                _toml_key(path, lines, key, at_key=True), f"unknown key {key!r} in [tool.fm-governance]", f"{hint}known keys: {', '.join(POLICY_KEYS)}"
+                _toml_key(path, lines, key), "waivers is not a table", "write [tool.fm-governance.waivers] with max-days = N, or waivers = {max-days = N}"
             )
-        out[key] = _setting(key, value, source, _toml_key(path, lines, key))
+        for sub, sub_value in value.items():
+            _known(sub, WAIVER_KEYS, "[tool.fm-governance.waivers]", _toml_key(path, lines, sub, at_key=True, table=_WAIVERS_TABLE, fallback="waivers"))
+            out[f"waivers.{sub}"] = _setting(f"waivers.{sub}", sub_value, source, _toml_key(path, lines, sub, table=_WAIVERS_TABLE, fallback="waivers"))
     return out
 
 
-def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = False) -> Location:
-    """Where ``key`` of [tool.fm-governance] is set: its value (or the key itself), else the table header."""
+def _known(key: str, known: tuple[str, ...], where: str, location: Location) -> None:
+    if key in known:
+        return
+    import difflib
+
+    close = difflib.get_close_matches(key.replace("_", "-"), known, n=1, cutoff=0.6)
+    hint = f"did you mean {close[0]!r}? " if close else ""
+    raise InputError(location, f"unknown key {key!r} in {where}", f"{hint}known keys: {', '.join(known)}")
+
+
+def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = False, table: re.Pattern[str] = _TABLE, fallback: str | None = None) -> Location:
+    """Where ``key`` of ``table`` is set: its value (or the key itself), else the table header;
+    for a key of a sub-table written inline (``waivers = {…}``), the ``fallback`` key that holds it."""
+    if fallback is not None and not any(table.match(text) for text in lines):
+        return _toml_key(path, lines, fallback)
     header = 0
     for number, text in enumerate(lines, 1):
-        if _TABLE.match(text):
+        if table.match(text):
             header = number
             continue
         if header and _HEADER.match(text):
@@ -244,6 +279,11 @@ def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = F
 
 
 def _setting(key: str, value: Any, source: str, where: Location) -> Setting:
+    if key == "waivers.max-days":
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 0 <= value <= MAX_WAIVER_DAYS:
+            raise InputError(where, f"waivers max-days is {value!r}, not a number of days", f"use a whole number from 0 to {MAX_WAIVER_DAYS}")
+        return Setting(int(value), source)
     if key == "fail-on":
         if not isinstance(value, str) or value not in SEVERITY_NAMES:
             raise InputError(where, f"fail-on is {value!r}, not a severity", f"use one of {', '.join(SEVERITY_NAMES)}")

@@ -85,7 +85,7 @@ def _gate_dict(gate: GateOutcome | None) -> dict[str, Any] | None:
 
 
 def _policy_dict(policy: Policy | None) -> dict[str, Any]:
-    return policy.as_dict() if policy is not None else {"fail_on": None, "fail_under": None}
+    return policy.as_dict() if policy is not None else {"fail_on": None, "fail_under": None, "waiver_max_days": None}
 
 
 def to_dict(result: Result, gate: GateOutcome | None = None, policy: Policy | None = None) -> dict[str, Any]:
@@ -324,7 +324,7 @@ def _junit_gate_properties(policy: Policy | None, gate: GateOutcome | None) -> l
     if policy is None:
         return []
     out: list[tuple[str, str]] = []
-    for name, setting in (("fail-on", policy.fail_on), ("fail-under", policy.fail_under)):
+    for name, setting in (("fail-on", policy.fail_on), ("fail-under", policy.fail_under), ("waivers.max-days", policy.waiver_max_days)):
         if setting is not None:
             out += [(f"policy.{name}", setting.shown()), (f"policy.{name}.source", setting.source)]
     out.append(("gate", "none" if gate is None else "passed" if gate.passed else "failed"))

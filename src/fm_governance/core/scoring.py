@@ -126,6 +126,10 @@ class Gate:
 
     fail_under: float | None = None
     fail_on: Severity | None = None
+    #: A waiver satisfies ``fail_on`` only if it expires within this many days of the day scored:
+    #: a waiver that runs for years is an exception nobody will look at again. The score is not
+    #: affected (a valid waiver counts as met, by the scoring contract). Not a gate on its own.
+    waiver_max_days: int | None = None
 
     @property
     def is_set(self) -> bool:
@@ -241,6 +245,15 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
         for r in result.open_at_or_above(gate.fail_on):
             state = "unanswered" if r.status is Status.OPEN else "answered no"
             reasons.append(f"{r.item.id} ({r.item.severity.value}) is {state}")
+        if gate.waiver_max_days is not None:
+            horizon = result.today + _dt.timedelta(days=gate.waiver_max_days)
+            for r in result.items:
+                waiver = r.response.waiver if r.response else None
+                if r.status is Status.WAIVED and waiver is not None and waiver.expires > horizon and r.item.severity.rank >= gate.fail_on.rank:
+                    reasons.append(
+                        f"{r.item.id} ({r.item.severity.value}) is waived until {waiver.expires.isoformat()}, "
+                        f"more than {gate.waiver_max_days} days away (waivers max-days {gate.waiver_max_days})"
+                    )
     return GateOutcome(passed=not reasons, reasons=tuple(reasons), not_gated=_not_gated(result, gate))
 
 
