@@ -393,9 +393,10 @@ def check(
     n/a without notes and stale versions are reported with the line and column where they occur.
 
     The gate policy comes, key by key, from the flags, else the assessment's `policy:` section,
-    else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`).
-    With none of them nothing is gated, and every format says so. Every format states the policy
-    it applied and where each part came from.
+    else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`,
+    and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on). With no
+    gate set nothing is gated, and every format says so. Every format states the policy it
+    applied and where each part came from.
 
     -o FILE never replaces the assessment being read, another assessment or a checklist; an
     existing file of any other kind is replaced only with --force.
