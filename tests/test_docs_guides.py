@@ -169,19 +169,24 @@ def test_check_text_and_what_the_guides_say_about_it(outputs: dict[str, str], ex
 
 def test_gates_and_exit_codes(outputs: dict[str, str], example_copy: Path, conf: ModuleType) -> None:
     as_of = ("--as-of", conf.GUIDE_AS_OF)
-    assert _cli("check", *as_of, "--fail-on", "critical")[0] == 0
+    code, passed = _cli("check", *as_of, "--fail-on", "critical")
+    assert code == 0
     assert _cli("check", *as_of, "--fail-on", "high")[0] == 1
     code, printed = _cli("check", *as_of, "--fail-under", "50")
     assert code == 1
     gates = outputs["ci-gates.txt"].splitlines()
     assert gates == [
-        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-on critical > /dev/null; echo $?",
-        "0",
+        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-on critical | tail -n 2",
+        *[line.rstrip() for line in passed.splitlines()[-2:]],
         f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-on high > /dev/null; echo $?",
         "1",
-        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-under 50 | tail -n 2",
-        *[line.rstrip() for line in printed.splitlines()[-2:]],
+        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-under 50 | tail -n 3",
+        *[line.rstrip() for line in printed.splitlines()[-3:]],
     ]
+    # ci.md: a passing gate says what it let through; no gate says so, never "passed".
+    assert re.fullmatch(r"Gate passed \(fail-on critical\): \d+ high\b.* open (is|are) not gated; the overall score \(17\.1/100\) is not gated\.", gates[2])
+    no_gate = outputs["ci-no-gate.txt"].splitlines()
+    assert no_gate[1].startswith("No gate set: nothing was gated") and "passed" not in outputs["ci-no-gate.txt"]
     exit_2 = outputs["ci-exit-2.txt"].splitlines()
     assert exit_2[-1] == "2"
     assert re.fullmatch(r'fm-governance\.yaml:\d+:\d+: .*"maybe" is not allowed — .*', exit_2[1])

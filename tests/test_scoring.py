@@ -78,7 +78,7 @@ def test_waivers_count_until_they_expire(catalog, tmp_path: Path) -> None:  # ty
 @pytest.mark.parametrize(
     ("gate", "passed"),
     [
-        (Gate(), True),
+        (Gate(), None),  # no gate set: nothing passes (the bug was "passed" here)
         (Gate(fail_on=Severity.CRITICAL), True),  # AL-01 (critical) is yes
         (Gate(fail_on=Severity.HIGH), False),  # BE-02 (high) is open
         (Gate(fail_on=Severity.LOW), False),
@@ -86,10 +86,13 @@ def test_waivers_count_until_they_expire(catalog, tmp_path: Path) -> None:  # ty
         (Gate(fail_under=90), False),
     ],
 )
-def test_gate(catalog, tmp_path: Path, gate: Gate, passed: bool) -> None:  # type: ignore[no-untyped-def]
+def test_gate(catalog, tmp_path: Path, gate: Gate, passed: bool | None) -> None:  # type: ignore[no-untyped-def]
     result = answered(catalog, tmp_path, {"AL-01": '"yes"', "AL-02": '"partial"', "AL-03": '"yes"', "BE-01": '"yes"'})
     outcome = evaluate_gate(result, gate)
-    assert outcome.passed is passed
+    if passed is None:
+        assert outcome is None
+        return
+    assert outcome is not None and outcome.passed is passed
     if gate.fail_on is Severity.HIGH:
         assert outcome.reasons == ("BE-02 (high) is unanswered",)
 
@@ -103,7 +106,7 @@ def test_nothing_scored(catalog, tmp_path: Path) -> None:  # type: ignore[no-unt
     notes = {i: {"notes": "not relevant"} for i in ("AL-01", "AL-02", "AL-03", "BE-01", "BE-02")}
     result = answered(catalog, tmp_path, dict.fromkeys(notes, "n/a"), extra=notes)
     assert result.score is None
-    assert evaluate_gate(result, Gate()).passed
+    assert evaluate_gate(result, Gate()) is None
     assert not evaluate_gate(result, Gate(fail_under=10)).passed
 
 

@@ -365,9 +365,16 @@ def _assess_summary(target: str, action: str, changes: list[Any]) -> str:
 
 @main.command()
 @click.argument("file", required=False, default="fm-governance.yaml", type=click.Path())
-@click.option("--fail-under", type=FiniteFloatRange(0, 100), metavar="SCORE", help="Fail (exit 1) when the overall score is below SCORE (0–100).")
 @click.option(
-    "--fail-on", type=click.Choice(SEVERITIES), help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver."
+    "--fail-under",
+    type=FiniteFloatRange(0, 100),
+    metavar="SCORE",
+    help="Fail (exit 1) when the overall score is below SCORE (0–100). Overrides `fail-under` in the policy.",
+)
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver. Overrides `fail-on` in the policy.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit"]), default="text", show_default=True, help="Output format.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout (`-`: stdout).")
@@ -392,30 +399,37 @@ def check(
     weights critical 4, high 3, medium 2, low 1; a valid waiver counts as met). Expired waivers,
     n/a without notes and stale versions are reported with the line and column where they occur.
 
+    The gate policy comes, key by key, from the flags, else the assessment's `policy:` section,
+    else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`,
+    and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on). With no
+    gate set nothing is gated, and every format says so. Every format states the policy it
+    applied and where each part came from.
+
     -o FILE never replaces the assessment being read, another assessment or a checklist; an
     existing file of any other kind is replaced only with --force.
     """
     from .core import reports
-    from .core.models import Severity
-    from .core.scoring import Gate, evaluate_gate
+    from .core.policy import resolve_policy
+    from .core.scoring import evaluate_gate
 
     result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
-    gate = evaluate_gate(result, Gate(fail_under=fail_under, fail_on=Severity(fail_on) if fail_on else None))
+    policy = resolve_policy(file, fail_on=fail_on, fail_under=fail_under)
+    gate = evaluate_gate(result, policy.gate)  # None: no gate set
     if fmt == "json":
-        _emit(reports.to_json(result, gate), output)
+        _emit(reports.to_json(result, gate, policy), output)
     elif fmt == "markdown":
-        _emit(reports.to_markdown(result, gate), output)
+        _emit(reports.to_markdown(result, gate, policy=policy), output)
     elif fmt == "sarif":
-        _emit(reports.to_sarif(result), output)
+        _emit(reports.to_sarif(result, policy=policy, gate=gate), output)
     elif fmt == "junit":
-        _emit(reports.to_junit(result), output)
+        _emit(reports.to_junit(result, policy=policy, gate=gate), output)
     else:
-        _print_text(result, gate, output, fail_under is not None or fail_on is not None)
+        _print_text(result, gate, policy, output)
     if fmt != "text":
         # Machine formats keep stdout clean; the problems still reach a person on stderr.
         for problem in result.problems:
             click.echo(problem.one_line(), err=True)
-    raise SystemExit(EXIT_OK if gate.passed else EXIT_GATE)
+    raise SystemExit(EXIT_GATE if gate is not None and not gate.passed else EXIT_OK)
 
 
 def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.datetime | None, *, output: Path | None, force: bool) -> Any:
@@ -429,7 +443,7 @@ def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.dateti
     return score(read_assessment(Path(file), catalog), catalog, today=as_of.date() if as_of else None)
 
 
-def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bool) -> None:
+def _print_text(result: Any, gate: Any, policy: Any, output: Path | None) -> None:
     import shutil
 
     from .core.terminal import DEFAULT_WIDTH, check_report
@@ -438,7 +452,7 @@ def _print_text(result: Any, gate: Any, output: Path | None, gate_configured: bo
     # plain text at a fixed width, so the same input always gives the same bytes.
     to_terminal = (output is None or str(output) == "-") and sys.stdout is not None and sys.stdout.isatty()
     width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if to_terminal else DEFAULT_WIDTH
-    _emit(check_report(result, gate, gate_configured=gate_configured, width=width, color=to_terminal), output)
+    _emit(check_report(result, gate, policy=policy, width=width, color=to_terminal), output)
 
 
 @main.command()

@@ -116,17 +116,26 @@ def guide_outputs() -> dict[str, str]:
             code, _, stderr = _run_cli(scored, *args)
             return "\n".join([f"$ {shown} > /dev/null; echo $?", *stderr.splitlines(), str(code)]) + "\n"
 
+        out["ci-no-gate.txt"] = shell(scored, f"fm-governance check --as-of {GUIDE_AS_OF} | tail -n 1", "check", *as_of, keep=lambda lines: lines[-1:])[1]
         out["ci-gates.txt"] = (
-            exit_code_only(f"fm-governance check --as-of {GUIDE_AS_OF} --fail-on critical", "check", *as_of, "--fail-on", "critical")
+            shell(
+                scored,
+                f"fm-governance check --as-of {GUIDE_AS_OF} --fail-on critical | tail -n 2",
+                "check",
+                *as_of,
+                "--fail-on",
+                "critical",
+                keep=lambda lines: lines[-2:],
+            )[1]
             + exit_code_only(f"fm-governance check --as-of {GUIDE_AS_OF} --fail-on high", "check", *as_of, "--fail-on", "high")
             + shell(
                 scored,
-                f"fm-governance check --as-of {GUIDE_AS_OF} --fail-under 50 | tail -n 2",
+                f"fm-governance check --as-of {GUIDE_AS_OF} --fail-under 50 | tail -n 3",
                 "check",
                 *as_of,
                 "--fail-under",
                 "50",
-                keep=lambda lines: lines[-2:],
+                keep=lambda lines: lines[-3:],
             )[1]
         )
         _, stdout, _ = _run_cli(scored, "check", *as_of, "--fail-on", "high", "--format", "markdown")

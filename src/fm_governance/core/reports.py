@@ -13,12 +13,15 @@ ElementTree writes as they are; HTML is escaped by Jinja2's autoescape and clear
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .escaping import json_text, md_code, md_fenced_json, md_inline, md_paragraph, xml_text
 from .models import FRAMEWORK_TITLES
 from .scoring import ChecklistResult, GateOutcome, ItemResult, Result, Status
+
+if TYPE_CHECKING:
+    from .policy import Policy
 
 TOOL_URL = "https://fm-governance.readthedocs.io/"
 
@@ -74,7 +77,19 @@ def _checklist_dict(c: ChecklistResult) -> dict[str, Any]:
     }
 
 
-def to_dict(result: Result, gate: GateOutcome | None = None) -> dict[str, Any]:
+def _gate_dict(gate: GateOutcome | None) -> dict[str, Any] | None:
+    """None when no gate is set: JSON never claims a pass that nothing was tested for."""
+    if gate is None:
+        return None
+    return {"passed": gate.passed, "reasons": list(gate.reasons), "not_gated": list(gate.not_gated)}
+
+
+def _policy_dict(policy: Policy | None) -> dict[str, Any]:
+    return policy.as_dict() if policy is not None else {"fail_on": None, "fail_under": None, "waiver_max_days": None}
+
+
+def to_dict(result: Result, gate: GateOutcome | None = None, policy: Policy | None = None) -> dict[str, Any]:
+    """Everything ``check`` knows, for tooling; ``"gate": null`` when no gate is set."""
     a = result.assessment
     return {
         "tool": {"name": "fm-governance", "version": __version__},
@@ -88,29 +103,41 @@ def to_dict(result: Result, gate: GateOutcome | None = None) -> dict[str, Any]:
             {"level": p.level, "message": p.message, "item": p.item_id or None, "file": p.location.file, "line": p.location.line, "column": p.location.column}
             for p in result.problems
         ],
-        "gate": None if gate is None else {"passed": gate.passed, "reasons": list(gate.reasons)},
+        "policy": _policy_dict(policy),
+        "gate": _gate_dict(gate),
     }
 
 
-def to_json(result: Result, gate: GateOutcome | None = None) -> str:
-    return json_text(to_dict(result, gate), indent=2) + "\n"
+def to_json(result: Result, gate: GateOutcome | None = None, policy: Policy | None = None) -> str:
+    return json_text(to_dict(result, gate, policy), indent=2) + "\n"
 
 
 # --- Markdown -----------------------------------------------------------------------------------
 
 
-def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool = False) -> str:
-    """A pull-request comment (``full=False``) or a whole report (``full=True``)."""
+def to_markdown(result: Result, gate: GateOutcome | None = None, *, policy: Policy | None = None, full: bool = False) -> str:
+    """A pull-request comment (``full=False``) or a whole report (``full=True``).
+
+    With a ``policy`` (``check``), the verdict follows the score: "gate passed", "gate failed" or
+    "no gate set", then the policy and where it came from. Without one (``report``, which does not
+    gate) nothing is said about a gate.
+    """
+    from .policy import verdict_lines
+
     a = result.assessment
     lines: list[str] = []
     title = f"fm-governance assessment: {md_inline(a.project_name)}" if a.project_name else "fm-governance assessment"
     lines.append(f"## {title}")
     lines.append("")
     verdict = ""
-    if gate is not None:
-        verdict = " — **gate passed**" if gate.passed else " — **gate failed**"
+    if policy is not None:
+        verdict = " — **no gate set**" if gate is None else " — **gate passed**" if gate.passed else " — **gate failed**"
     lines.append(f"**Overall score: {fmt_score(result.score)} / 100**{verdict}")
     lines.append("")
+    if policy is not None:
+        for sentence in verdict_lines(policy, gate):
+            lines.append(md_inline(sentence))
+            lines.append("")
     if gate is not None and gate.reasons:
         for reason in gate.reasons:
             lines.append(f"- {md_inline(reason)}")
@@ -174,8 +201,12 @@ def to_markdown(result: Result, gate: GateOutcome | None = None, *, full: bool =
 _SARIF_LEVEL = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
 
 
-def to_sarif(result: Result, *, base_dir: str | None = None) -> str:
-    """One SARIF result per open item (unanswered or ``no`` without a valid waiver), located at its line."""
+def to_sarif(result: Result, *, base_dir: str | None = None, policy: Policy | None = None, gate: GateOutcome | None = None) -> str:
+    """One SARIF result per open item (unanswered or ``no`` without a valid waiver), located at its line.
+
+    The run's properties carry the policy applied (each value with its source) and the gate's
+    verdict, ``"gate": null`` when no gate is set: SARIF itself has no notion of a pass.
+    """
     rules: list[dict[str, Any]] = []
     rule_index: dict[str, int] = {}
     for r in result.items:
@@ -226,6 +257,7 @@ def to_sarif(result: Result, *, base_dir: str | None = None) -> str:
                 },
                 "originalUriBaseIds": {"%SRCROOT%": {"description": {"text": "The repository root"}}},
                 "results": results,
+                "properties": {"policy": _policy_dict(policy), "gate": _gate_dict(gate)},
             }
         ],
     }
@@ -246,8 +278,13 @@ def _relative_uri(path: str, base_dir: str | None) -> str:
 # --- JUnit XML ----------------------------------------------------------------------------------
 
 
-def to_junit(result: Result) -> str:
-    """One test suite per checklist, one test case per item; open items fail, n/a items skip."""
+def to_junit(result: Result, *, policy: Policy | None = None, gate: GateOutcome | None = None) -> str:
+    """One test suite per checklist, one test case per item; open items fail, n/a items skip.
+
+    Each suite's properties state the policy (``policy.fail-on``, ``policy.fail-on.source``, …) and
+    ``gate``: ``passed``, ``failed`` or ``none`` (no gate set; nothing passed). A failed test case
+    is an open item whatever the gate: the gate decides the exit code, not the test results.
+    """
     import xml.etree.ElementTree as ET
 
     suites = ET.Element("testsuites", name="fm-governance", tests=str(len(result.items)))
@@ -257,7 +294,10 @@ def to_junit(result: Result) -> str:
         skipped = c.count(Status.EXCLUDED, Status.NOT_APPLICABLE)
         total_failures += failures
         suite = ET.SubElement(suites, "testsuite", name=c.checklist.id, tests=str(len(c.items)), failures=str(failures), errors="0", skipped=str(skipped))
-        ET.SubElement(ET.SubElement(suite, "properties"), "property", name="score", value=fmt_score(c.score))
+        properties = ET.SubElement(suite, "properties")
+        ET.SubElement(properties, "property", name="score", value=fmt_score(c.score))
+        for name, value in _junit_gate_properties(policy, gate):
+            ET.SubElement(properties, "property", name=name, value=value)
         for r in c.items:
             case = ET.SubElement(suite, "testcase", classname=f"fm-governance.{c.checklist.id}", name=f"{r.item.id} {r.item.title}")
             if r.location:
@@ -278,6 +318,17 @@ def to_junit(result: Result) -> str:
     # ElementTree escapes markup characters but writes control characters, U+FFFE/U+FFFF and lone
     # surrogates as they are, and one of them in a note makes the whole file unreadable by CI.
     return xml_text('<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(suites, encoding="unicode") + "\n")
+
+
+def _junit_gate_properties(policy: Policy | None, gate: GateOutcome | None) -> list[tuple[str, str]]:
+    if policy is None:
+        return []
+    out: list[tuple[str, str]] = []
+    for name, setting in (("fail-on", policy.fail_on), ("fail-under", policy.fail_under), ("waivers.max-days", policy.waiver_max_days)):
+        if setting is not None:
+            out += [(f"policy.{name}", setting.shown()), (f"policy.{name}.source", setting.source)]
+    out.append(("gate", "none" if gate is None else "passed" if gate.passed else "failed"))
+    return out
 
 
 # --- HTML ---------------------------------------------------------------------------------------

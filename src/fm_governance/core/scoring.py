@@ -122,14 +122,31 @@ class Result:
 
 @dataclass(frozen=True)
 class Gate:
+    """What ``check`` fails on. Neither set is no gate at all: nothing passes or fails."""
+
     fail_under: float | None = None
     fail_on: Severity | None = None
+    #: A waiver satisfies ``fail_on`` only if it expires within this many days of the day scored:
+    #: a waiver that runs for years is an exception nobody will look at again. The score is not
+    #: affected (a valid waiver counts as met, by the scoring contract). Not a gate on its own.
+    waiver_max_days: int | None = None
+
+    @property
+    def is_set(self) -> bool:
+        return self.fail_under is not None or self.fail_on is not None
 
 
 @dataclass(frozen=True)
 class GateOutcome:
+    """The verdict of a gate that is set: why it failed, and what it did not look at.
+
+    ``not_gated`` keeps a passing gate honest: "fail-on critical" passes an assessment whose high
+    items are all open, and whoever reads "passed" must see that in the same sentence.
+    """
+
     passed: bool
     reasons: tuple[str, ...] = field(default=())
+    not_gated: tuple[str, ...] = field(default=())
 
 
 def _score(results: tuple[ItemResult, ...]) -> float | None:
@@ -213,7 +230,10 @@ def _evaluate(item: Item, response: Response | None, modes: frozenset[str], toda
     return ItemResult(item, response, status, answer.value_score)
 
 
-def evaluate_gate(result: Result, gate: Gate) -> GateOutcome:
+def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
+    """The gate's verdict on ``result``, or None when no gate is set (nothing to pass or fail)."""
+    if not gate.is_set:
+        return None
     reasons: list[str] = []
     if gate.fail_under is not None:
         overall = result.score
@@ -225,4 +245,28 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome:
         for r in result.open_at_or_above(gate.fail_on):
             state = "unanswered" if r.status is Status.OPEN else "answered no"
             reasons.append(f"{r.item.id} ({r.item.severity.value}) is {state}")
-    return GateOutcome(passed=not reasons, reasons=tuple(reasons))
+        if gate.waiver_max_days is not None:
+            horizon = result.today + _dt.timedelta(days=gate.waiver_max_days)
+            for r in result.items:
+                waiver = r.response.waiver if r.response else None
+                if r.status is Status.WAIVED and waiver is not None and waiver.expires > horizon and r.item.severity.rank >= gate.fail_on.rank:
+                    reasons.append(
+                        f"{r.item.id} ({r.item.severity.value}) is waived until {waiver.expires.isoformat()}, "
+                        f"more than {gate.waiver_max_days} days away (waivers max-days {gate.waiver_max_days})"
+                    )
+    return GateOutcome(passed=not reasons, reasons=tuple(reasons), not_gated=_not_gated(result, gate))
+
+
+def _not_gated(result: Result, gate: Gate) -> tuple[str, ...]:
+    """What the gate let through unexamined: open items below ``fail-on``, and the score without ``fail-under``."""
+    below = [s for s in Severity if gate.fail_on is None or s.rank < gate.fail_on.rank]
+    counts = [(s, sum(1 for r in result.items if r.is_open and r.item.severity is s)) for s in below]
+    parts = [f"{n} {s.value}" for s, n in counts if n]
+    out: list[str] = []
+    if parts:
+        listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
+        total = sum(n for _, n in counts)
+        out.append(f"{listed} item{'s' if total != 1 else ''} open {'are' if total != 1 else 'is'} not gated")
+    if gate.fail_under is None:
+        out.append(f"the overall score ({'–' if result.score is None else f'{result.score:g}'}/100) is not gated")
+    return tuple(out)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 from .escaping import terminal_line
 
 if TYPE_CHECKING:
+    from .policy import Policy
     from .scoring import GateOutcome, Result
 
 #: Columns when the output is not a terminal (a pipe, a file, CI logs): the width people read at.
@@ -35,8 +36,10 @@ DEFAULT_WIDTH = 80
 MAX_OPEN_ITEMS = 25
 
 
-def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
-    """The text report of ``check``: a score table, open items, problems in the file, the gate.
+def check_report(result: Result, gate: GateOutcome | None, *, policy: Policy, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
+    """The text report of ``check``: a score table, open items, problems in the file, the policy and gate.
+
+    ``gate`` is None when ``policy`` sets no gate.
 
     ``width`` is the terminal's width (the table fits in it; long lines of text are never cut, a
     terminal wraps them). ``color`` adds ANSI styles for a terminal; without it the text is plain.
@@ -46,6 +49,7 @@ def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, wi
     from rich.table import Table
     from rich.text import Text
 
+    from .policy import verdict_lines
     from .reports import fmt_score, sorted_for_attention
     from .scoring import Status
 
@@ -104,12 +108,16 @@ def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, wi
             line(f"  … and {len(open_items) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     for problem in result.problems:
         line(problem.one_line(), "yellow")
-    if gate.reasons:
-        line("Gate failed:", "bold red")
+    # The policy and its verdict close the report: what was gated, where that was set, and either
+    # the reasons it failed or what it let through — never "passed" when nothing was gated.
+    for sentence in verdict_lines(policy, gate):
+        style = "" if sentence.startswith("Policy:") else ("bold red" if gate is not None and not gate.passed else "green" if gate is not None else "bold")
+        line(terminal_line(sentence), style)
+    if gate is not None:
         for reason in gate.reasons[:MAX_OPEN_ITEMS]:
             line(f"  {terminal_line(reason)}")
-    elif gate_configured:
-        line("Gate passed.", "green")
+        if len(gate.reasons) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(gate.reasons) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     text = sink.getvalue()
     # rich pads every table line to the full width; in a file or a CI log that is trailing space.
     return text if color else "".join(part.rstrip(" ") + "\n" for part in text.splitlines())
