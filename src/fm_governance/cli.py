@@ -321,7 +321,7 @@ def assess(
             "file": str(target),
             "action": action,
             "dry_run": dry_run,
-            "checklists": [c.as_dict() for c in result.changes],
+            **result.as_dict(),
             **(scan.to_json_dict() if scan is not None else {"scanned": False}),
         }
         _emit(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", None)
@@ -335,7 +335,7 @@ def assess(
         out = "".join(diff)
         _emit(out if out else f"{target}: up to date, nothing to change\n", None)
         return
-    _emit(_assess_summary(str(target), action, result.changes) + "\n", None)
+    _emit(_assess_summary(str(target), action, result) + "\n", None)
     if scan is not None:
         _emit(_scan_summary(scan) + "\n", None)
 
@@ -350,10 +350,10 @@ def _scan_summary(scan: Any) -> str:
     return scan_summary(scan)
 
 
-def _assess_summary(target: str, action: str, changes: list[Any]) -> str:
+def _assess_summary(target: str, action: str, result: Any) -> str:
     from .core.terminal import assess_summary
 
-    return assess_summary(target, action, changes)
+    return assess_summary(target, action, result.changes, inventory_replaced=result.inventory_replaced, inventory_comments=result.inventory_comments)
 
 
 @main.command()
