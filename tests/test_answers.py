@@ -1,0 +1,249 @@
+"""Answers and comments people write, as `check` and `assess` meet them on the command line.
+
+People write ``No``, ``YES`` or ``N/A``; they add words after an item's question comment; they
+annotate the scanner's inventory. Both commands read such answers alike, ``assess`` writes them in
+canonical form, and nothing a person wrote disappears without the summary saying where it went.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from conftest import item, write_checklist
+from fm_governance.cli import main
+from fm_governance.core.assessment import template_text
+from fm_governance.core.checklists import load_catalog
+from fm_governance.core.yamlio import load_text
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args), catch_exceptions=False)
+    return result.exit_code, result.stdout, result.stderr
+
+
+def project(tmp_path: Path, catalog_dir: Path, replacements: list[tuple[str, str]]) -> Path:
+    """A project folder whose assessment is the template of ``catalog_dir`` with ``replacements``
+    applied (each once, in order)."""
+    folder = tmp_path / "project"
+    folder.mkdir()
+    text = template_text(load_catalog([catalog_dir], builtins=()))
+    for old, new in replacements:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    (folder / "fm-governance.yaml").write_text(text, encoding="utf-8")
+    return folder
+
+
+def check_answers(path: Path, catalog_dir: Path) -> dict[str, object]:
+    code, out, err = run("check", str(path), "--checklists-dir", str(catalog_dir), "--format", "json")
+    assert code == 0, err
+    return {i["id"]: i["answer"] for i in json.loads(out)["items"]}
+
+
+def assess(folder: Path, catalog_dir: Path, *extra: str) -> str:
+    code, out, err = run("assess", str(folder), "--no-scan", "--checklists-dir", str(catalog_dir), *extra)
+    assert code == 0, err
+    return out
+
+
+WRITTEN = [
+    ("answer: null", "answer: No"),
+    ("answer: null", 'answer: " YES "'),
+    ("answer: null", "answer: N/A"),
+    ("notes: null", "notes: Not used here."),
+    ("answer: null", "answer: Partial"),
+    ("answer: null", "answer: true"),
+]
+
+
+def test_answers_in_any_case_mean_the_same_to_check_and_assess(catalog_dir: Path, tmp_path: Path) -> None:
+    folder = project(tmp_path, catalog_dir, WRITTEN)
+    path = folder / "fm-governance.yaml"
+    expected = {"AL-01": "no", "AL-02": "yes", "AL-03": "n/a", "BE-01": "partial", "BE-02": "yes"}
+    assert check_answers(path, catalog_dir) == expected
+
+    out = assess(folder, catalog_dir)
+    assert check_answers(path, catalog_dir) == expected  # the same verdict before and after
+    text = path.read_text(encoding="utf-8")
+    for canonical in ['answer: "no"  #', 'answer: "yes"  #', 'answer: "n/a"  #', 'answer: "partial"  #']:
+        assert canonical in text
+    assert not re.search(r"answer: (No|N/A|Partial|true|\" YES \")", text)
+    assert "alpha: normalised 3 answers: AL-01 'No' → \"no\", AL-02 ' YES ' → \"yes\", AL-03 'N/A' → \"n/a\"" in out
+    assert "beta: normalised 2 answers: BE-01 'Partial' → \"partial\", BE-02 true → \"yes\"" in out
+
+    before = path.read_bytes()
+    assert assess(folder, catalog_dir).strip() == f"{path}: up to date"
+    assert path.read_bytes() == before
+
+
+def test_an_unquoted_yes_and_false_are_read_as_today(catalog_dir: Path, tmp_path: Path) -> None:
+    """`yes` unquoted is the answer yes (a YAML 1.1 reader's boolean, accepted), `false` is no; an
+    answer already spelled canonically is left exactly as written."""
+    folder = project(tmp_path, catalog_dir, [("answer: null", "answer: yes"), ("answer: null", "answer: false")])
+    path = folder / "fm-governance.yaml"
+    assert check_answers(path, catalog_dir)["AL-01"] == "yes"
+    assert check_answers(path, catalog_dir)["AL-02"] == "no"
+    out = assess(folder, catalog_dir)
+    assert "normalised 1 answer: AL-02 false → \"no\"" in out
+    text = path.read_text(encoding="utf-8")
+    assert "answer: yes  # yes | partial | no | n/a" in text  # canonical already: untouched
+    assert 'answer: "no"  # yes | partial | no | n/a' in text
+
+
+def test_assess_json_lists_each_normalised_answer_with_its_line(catalog_dir: Path, tmp_path: Path) -> None:
+    folder = project(tmp_path, catalog_dir, WRITTEN[:1])
+    code, out, err = run("assess", str(folder), "--no-scan", "--checklists-dir", str(catalog_dir), "--format", "json")
+    assert code == 0, err
+    alpha = next(c for c in json.loads(out)["checklists"] if c["checklist"] == "alpha")
+    line = next(n for n, text in enumerate((folder / "fm-governance.yaml").read_text().splitlines(), 1) if 'answer: "no"' in text)
+    assert alpha["answers_normalised"] == [{"item": "AL-01", "before": "'No'", "after": '"no"', "line": line, "column": 17}]
+
+
+@pytest.mark.parametrize("written", ["maybe", "on", "5", '"true"', "{a: 1}"])
+def test_a_wrong_answer_suggests_only_the_documented_answers(catalog_dir: Path, tmp_path: Path, written: str) -> None:
+    folder = project(tmp_path, catalog_dir, [("answer: null", f"answer: {written}")])
+    path = folder / "fm-governance.yaml"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if f"answer: {written}" in text)
+    code, _, check_err = run("check", str(path), "--checklists-dir", str(catalog_dir))
+    assert code == 2
+    assert check_err.startswith(f"{path}:{line}:17: checklists.alpha.items.AL-01.answer: ")
+    assert check_err.rstrip().endswith("— answer yes, partial, no or n/a (in any case), or leave it null while unanswered")
+    assert len(check_err.strip().splitlines()) == 1
+    assert "true" not in check_err.split("—")[-1] and "false" not in check_err.split("—")[-1]
+    code, _, assess_err = run("assess", str(folder), "--no-scan", "--checklists-dir", str(catalog_dir))
+    assert code == 2 and assess_err == check_err
+
+
+# --- the question comment after each item id ----------------------------------------------------
+
+QUESTION = "AL-01:  # [critical · legal] Is AL-01 under control?"
+
+
+def test_words_added_to_the_question_comment_get_a_line_of_their_own(catalog_dir: Path, tmp_path: Path) -> None:
+    folder = project(tmp_path, catalog_dir, [(QUESTION, QUESTION + " Asked Bob, 2026-11-02.")])
+    path = folder / "fm-governance.yaml"
+    out = assess(folder, catalog_dir)
+    text = path.read_text(encoding="utf-8")
+    assert f"{QUESTION}\n        # Asked Bob, 2026-11-02.\n        answer: null" in text
+    assert "alpha: AL-01: your words after the question comment now have a line of their own: # Asked Bob, 2026-11-02." in out
+    before = path.read_bytes()
+    assert assess(folder, catalog_dir).strip() == f"{path}: up to date"
+    assert path.read_bytes() == before
+
+
+def test_words_added_to_the_question_comment_of_a_flow_item_go_above_it(catalog_dir: Path, tmp_path: Path) -> None:
+    body = "        answer: null  # yes | partial | no | n/a\n        notes: null\n        evidence: []\n        waiver: null\n"
+    folder = project(tmp_path, catalog_dir, [(QUESTION + "\n" + body, 'AL-01: {answer: "yes"}  # [critical · legal] Is AL-01 under control? per Ada\n')])
+    path = folder / "fm-governance.yaml"
+    assess(folder, catalog_dir)
+    text = path.read_text(encoding="utf-8")
+    assert '      # per Ada\n      AL-01: {answer: "yes"}  # [critical · legal] Is AL-01 under control?\n' in text
+    before = path.read_bytes()
+    assess(folder, catalog_dir)
+    assert path.read_bytes() == before
+
+
+def test_words_kept_when_severity_changes_and_the_item_is_renamed(catalog_dir: Path, tmp_path: Path) -> None:
+    """The words travel with the item: a v2 checklist regrades AL-01 and renames it AL-09."""
+    folder = project(tmp_path, catalog_dir, [(QUESTION, QUESTION + " see ticket 42"), ("answer: null", 'answer: "yes"')])
+    write_checklist(
+        catalog_dir,
+        "alpha",
+        [item("AL-09", "high", question="Is AL-01 under control?", replaces=["AL-01"]), item("AL-02", "high"), item("AL-03", "low", "engineering")],
+        version="2.0.0",
+    )
+    path = folder / "fm-governance.yaml"
+    out = assess(folder, catalog_dir)
+    text = path.read_text(encoding="utf-8")
+    assert "AL-09:  # [high · legal] Is AL-01 under control?\n        # see ticket 42\n" in text
+    assert load_text(text, "x")["checklists"]["alpha"]["items"]["AL-09"]["answer"] == "yes"
+    assert "AL-09: your words after the question comment now have a line of their own: # see ticket 42" in out
+    before = path.read_bytes()
+    assess(folder, catalog_dir)
+    assert path.read_bytes() == before
+
+
+def test_a_reworded_question_replaces_the_comment_and_says_what_it_was(catalog_dir: Path, tmp_path: Path) -> None:
+    folder = project(tmp_path, catalog_dir, [(QUESTION, QUESTION + " mine")])
+    write_checklist(
+        catalog_dir,
+        "alpha",
+        [item("AL-01", "critical", question="Is AL-01 fully under control?"), item("AL-02", "high"), item("AL-03", "low", "engineering")],
+        version="1.1.0",
+    )
+    path = folder / "fm-governance.yaml"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if text.startswith("      AL-01:"))
+    code, out, err = run("assess", str(folder), "--no-scan", "--checklists-dir", str(catalog_dir), "--format", "json")
+    assert code == 0, err
+    alpha = next(c for c in json.loads(out)["checklists"] if c["checklist"] == "alpha")
+    assert alpha["comments_replaced"] == [
+        {
+            "item": "AL-01",
+            "before": "# [critical · legal] Is AL-01 under control? mine",
+            "after": "# [critical · legal] Is AL-01 fully under control?",
+            "line": line,
+            "column": 7,
+        }
+    ]
+    assert "AL-01:  # [critical · legal] Is AL-01 fully under control?\n" in path.read_text(encoding="utf-8")
+    # and the text summary says so, with the old comment
+    path.write_text(path.read_text(encoding="utf-8").replace("Is AL-01 fully under control?", "Is AL-01 under control? mine", 1), encoding="utf-8")
+    out = assess(folder, catalog_dir)
+    assert "alpha: AL-01: question comment replaced (the question changed, or it was edited); it was: # [critical · legal] Is AL-01 under control? mine" in out
+
+
+def test_a_regraded_question_comment_is_refreshed_quietly(catalog_dir: Path, tmp_path: Path) -> None:
+    """Severity and owner in the comment are the tool's: a change there is no person's words."""
+    folder = project(tmp_path, catalog_dir, [(QUESTION, "AL-01:  # [low · risk] Is AL-01 under control?")])
+    out = assess(folder, catalog_dir)
+    assert QUESTION in (folder / "fm-governance.yaml").read_text(encoding="utf-8")
+    assert "question comment" not in out and "your words" not in out
+
+
+# --- comments under inventory: ------------------------------------------------------------------
+
+
+def test_comments_under_inventory_move_above_it_with_a_notice(tmp_path: Path) -> None:
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    (folder / "app.py").write_text("import openai\n", encoding="utf-8")
+    code, _, err = run("assess", str(folder), "--checklist", "data-exposure")
+    assert code == 0, err
+    path = folder / "fm-governance.yaml"
+    text = path.read_text(encoding="utf-8")
+    text = text.replace("  providers:\n", "  # We also call Azure OpenAI from the batch job.\n  providers:\n", 1)
+    text = text.replace("      roles: [hosted]\n", "      roles: [hosted]  # confirmed by Ops\n", 1)
+    path.write_text(text, encoding="utf-8")
+
+    code, out, err = run("assess", str(folder), "--checklist", "data-exposure")
+    assert code == 0, err
+    after = path.read_text(encoding="utf-8")
+    assert "# We also call Azure OpenAI from the batch job.\n# confirmed by Ops\ninventory:  # written by the project scanner" in after
+    assert after.count("confirmed by Ops") == 1 and after.count("Azure OpenAI") == 1
+    assert "  inventory: moved 2 comments from inside the section to above `inventory:`, where the scanner leaves them" in out
+
+    code, out, err = run("assess", str(folder), "--checklist", "data-exposure", "--format", "json")
+    assert code == 0, err
+    summary = json.loads(out)
+    assert summary["action"] == "unchanged"
+    assert summary["inventory"] == {"replaced": False, "comments_moved": []}
+    assert path.read_text(encoding="utf-8") == after
+
+
+def test_an_edited_inventory_is_reported_as_replaced(tmp_path: Path) -> None:
+    folder = tmp_path / "bot"
+    folder.mkdir()
+    (folder / "app.py").write_text("import openai\n", encoding="utf-8")
+    assert run("assess", str(folder), "--checklist", "data-exposure")[0] == 0
+    path = folder / "fm-governance.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("roles: [hosted]", "roles: [hosted, mine]", 1), encoding="utf-8")
+    code, out, err = run("assess", str(folder), "--checklist", "data-exposure")
+    assert code == 0, err
+    assert "  inventory: replaced by this scan (the scanner writes that section on every run)" in out
+    code, out, err = run("assess", str(folder), "--checklist", "data-exposure", "--format", "json")
+    assert json.loads(out)["inventory"] == {"replaced": False, "comments_moved": []}
