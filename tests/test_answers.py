@@ -247,3 +247,63 @@ def test_an_edited_inventory_is_reported_as_replaced(tmp_path: Path) -> None:
     assert "  inventory: replaced by this scan (the scanner writes that section on every run)" in out
     code, out, err = run("assess", str(folder), "--checklist", "data-exposure", "--format", "json")
     assert json.loads(out)["inventory"] == {"replaced": False, "comments_moved": []}
+
+
+# --- the assess guide's story ---------------------------------------------------------------------
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def test_the_assess_guide_shows_what_assess_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """docs/guides/assess.md shows three edits to the example and the summary of the next run:
+    make the edits on a copy and compare, so the guide cannot drift from the tool."""
+    import shutil
+
+    guide = (ROOT / "docs" / "guides" / "assess.md").read_text(encoding="utf-8")
+    section = guide.split("### What `assess` rewrites, and says so", 1)[1]
+    shown = section.split("```console\n", 1)[1].split("```", 1)[0]
+    assert "# The nightly batch job calls Azure OpenAI too; it lives in another repository." in section
+    assert "accepted as retained? Asked the vendor, 2026-11-30.\n        answer: No" in section
+    assert "        answer: Partial" in section
+
+    folder = tmp_path / "support-bot"
+    shutil.copytree(ROOT / "examples" / "support-bot", folder)
+    path = folder / "fm-governance.yaml"
+    text = path.read_text(encoding="utf-8")
+    edits = [
+        (
+            "either switched off or accepted as retained?\n        answer: null",
+            "either switched off or accepted as retained? Asked the vendor, 2026-11-30.\n        answer: No",
+        ),
+        ("and are the data classes barred from each provider recorded accordingly?\n        answer: null", "and are the data classes barred from each provider recorded accordingly?\n        answer: Partial"),
+        ("  providers:\n", "  providers:\n    # The nightly batch job calls Azure OpenAI too; it lives in another repository.\n"),
+    ]
+    for old, new in edits:
+        assert old in text, old
+        text = text.replace(old, new, 1)
+    path.write_text(text, encoding="utf-8")
+    monkeypatch.chdir(folder)
+    code, out, err = run("assess", ".")
+    assert code == 0, err
+    assert "$ fm-governance assess .\n" + out == shown
+    code, out, err = run("assess", ".")
+    assert code == 0 and out.startswith("fm-governance.yaml: up to date\n"), err
+
+
+def test_a_comment_the_yaml_library_cannot_keep_is_named_in_the_summary(catalog_dir: Path, tmp_path: Path) -> None:
+    """ruamel.yaml keeps no comment inside a multi-line flow value: `assess` cannot keep it there,
+    so its summary (and JSON) quote it with the line it was on, instead of dropping it silently."""
+    body = "        answer: null  # yes | partial | no | n/a\n        notes: null\n        evidence: []\n        waiver: null\n"
+    folder = project(tmp_path, catalog_dir, [(QUESTION + "\n" + body, QUESTION + '\n        answer: "yes"\n        evidence: [minutes,  # signed by Ada\n          ticket]\n')])
+    path = folder / "fm-governance.yaml"
+    line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "# signed by Ada" in text)
+    code, out, err = run("assess", str(folder), "--no-scan", "--checklists-dir", str(catalog_dir), "--dry-run", "--format", "json")
+    assert code == 0, err
+    assert json.loads(out)["comments_lost"] == [{"line": line, "comment": "# signed by Ada"}]
+    out = assess(folder, catalog_dir)
+    assert (
+        f"  line {line}: comment dropped by the YAML library (it keeps none inside a multi-line {{ }} or [ ]); put it back on a line of its own: # signed by Ada"
+        in out
+    )
+    assert check_answers(path, catalog_dir)["AL-01"] == "yes"
+    assert assess(folder, catalog_dir).strip() == f"{path}: up to date"

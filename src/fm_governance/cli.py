@@ -265,7 +265,7 @@ def assess(
     import json
     from pathlib import Path
 
-    from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
+    from .core.assessment import DEFAULT_FILENAME, load_document, lost_comments, merge, render
     from .core.errors import InputError, Location
     from .core.files import FileChanged, locked, remove_stale_temporary_files, write_atomic
 
@@ -316,12 +316,14 @@ def assess(
                 if attempt == _MERGE_ATTEMPTS:
                     raise
     action = "created" if original is None else ("updated" if changed else "unchanged")
+    lost = lost_comments(original, text) if changed else []
     if fmt == "json":
         summary = {
             "file": str(target),
             "action": action,
             "dry_run": dry_run,
             **result.as_dict(),
+            "comments_lost": [{"line": line, "comment": comment} for line, comment in lost],
             **(scan.to_json_dict() if scan is not None else {"scanned": False}),
         }
         _emit(json.dumps(summary, indent=2, ensure_ascii=False) + "\n", None)
@@ -335,7 +337,7 @@ def assess(
         out = "".join(diff)
         _emit(out if out else f"{target}: up to date, nothing to change\n", None)
         return
-    _emit(_assess_summary(str(target), action, result) + "\n", None)
+    _emit(_assess_summary(str(target), action, result, lost) + "\n", None)
     if scan is not None:
         _emit(_scan_summary(scan) + "\n", None)
 
@@ -350,10 +352,12 @@ def _scan_summary(scan: Any) -> str:
     return scan_summary(scan)
 
 
-def _assess_summary(target: str, action: str, result: Any) -> str:
+def _assess_summary(target: str, action: str, result: Any, lost: list[tuple[int, str]]) -> str:
     from .core.terminal import assess_summary
 
-    return assess_summary(target, action, result.changes, inventory_replaced=result.inventory_replaced, inventory_comments=result.inventory_comments)
+    return assess_summary(
+        target, action, result.changes, inventory_replaced=result.inventory_replaced, inventory_comments=result.inventory_comments, lost_comments=lost
+    )
 
 
 @main.command()

@@ -26,6 +26,7 @@ boolean, read the same value as everyone else.
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as _dt
 import difflib
@@ -561,6 +562,54 @@ def merge(
     if trailer:
         _append_tail(document, trailer)
     return result
+
+
+def lost_comments(original: str | None, written: str) -> list[tuple[int, str]]:
+    """The comments of ``original`` that ``written`` no longer holds, as (line, text).
+
+    The merge keeps every comment it knows of, but ruamel.yaml itself keeps none written inside a
+    multi-line ``{ }`` or ``[ ]`` value. This is the net under both: each comment line of the file
+    as read must be in the file as written (the tool's own question comments aside, whose changes
+    the merge reports itself), or ``assess`` names it in its summary rather than lose it silently.
+    """
+    if original is None:
+        return []
+    remaining = collections.Counter(text for _, text in _comment_lines(written))
+    lost: list[tuple[int, str]] = []
+    for line, text in _comment_lines(original):
+        if remaining[text] > 0:
+            remaining[text] -= 1
+        elif not _TOOL_COMMENT.match(text):
+            lost.append((line, text))
+    return lost
+
+
+def _comment_lines(text: str) -> list[tuple[int, str]]:
+    """Every comment in ``text`` as (1-based line, the comment stripped), as ruamel.yaml reads them."""
+    from ruamel.yaml import YAML
+
+    out: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    try:
+        tokens = list(YAML(typ="rt").scan(text))
+    except Exception:  # noqa: BLE001 - the text was read already; a scanner quirk must not stop a write
+        return []
+    for token in tokens:
+        found = [token] if isinstance(token, CommentToken) else []
+        for entry in getattr(token, "_comment", None) or ():
+            found.extend(entry if isinstance(entry, list) else [entry])
+        for comment in found:
+            if not isinstance(comment, CommentToken) or id(comment) in seen:
+                continue
+            seen.add(id(comment))
+            value = str(comment.value)
+            # A token that starts with a line break has no end-of-line part: it starts on its own line.
+            start = _token_line(comment) - value.startswith("\n")
+            for offset, line in enumerate(value.split("\n")):
+                line = line.strip(" \t\r")
+                if line.startswith("#"):
+                    out.append((start + offset + 1, line))
+    return out
 
 
 def _lift_inventory_comments(document: CommentedMap) -> list[str]:

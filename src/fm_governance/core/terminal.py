@@ -115,7 +115,15 @@ def check_report(result: Result, gate: GateOutcome, *, gate_configured: bool, wi
     return text if color else "".join(part.rstrip(" ") + "\n" for part in text.splitlines())
 
 
-def assess_summary(target: str, action: str, changes: Iterable[Any], *, inventory_replaced: bool = False, inventory_comments: Sequence[str] = ()) -> str:
+def assess_summary(
+    target: str,
+    action: str,
+    changes: Iterable[Any],
+    *,
+    inventory_replaced: bool = False,
+    inventory_comments: Sequence[str] = (),
+    lost_comments: Sequence[tuple[int, str]] = (),
+) -> str:
     """What ``assess`` did to the file: created, updated (checklist by checklist) or up to date,
     and every rewrite of what a person wrote (answers respelled, comments moved or replaced), so
     that nothing a person wrote changes silently."""
@@ -152,6 +160,9 @@ def assess_summary(target: str, action: str, changes: Iterable[Any], *, inventor
     if inventory_comments:
         n = len(inventory_comments)
         lines.append(f"  inventory: moved {n} comment{'s' if n != 1 else ''} from inside the section to above `inventory:`, where the scanner leaves them")
+    for line, comment in lost_comments:
+        # YAML libraries keep no comment inside a multi-line { } or [ ] value: say so, with the text.
+        lines.append("  " + terminal_line(f"line {line}: comment dropped by the YAML library (it keeps none inside a multi-line {{ }} or [ ]); put it back on a line of its own: {comment}"))
     return "\n".join(lines)
 
 
