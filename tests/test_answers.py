@@ -74,7 +74,7 @@ def test_answers_in_any_case_mean_the_same_to_check_and_assess(catalog_dir: Path
         assert canonical in text
     assert not re.search(r"answer: (No|N/A|Partial|true|\" YES \")", text)
     assert "alpha: normalised 3 answers: AL-01 'No' → \"no\", AL-02 ' YES ' → \"yes\", AL-03 'N/A' → \"n/a\"" in out
-    assert "beta: normalised 2 answers: BE-01 'Partial' → \"partial\", BE-02 true → \"yes\"" in out
+    assert 'beta: normalised 2 answers: BE-01 \'Partial\' → "partial", BE-02 true → "yes"' in out
 
     before = path.read_bytes()
     assert assess(folder, catalog_dir).strip() == f"{path}: up to date"
@@ -89,7 +89,7 @@ def test_an_unquoted_yes_and_false_are_read_as_today(catalog_dir: Path, tmp_path
     assert check_answers(path, catalog_dir)["AL-01"] == "yes"
     assert check_answers(path, catalog_dir)["AL-02"] == "no"
     out = assess(folder, catalog_dir)
-    assert "normalised 1 answer: AL-02 false → \"no\"" in out
+    assert 'normalised 1 answer: AL-02 false → "no"' in out
     text = path.read_text(encoding="utf-8")
     assert "answer: yes  # yes | partial | no | n/a" in text  # canonical already: untouched
     assert 'answer: "no"  # yes | partial | no | n/a' in text
@@ -275,7 +275,10 @@ def test_the_assess_guide_shows_what_assess_prints(tmp_path: Path, monkeypatch: 
             "either switched off or accepted as retained?\n        answer: null",
             "either switched off or accepted as retained? Asked the vendor, 2026-11-30.\n        answer: No",
         ),
-        ("and are the data classes barred from each provider recorded accordingly?\n        answer: null", "and are the data classes barred from each provider recorded accordingly?\n        answer: Partial"),
+        (
+            "and are the data classes barred from each provider recorded accordingly?\n        answer: null",
+            "and are the data classes barred from each provider recorded accordingly?\n        answer: Partial",
+        ),
         ("  providers:\n", "  providers:\n    # The nightly batch job calls Azure OpenAI too; it lives in another repository.\n"),
     ]
     for old, new in edits:
@@ -294,7 +297,11 @@ def test_a_comment_the_yaml_library_cannot_keep_is_named_in_the_summary(catalog_
     """ruamel.yaml keeps no comment inside a multi-line flow value: `assess` cannot keep it there,
     so its summary (and JSON) quote it with the line it was on, instead of dropping it silently."""
     body = "        answer: null  # yes | partial | no | n/a\n        notes: null\n        evidence: []\n        waiver: null\n"
-    folder = project(tmp_path, catalog_dir, [(QUESTION + "\n" + body, QUESTION + '\n        answer: "yes"\n        evidence: [minutes,  # signed by Ada\n          ticket]\n')])
+    folder = project(
+        tmp_path,
+        catalog_dir,
+        [(QUESTION + "\n" + body, QUESTION + '\n        answer: "yes"\n        evidence: [minutes,  # signed by Ada\n          ticket]\n')],
+    )
     path = folder / "fm-governance.yaml"
     line = next(n for n, text in enumerate(path.read_text().splitlines(), 1) if "# signed by Ada" in text)
     code, out, err = run("assess", str(folder), "--no-scan", "--checklists-dir", str(catalog_dir), "--dry-run", "--format", "json")

@@ -256,7 +256,9 @@ def assess(
     A new file lists every item of the selected checklists, blank. An existing file is merged:
     answers, notes, evidence, waivers, comments, key order and unknown keys are kept; new items
     are added; items that left a checklist move to `retired`; an item that replaces an old one
-    inherits its answer. The write is atomic.
+    inherits its answer. The write is atomic. An answer spelled otherwise (No, N/A, true) is
+    written "no", "n/a", "yes"; the summary lists that and anything else rewritten in what a
+    person wrote (comments moved out of the tool's question comment or out of `inventory`).
 
     Unless --no-scan is given, PATH is scanned first: the providers, SDKs, model ids and signals
     found in its code, configuration and manifests replace the file's `inventory` section (secrets

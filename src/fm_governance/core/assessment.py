@@ -587,12 +587,13 @@ def lost_comments(original: str | None, written: str) -> list[tuple[int, str]]:
 def _comment_lines(text: str) -> list[tuple[int, str]]:
     """Every comment in ``text`` as (1-based line, the comment stripped), as ruamel.yaml reads them."""
     from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
 
     out: list[tuple[int, str]] = []
     seen: set[int] = set()
     try:
         tokens = list(YAML(typ="rt").scan(text))
-    except Exception:  # noqa: BLE001 - the text was read already; a scanner quirk must not stop a write
+    except YAMLError:  # both texts were read by the same scanner already: not expected
         return []
     for token in tokens:
         found = [token] if isinstance(token, CommentToken) else []
@@ -638,8 +639,11 @@ def _lift_inventory_comments(document: CommentedMap) -> list[str]:
             handled.add(id(t))
             lines.extend(_token_lines(t, first_is_eol=False)[1])
         slot[3] = None
-    inside = [t for t in _comment_tokens(document["inventory"]) if id(t) not in handled and not handled.add(id(t))]  # type: ignore[func-returns-value]
-    for t in sorted(inside, key=_token_line):
+    inside: dict[int, Any] = {}
+    for t in _comment_tokens(document["inventory"]):
+        if id(t) not in handled:
+            inside.setdefault(id(t), t)  # a token can be kept in two places: take it once
+    for t in sorted(inside.values(), key=_token_line):
         lines.extend(str(t if isinstance(t, str) else t.value).split("\n"))
     moved = [line.strip(" \t\r") for line in lines]
     moved = [line for line in moved if line.startswith("#")]

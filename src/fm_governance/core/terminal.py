@@ -154,7 +154,9 @@ def assess_summary(
         for r in c.words_kept:
             lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: your words after the question comment now have a line of their own: {r.after}"))
         for r in c.comments_replaced:
-            lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: question comment replaced (the question changed, or it was edited); it was: {r.before}"))
+            lines.append(
+                "  " + terminal_line(f"{c.checklist_id}: {r.item_id}: question comment replaced (the question changed, or it was edited); it was: {r.before}")
+            )
     if inventory_replaced:
         lines.append("  inventory: replaced by this scan (the scanner writes that section on every run)")
     if inventory_comments:
@@ -162,7 +164,12 @@ def assess_summary(
         lines.append(f"  inventory: moved {n} comment{'s' if n != 1 else ''} from inside the section to above `inventory:`, where the scanner leaves them")
     for line, comment in lost_comments:
         # YAML libraries keep no comment inside a multi-line { } or [ ] value: say so, with the text.
-        lines.append("  " + terminal_line(f"line {line}: comment dropped by the YAML library (it keeps none inside a multi-line {{ }} or [ ]); put it back on a line of its own: {comment}"))
+        lines.append(
+            "  "
+            + terminal_line(
+                f"line {line}: comment dropped by the YAML library (it keeps none inside a multi-line {{ }} or [ ]); put it back on a line of its own: {comment}"
+            )
+        )
     return "\n".join(lines)
 
 
