@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from conftest import item, write_checklist
 from fm_governance.cli import main
@@ -257,7 +260,6 @@ ROOT = Path(__file__).resolve().parent.parent
 def test_the_assess_guide_shows_what_assess_prints(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """docs/guides/assess.md shows three edits to the example and the summary of the next run:
     make the edits on a copy and compare, so the guide cannot drift from the tool."""
-    import shutil
 
     guide = (ROOT / "docs" / "guides" / "assess.md").read_text(encoding="utf-8")
     section = guide.split("### What `assess` rewrites, and says so", 1)[1]
@@ -314,3 +316,38 @@ def test_a_comment_the_yaml_library_cannot_keep_is_named_in_the_summary(catalog_
     )
     assert check_answers(path, catalog_dir)["AL-01"] == "yes"
     assert assess(folder, catalog_dir).strip() == f"{path}: up to date"
+
+
+# --- any spelling, both readers -------------------------------------------------------------------
+
+
+@st.composite
+def spellings(draw: st.DrawFn) -> tuple[str, str]:
+    """An answer in some case, with ASCII spaces around it, written plain or double-quoted; and the
+    answer it means."""
+    word = draw(st.sampled_from(["yes", "partial", "no", "n/a"]))
+    cased = "".join(c.upper() if draw(st.booleans()) else c for c in word)
+    spaced = draw(st.sampled_from(["", " ", "\t"])) + cased + draw(st.sampled_from(["", " ", "  "]))
+    quoted = spaced != spaced.strip() or draw(st.booleans())
+    return (f'"{spaced}"' if quoted else cased), word
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(st.lists(spellings(), min_size=5, max_size=5))
+def test_any_spelling_reads_alike_before_and_after_assess(catalog_dir: Path, tmp_path_factory: pytest.TempPathFactory, written: list[tuple[str, str]]) -> None:
+    tmp = tmp_path_factory.mktemp("spell")
+    replacements: list[tuple[str, str]] = []
+    for spelled, _ in written:
+        replacements.append(("answer: null ", f"answer: {spelled} "))
+        replacements.append(("notes: null", "notes: why"))  # an n/a needs notes
+    folder = project(tmp, catalog_dir, replacements)
+    path = folder / "fm-governance.yaml"
+    expected = dict(zip(["AL-01", "AL-02", "AL-03", "BE-01", "BE-02"], [meaning for _, meaning in written], strict=True))
+    assert check_answers(path, catalog_dir) == expected
+    assess(folder, catalog_dir)
+    assert check_answers(path, catalog_dir) == expected
+    answers = re.findall(r"answer: (.*?)  #", path.read_text(encoding="utf-8"))
+    assert answers == [spelled if spelled == meaning else f'"{meaning}"' for spelled, meaning in written]
+    before = path.read_bytes()
+    assess(folder, catalog_dir)
+    assert path.read_bytes() == before

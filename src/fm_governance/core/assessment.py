@@ -12,8 +12,13 @@ it; it never drops what a person wrote:
 * a comment on lines of its own belongs to the key below it, and moves with that key (see
   :func:`_settle_comments`);
 * the comment after each item id — ``[severity · owner] question`` — belongs to the tool and is
-  refreshed when the checklist's wording changes; any other comment is the person's and is left
-  alone;
+  refreshed when the checklist's wording changes; words a person added after the question move to
+  a comment line of their own (see :func:`_refresh_comment`); any other comment is the person's
+  and is left alone;
+* comments inside ``inventory``, which the scanner replaces on every run, move above the key;
+* an answer spelled otherwise (``No``, `` N/A ``, ``true``) is written in its canonical form;
+* every such rewrite is recorded in the :class:`MergeResult` for ``assess`` to report, and
+  :func:`lost_comments` names any comment the YAML library itself could not keep;
 * an item written as an alias of another (``AL-02: *first``) is written out as a copy, so that
   editing one never silently changes the other (see :func:`_unshare`).
 
