@@ -133,7 +133,7 @@ def test_words_added_to_the_question_comment_get_a_line_of_their_own(catalog_dir
     out = assess(folder, catalog_dir)
     text = path.read_text(encoding="utf-8")
     assert f"{QUESTION}\n        # Asked Bob, 2026-11-02.\n        answer: null" in text
-    assert "alpha: AL-01: your words after the question comment now have a line of their own: # Asked Bob, 2026-11-02." in out
+    assert "alpha: AL-01: words after its question moved to a line of their own: # Asked Bob, 2026-11-02." in out
     before = path.read_bytes()
     assert assess(folder, catalog_dir).strip() == f"{path}: up to date"
     assert path.read_bytes() == before
@@ -165,7 +165,7 @@ def test_words_kept_when_severity_changes_and_the_item_is_renamed(catalog_dir: P
     text = path.read_text(encoding="utf-8")
     assert "AL-09:  # [high · legal] Is AL-01 under control?\n        # see ticket 42\n" in text
     assert load_text(text, "x")["checklists"]["alpha"]["items"]["AL-09"]["answer"] == "yes"
-    assert "AL-09: your words after the question comment now have a line of their own: # see ticket 42" in out
+    assert "AL-09: words after its question moved to a line of their own: # see ticket 42" in out
     before = path.read_bytes()
     assess(folder, catalog_dir)
     assert path.read_bytes() == before
@@ -228,7 +228,7 @@ def test_comments_under_inventory_move_above_it_with_a_notice(tmp_path: Path) ->
     after = path.read_text(encoding="utf-8")
     assert "# We also call Azure OpenAI from the batch job.\n# confirmed by Ops\ninventory:  # written by the project scanner" in after
     assert after.count("confirmed by Ops") == 1 and after.count("Azure OpenAI") == 1
-    assert "  inventory: moved 2 comments from inside the section to above `inventory:`, where the scanner leaves them" in out
+    assert "  inventory: moved 2 comments above `inventory:` (the scanner rewrites the section)" in out
 
     code, out, err = run("assess", str(folder), "--checklist", "data-exposure", "--format", "json")
     assert code == 0, err
@@ -310,10 +310,7 @@ def test_a_comment_the_yaml_library_cannot_keep_is_named_in_the_summary(catalog_
     assert code == 0, err
     assert json.loads(out)["comments_lost"] == [{"line": line, "comment": "# signed by Ada"}]
     out = assess(folder, catalog_dir)
-    assert (
-        f"  line {line}: comment dropped by the YAML library (it keeps none inside a multi-line {{ }} or [ ]); put it back on a line of its own: # signed by Ada"
-        in out
-    )
+    assert f"  line {line}: comment not kept (none can be inside a multi-line {{ }} or [ ]); put it on a line of its own: # signed by Ada" in out
     assert check_answers(path, catalog_dir)["AL-01"] == "yes"
     assert assess(folder, catalog_dir).strip() == f"{path}: up to date"
 

@@ -118,8 +118,8 @@ def test_assess_summary_lines_stay_lines() -> None:
     assert text.splitlines() == [
         "alink.yaml: updated",
         "  clink: 1.0.0 → 1.1.0 2.0; new items X-01; answers carried over X-01 → X-02",
-        "  clink: X-03: your words after the question comment now have a line of their own: # minelink second line",
-        "  inventory: moved 1 comment from inside the section to above `inventory:`, where the scanner leaves them",
+        "  clink: X-03: words after its question moved to a line of their own: # minelink second line",
+        "  inventory: moved 1 comment above `inventory:` (the scanner rewrites the section)",
     ]
 
 

@@ -152,7 +152,7 @@ def assess_summary(
             shown = _first(f"{r.item_id} {r.before} → {r.after}" for r in c.normalised)
             lines.append("  " + terminal_line(f"{c.checklist_id}: normalised {n} answer{'s' if n != 1 else ''}: {shown}"))
         for r in c.words_kept:
-            lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: your words after the question comment now have a line of their own: {r.after}"))
+            lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: words after its question moved to a line of their own: {r.after}"))
         for r in c.comments_replaced:
             lines.append(
                 "  " + terminal_line(f"{c.checklist_id}: {r.item_id}: question comment replaced (the question changed, or it was edited); it was: {r.before}")
@@ -161,14 +161,11 @@ def assess_summary(
         lines.append("  inventory: replaced by this scan (the scanner writes that section on every run)")
     if inventory_comments:
         n = len(inventory_comments)
-        lines.append(f"  inventory: moved {n} comment{'s' if n != 1 else ''} from inside the section to above `inventory:`, where the scanner leaves them")
+        lines.append(f"  inventory: moved {n} comment{'s' if n != 1 else ''} above `inventory:` (the scanner rewrites the section)")
     for line, comment in lost_comments:
         # YAML libraries keep no comment inside a multi-line { } or [ ] value: say so, with the text.
         lines.append(
-            "  "
-            + terminal_line(
-                f"line {line}: comment dropped by the YAML library (it keeps none inside a multi-line {{ }} or [ ]); put it back on a line of its own: {comment}"
-            )
+            "  " + terminal_line(f"line {line}: comment not kept (none can be inside a multi-line {{ }} or [ ]); put it on a line of its own: {comment}")
         )
     return "\n".join(lines)
 
