@@ -348,3 +348,21 @@ def test_any_spelling_reads_alike_before_and_after_assess(catalog_dir: Path, tmp
     before = path.read_bytes()
     assess(folder, catalog_dir)
     assert path.read_bytes() == before
+
+
+def test_words_kept_in_a_file_indented_four_spaces(catalog_dir: Path, tmp_path: Path) -> None:
+    """`assess` writes mappings two spaces a level: the words' own line follows the file as written."""
+    folder = tmp_path / "four"
+    folder.mkdir()
+    path = folder / "fm-governance.yaml"
+    path.write_text(
+        'project:\n    name: p\ncontext:\n    modes: []\nchecklists:\n    alpha:\n        version: "1.0.0"\n        items:\n'
+        "            AL-01:  # [critical · legal] Is AL-01 under control? four spaces\n                answer: YES\n                notes: null\n",
+        encoding="utf-8",
+    )
+    assess(folder, catalog_dir, "--checklist", "alpha")
+    text = path.read_text(encoding="utf-8")
+    assert re.search(r"\n      AL-01: +# \[critical · legal\] Is AL-01 under control\?\n        # four spaces\n        answer: \"yes\"", text), text
+    before = path.read_bytes()
+    assess(folder, catalog_dir, "--checklist", "alpha")
+    assert path.read_bytes() == before

@@ -871,14 +871,12 @@ def _keep_words(items: CommentedMap, key: str, words: str, token: Any, changes: 
     when its value is a block mapping (inside the item, so it moves with it), else above the key."""
     line = f"# {words}"
     child = items.get(key)
+    # Columns as the file is written (mappings indent two spaces a level, whatever the file had).
     if _is_block(child) and isinstance(child, CommentedMap):
-        column = _key_column(child, next(iter(child)))
-        if column is None:
-            column = (_key_column(items, key) or _ITEM_INDENT) + 2
         first, _, rest = str(token.value).partition("\n")
-        token.value = f"{first}\n{' ' * column}{line}\n{rest}"
+        token.value = f"{first}\n{' ' * (_ITEM_INDENT + 2)}{line}\n{rest}"
     else:
-        _set_pre_lines(items, key, [*_pre_lines(items, key), " " * (_key_column(items, key) or _ITEM_INDENT) + line])
+        _set_pre_lines(items, key, [*_pre_lines(items, key), " " * _ITEM_INDENT + line])
     if changes is not None:
         changes.words_kept.append(Rewrite(key, old, line, _key_location(items, key, file)))
 
