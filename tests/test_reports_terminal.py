@@ -109,10 +109,18 @@ def test_assess_summary_lines_stay_lines() -> None:
         carried_over={"X-02": "X-01"},
         retired=[],
         checklist_id=f"c{OSC8}",
+        normalised=[],
+        words_kept=[SimpleNamespace(item_id="X-03", before="# [high · legal] Q? mine", after=f"# mine{OSC8}\nsecond line")],
+        comments_replaced=[],
     )
-    text = assess_summary(f"a{OSC8}.yaml", "updated", [change])
+    text = assess_summary(f"a{OSC8}.yaml", "updated", [change], inventory_comments=[f"# a{OSC8}"])
     assert_inert(text)
-    assert text.splitlines() == ["alink.yaml: updated", "  clink: 1.0.0 → 1.1.0 2.0; new items X-01; answers carried over X-01 → X-02"]
+    assert text.splitlines() == [
+        "alink.yaml: updated",
+        "  clink: 1.0.0 → 1.1.0 2.0; new items X-01; answers carried over X-01 → X-02",
+        "  clink: X-03: words after its question moved to a line of their own: # minelink second line",
+        "  inventory: moved 1 comment above `inventory:` (the scanner rewrites the section)",
+    ]
 
 
 def test_checklists_lists_a_hostile_title_inertly(tmp_path: Path) -> None:

@@ -259,7 +259,9 @@ def assess(
     A new file lists every item of the selected checklists, blank. An existing file is merged:
     answers, notes, evidence, waivers, comments, key order and unknown keys are kept; new items
     are added; items that left a checklist move to `retired`; an item that replaces an old one
-    inherits its answer. The write is atomic.
+    inherits its answer. The write is atomic. An answer spelled otherwise (No, N/A, true) is
+    written "no", "n/a", "yes"; the summary lists that and anything else rewritten in what a
+    person wrote (comments moved out of the tool's question comment or out of `inventory`).
 
     Unless --no-scan is given, PATH is scanned first: the providers, SDKs, model ids and signals
     found in its code, configuration and manifests replace the file's `inventory` section (secrets
@@ -267,7 +269,7 @@ def assess(
     """
     from pathlib import Path
 
-    from .core.assessment import DEFAULT_FILENAME, load_document, merge, render
+    from .core.assessment import DEFAULT_FILENAME, load_document, lost_comments, merge, render
     from .core.errors import InputError, Location
     from .core.files import FileChanged, locked, remove_stale_temporary_files, write_atomic
 
@@ -318,12 +320,14 @@ def assess(
                 if attempt == _MERGE_ATTEMPTS:
                     raise
     action = "created" if original is None else ("updated" if changed else "unchanged")
+    lost = lost_comments(original, text) if changed else []
     if fmt == "json":
         summary = {
             "file": str(target),
             "action": action,
             "dry_run": dry_run,
-            "checklists": [c.as_dict() for c in result.changes],
+            **result.as_dict(),
+            "comments_lost": [{"line": line, "comment": comment} for line, comment in lost],
             **(scan.to_json_dict() if scan is not None else {"scanned": False}),
         }
         from .core.escaping import json_text
@@ -342,7 +346,7 @@ def assess(
         out = terminal_text("".join(diff))
         _emit(out if out else f"{terminal_text(target)}: up to date, nothing to change\n", None)
         return
-    _emit(_assess_summary(str(target), action, result.changes) + "\n", None)
+    _emit(_assess_summary(str(target), action, result, lost) + "\n", None)
     if scan is not None:
         _emit(_scan_summary(scan) + "\n", None)
 
@@ -357,10 +361,12 @@ def _scan_summary(scan: Any) -> str:
     return scan_summary(scan)
 
 
-def _assess_summary(target: str, action: str, changes: list[Any]) -> str:
+def _assess_summary(target: str, action: str, result: Any, lost: list[tuple[int, str]]) -> str:
     from .core.terminal import assess_summary
 
-    return assess_summary(target, action, changes)
+    return assess_summary(
+        target, action, result.changes, inventory_replaced=result.inventory_replaced, inventory_comments=result.inventory_comments, lost_comments=lost
+    )
 
 
 @main.command()

@@ -12,8 +12,13 @@ it; it never drops what a person wrote:
 * a comment on lines of its own belongs to the key below it, and moves with that key (see
   :func:`_settle_comments`);
 * the comment after each item id — ``[severity · owner] question`` — belongs to the tool and is
-  refreshed when the checklist's wording changes; any other comment is the person's and is left
-  alone;
+  refreshed when the checklist's wording changes; words a person added after the question move to
+  a comment line of their own (see :func:`_refresh_comment`); any other comment is the person's
+  and is left alone;
+* comments inside ``inventory``, which the scanner replaces on every run, move above the key;
+* an answer spelled otherwise (``No``, `` N/A ``, ``true``) is written in its canonical form;
+* every such rewrite is recorded in the :class:`MergeResult` for ``assess`` to report, and
+  :func:`lost_comments` names any comment the YAML library itself could not keep;
 * an item written as an alias of another (``AL-02: *first``) is written out as a copy, so that
   editing one never silently changes the other (see :func:`_unshare`).
 
@@ -26,6 +31,7 @@ boolean, read the same value as everyone else.
 
 from __future__ import annotations
 
+import collections
 import copy
 import datetime as _dt
 import difflib
@@ -37,6 +43,7 @@ from typing import Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
+from ruamel.yaml.scalarbool import ScalarBoolean
 from ruamel.yaml.scalarstring import DoubleQuotedScalarString, FoldedScalarString, LiteralScalarString
 from ruamel.yaml.tokens import CommentToken
 
@@ -50,10 +57,11 @@ from .models import (
     Item,
     Response,
     Waiver,
+    is_canonical_answer,
     parse_answer,
 )
 from .schemas import schema_url, validate_plain
-from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate, new_yaml, read_text
+from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate, new_yaml, read_text, to_plain
 
 DEFAULT_FILENAME = "fm-governance.yaml"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
@@ -67,6 +75,8 @@ A waiver (reason, approved_by, expires: YYYY-MM-DD) counts an item as met until 
 
 _ITEM_INDENT = 6  # checklists > <id> > items > <ITEM-ID>, two spaces a level
 _TOOL_COMMENT = re.compile(r"^#\s*\[(critical|high|medium|low) · [a-z]+\]")
+#: The tool comment's parts: ``# [severity · owner]`` and the question (plus anything a person added).
+_TOOL_COMMENT_PARTS = re.compile(r"^#\s*\[(?:critical|high|medium|low) · [a-z]+\][ \t]?(.*)$", re.DOTALL)
 
 
 def modeline() -> str:
@@ -106,6 +116,21 @@ def _new_document(project_name: str | None, modes: Sequence[str]) -> CommentedMa
     return doc
 
 
+@dataclass(frozen=True)
+class Rewrite:
+    """One thing ``assess`` rewrote in what a person wrote, so its summary can say so: the item,
+    what was there, what is there now, and where (in the file as it was read)."""
+
+    item_id: str
+    before: str
+    after: str
+    location: Location | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        where = {"line": self.location.line, "column": self.location.column} if self.location else {}
+        return {"item": self.item_id, "before": self.before, "after": self.after, **where}
+
+
 @dataclass
 class ChecklistChanges:
     checklist_id: str
@@ -116,10 +141,28 @@ class ChecklistChanges:
     retired: list[str] = field(default_factory=list)
     carried_over: dict[str, str] = field(default_factory=dict)  # new id -> old id
     restored: list[str] = field(default_factory=list)
+    #: Answers rewritten in their canonical spelling (``No`` → ``"no"``, ``true`` → ``"yes"``).
+    normalised: list[Rewrite] = field(default_factory=list)
+    #: Words a person added after an item's question comment, moved to a comment line of their own
+    #: (``before`` the comment line as it was, ``after`` the new line).
+    words_kept: list[Rewrite] = field(default_factory=list)
+    #: Question comments replaced although they were not the tool's current text for any reading
+    #: the tool can tell apart (the checklist's question changed, or a person edited it).
+    comments_replaced: list[Rewrite] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
-        return bool(self.created or self.old_version != self.new_version or self.added or self.retired or self.carried_over or self.restored)
+        return bool(
+            self.created
+            or self.old_version != self.new_version
+            or self.added
+            or self.retired
+            or self.carried_over
+            or self.restored
+            or self.normalised
+            or self.words_kept
+            or self.comments_replaced
+        )
 
     def as_dict(self) -> dict[str, Any]:
         return {
@@ -131,6 +174,9 @@ class ChecklistChanges:
             "retired": self.retired,
             "carried_over": self.carried_over,
             "restored": self.restored,
+            "answers_normalised": [r.as_dict() for r in self.normalised],
+            "comments_kept": [r.as_dict() for r in self.words_kept],
+            "comments_replaced": [r.as_dict() for r in self.comments_replaced],
         }
 
 
@@ -139,6 +185,17 @@ class MergeResult:
     document: CommentedMap
     changes: list[ChecklistChanges]
     created: bool
+    #: The scan's inventory replaced one that said something else.
+    inventory_replaced: bool = False
+    #: Comments that were inside the replaced ``inventory`` section, now above ``inventory:``.
+    inventory_comments: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict[str, Any]:
+        """What the merge changed, for ``assess --format json``."""
+        return {
+            "checklists": [c.as_dict() for c in self.changes],
+            "inventory": {"replaced": self.inventory_replaced, "comments_moved": self.inventory_comments},
+        }
 
 
 def template_document(checklists: Iterable[Checklist], *, project_name: str | None = None, modes: Sequence[str] = ()) -> CommentedMap:
@@ -500,12 +557,124 @@ def merge(
         )
     wanted = list(select) or ([] if sections else [c.id for c in catalog])
     targets = list(dict.fromkeys([*sections.keys(), *wanted]))
-    changes = [_merge_checklist(sections, catalog.select([cid])[0]) for cid in targets]
+    changes = [_merge_checklist(sections, catalog.select([cid])[0], file=file) for cid in targets]
+    result = MergeResult(document=document, changes=changes, created=created)
     if inventory is not None:
+        if not created and "inventory" in document:
+            result.inventory_replaced = to_plain(document["inventory"]) != to_plain(inventory)
+            result.inventory_comments = _lift_inventory_comments(document)
         document["inventory"] = _compact(inventory)
     if trailer:
         _append_tail(document, trailer)
-    return MergeResult(document=document, changes=changes, created=created)
+    return result
+
+
+def lost_comments(original: str | None, written: str) -> list[tuple[int, str]]:
+    """The comments of ``original`` that ``written`` no longer holds, as (line, text).
+
+    The merge keeps every comment it knows of, but ruamel.yaml itself keeps none written inside a
+    multi-line ``{ }`` or ``[ ]`` value. This is the net under both: each comment line of the file
+    as read must be in the file as written (the tool's own question comments aside, whose changes
+    the merge reports itself), or ``assess`` names it in its summary rather than lose it silently.
+    """
+    if original is None:
+        return []
+    remaining = collections.Counter(text for _, text in _comment_lines(written))
+    lost: list[tuple[int, str]] = []
+    for line, text in _comment_lines(original):
+        if remaining[text] > 0:
+            remaining[text] -= 1
+        elif not _TOOL_COMMENT.match(text):
+            lost.append((line, text))
+    return lost
+
+
+def _comment_lines(text: str) -> list[tuple[int, str]]:
+    """Every comment in ``text`` as (1-based line, the comment stripped), as ruamel.yaml reads them."""
+    from ruamel.yaml import YAML
+    from ruamel.yaml.error import YAMLError
+
+    out: list[tuple[int, str]] = []
+    seen: set[int] = set()
+    try:
+        tokens = list(YAML(typ="rt").scan(text))
+    except YAMLError:  # both texts were read by the same scanner already: not expected
+        return []
+    for token in tokens:
+        found = [token] if isinstance(token, CommentToken) else []
+        for entry in getattr(token, "_comment", None) or ():
+            found.extend(entry if isinstance(entry, list) else [entry])
+        for comment in found:
+            if not isinstance(comment, CommentToken) or id(comment) in seen:
+                continue
+            seen.add(id(comment))
+            value = str(comment.value)
+            # A token that starts with a line break has no end-of-line part: it starts on its own line.
+            start = _token_line(comment) - value.startswith("\n")
+            for offset, line in enumerate(value.split("\n")):
+                line = line.strip(" \t\r")
+                if line.startswith("#"):
+                    out.append((start + offset + 1, line))
+    return out
+
+
+def _lift_inventory_comments(document: CommentedMap) -> list[str]:
+    """Take every comment out of the ``inventory`` section and put it above ``inventory:``.
+
+    The scanner owns that section and writes it afresh on every run, so a comment inside it would
+    go with the old values; above the key it is the person's, and stays. The comment at the end of
+    the ``inventory:`` line itself (the tool's note, or a person's) stays where it is: the key is
+    kept. Returns the lines moved, as written there without their indentation.
+    """
+    lines: list[str] = []
+    handled: set[int] = set()
+    slot = document.ca.items.get("inventory")
+    token = slot[2] if slot and len(slot) > 2 else None
+    if token is not None:
+        handled.add(id(token))
+        eol, after = _token_lines(token, first_is_eol=True)
+        lines.extend(after)
+        if after:
+            if eol:
+                token.value = eol + "\n"
+            else:
+                slot[2] = None
+    if slot and len(slot) > 3 and slot[3]:
+        for t in slot[3]:
+            handled.add(id(t))
+            lines.extend(_token_lines(t, first_is_eol=False)[1])
+        slot[3] = None
+    inside: dict[int, Any] = {}
+    for t in _comment_tokens(document["inventory"]):
+        if id(t) not in handled:
+            inside.setdefault(id(t), t)  # a token can be kept in two places: take it once
+    for t in sorted(inside.values(), key=_token_line):
+        lines.extend(str(t if isinstance(t, str) else t.value).split("\n"))
+    moved = [line.strip(" \t\r") for line in lines]
+    moved = [line for line in moved if line.startswith("#")]
+    if moved:
+        _set_pre_lines(document, "inventory", _pre_lines(document, "inventory") + moved)
+    return moved
+
+
+def _token_line(token: Any) -> int:
+    """Where a comment token was read (tokens are kept by node, not in reading order)."""
+    line = getattr(getattr(token, "start_mark", None), "line", None)
+    return line if isinstance(line, int) else 0
+
+
+def _comment_tokens(node: Any) -> Iterable[Any]:
+    """Every comment token ruamel.yaml keeps inside ``node`` (a mapping or list and all below it)."""
+    for part in _parts(node):
+        ca = getattr(part, "ca", None)
+        if ca is None:
+            continue
+        slots: list[Any] = [ca.comment, *ca.items.values(), ca.end]
+        for entry in slots:
+            for t in entry or ():
+                for token in t if isinstance(t, list) else [t]:
+                    if token is not None:
+                        yield token
 
 
 def _compact(value: Any) -> Any:
@@ -524,7 +693,7 @@ def _compact(value: Any) -> Any:
     return value
 
 
-def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistChanges:
+def _merge_checklist(sections: CommentedMap, checklist: Checklist, *, file: str = DEFAULT_FILENAME) -> ChecklistChanges:
     changes = ChecklistChanges(checklist.id, new_version=checklist.version)
     section = sections.get(checklist.id)
     if section is None:
@@ -560,7 +729,8 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist) -> ChecklistC
                 changes.added.append(item.id)
             _put(items, item.id, node, slot, position=min(position, len(items)))
             position = list(items).index(item.id) + 1
-        _refresh_comment(items, item)
+        _refresh_comment(items, item, changes, file)
+        _normalise_answer(items, item.id, changes, file)
 
     for key in [k for k in items if k not in live]:
         if retired is None:
@@ -610,7 +780,45 @@ def _put(mapping: CommentedMap, key: Any, node: Any, slot: list[Any] | None, *, 
         mapping.ca.items[key] = slot
 
 
-def _refresh_comment(items: CommentedMap, item: Item) -> None:
+def _normalise_answer(items: CommentedMap, item_id: str, changes: ChecklistChanges, file: str) -> None:
+    """Write an answer given as ``No``, `` YES `` or ``true`` the way the tool writes answers
+    (``"no"``, ``"yes"``), and note it for the summary. Both readers already read it so; the
+    canonical spelling keeps the file plain for people, diffs and other YAML readers."""
+    node = items.get(item_id)
+    if not isinstance(node, CommentedMap) or "answer" not in node:
+        return
+    value = node["answer"]
+    if isinstance(value, ScalarBoolean):  # an anchored true/false
+        value = bool(value)
+    if is_canonical_answer(value) or not isinstance(value, (str, bool)):
+        return
+    answer = parse_answer(value)
+    if answer is None:
+        return
+    try:
+        line, column = node.lc.value("answer")
+        where: Location | None = Location(file, line + 1, column + 1)
+    except (KeyError, TypeError, AttributeError):
+        where = None  # a node the merge made (carried over from a flow mapping): no position
+    before = str(value).lower() if isinstance(value, bool) else f"'{value}'"
+    node["answer"] = DoubleQuotedScalarString(answer.value)
+    slot = node.ca.items.get("answer")
+    hint = slot[2] if slot and len(slot) > 2 else None
+    if where is not None and isinstance(hint, CommentToken):
+        # The comment after the answer keeps two spaces before it, however long the old spelling was.
+        hint.column = where.column - 1 + len(answer.value) + 2 + 2
+    changes.normalised.append(Rewrite(item_id, before, f'"{answer.value}"', where))
+
+
+def _refresh_comment(items: CommentedMap, item: Item, changes: ChecklistChanges | None = None, file: str = DEFAULT_FILENAME) -> None:
+    """Write ``item``'s question comment after its key, or bring it up to date.
+
+    The comment is the tool's; words a person added after the question are theirs, and move to a
+    comment line of their own (below the item's key when its value is a block mapping, else above
+    the key). A comment that is neither the question nor the question plus such words (the
+    checklist reworded the question, or a person edited it: the tool cannot tell which) is
+    replaced, and the replacement is reported with the old text.
+    """
     text = item_comment(item)
     slot = items.ca.items.get(item.id)
     token = slot[2] if slot and len(slot) > 2 else None
@@ -619,29 +827,79 @@ def _refresh_comment(items: CommentedMap, item: Item) -> None:
         start = getattr(getattr(child, "ca", None), "comment", None)
         token = start[0] if start else None
     if token is None:
-        _drop_anchor_comment(items, item.id)
+        old = _drop_anchor_comment(items, item.id)
         slot = items.ca.items.setdefault(item.id, [None, None, None, None])
         # Set directly: ruamel.yaml's yaml_add_eol_comment fails when the key already has
         # "before the value" comments (it extends that list with a token instead of a list).
         slot[2] = CommentToken(f"# {text}", CommentMark(_ITEM_INDENT + len(item.id) + 1 + 2))
+        if old is not None:
+            words = _added_words(old, item)
+            if words:
+                _keep_words(items, item.id, words, slot[2], changes, old, file)
+            elif words is None and changes is not None:
+                changes.comments_replaced.append(Rewrite(item.id, old, f"# {text}", _key_location(items, item.id, file)))
         return
     first, sep, rest = token.value.partition("\n")
-    if _TOOL_COMMENT.match(first.strip()):
-        new_value = f"# {text}{sep}{rest}"
-        if token.value != new_value:
-            token.value = new_value
+    old = first.strip()
+    if not _TOOL_COMMENT.match(old):
+        return
+    words = _added_words(old, item)
+    new_value = f"# {text}{sep}{rest}"
+    if token.value != new_value:
+        token.value = new_value
+    if words:
+        _keep_words(items, item.id, words, token, changes, old, file)
+    elif words is None and changes is not None:
+        changes.comments_replaced.append(Rewrite(item.id, old, f"# {text}", _key_location(items, item.id, file)))
 
 
-def _drop_anchor_comment(items: CommentedMap, key: Any) -> None:
+def _added_words(old: str, item: Item) -> str | None:
+    """What a person wrote after ``item``'s question in its comment ``old``: ``""`` when the
+    comment is the question (at any severity and owner: those are the tool's to change), None when
+    it does not start with the question (reworded since, or edited)."""
+    match = _TOOL_COMMENT_PARTS.match(old)
+    body = match.group(1).rstrip() if match else ""
+    if body == item.question:
+        return ""
+    if body.startswith(item.question):
+        return body[len(item.question) :].strip()
+    return None
+
+
+def _keep_words(items: CommentedMap, key: str, words: str, token: Any, changes: ChecklistChanges | None, old: str, file: str) -> None:
+    """Give ``words`` (added after an item's question) a comment line of their own: below the key
+    when its value is a block mapping (inside the item, so it moves with it), else above the key."""
+    line = f"# {words}"
+    child = items.get(key)
+    # Columns as the file is written (mappings indent two spaces a level, whatever the file had).
+    if _is_block(child) and isinstance(child, CommentedMap):
+        first, _, rest = str(token.value).partition("\n")
+        token.value = f"{first}\n{' ' * (_ITEM_INDENT + 2)}{line}\n{rest}"
+    else:
+        _set_pre_lines(items, key, [*_pre_lines(items, key), " " * _ITEM_INDENT + line])
+    if changes is not None:
+        changes.words_kept.append(Rewrite(key, old, line, _key_location(items, key, file)))
+
+
+def _key_location(items: CommentedMap, key: str, file: str) -> Location | None:
+    try:
+        line, column = items.lc.key(key)
+    except (KeyError, TypeError, AttributeError):
+        return None
+    return Location(file, line + 1, column + 1)
+
+
+def _drop_anchor_comment(items: CommentedMap, key: Any) -> str | None:
     """An item written with an anchor (``DE-01: &a  # [high · legal] …``) has its tool comment kept
     by ruamel.yaml as a "before the value" comment, which it writes on a line of its own, and only
     while the anchor is written. The merge gives every item its own node (see :func:`_unshare`), so
     nothing refers to the anchor any more: drop that comment and the anchor, and the comment goes
-    back to the end of the item's key line, where every other item has it."""
+    back to the end of the item's key line, where every other item has it. Returns the comment
+    dropped (its first line), so that words a person added to it are kept."""
     slot = items.ca.items.get(key)
     before = slot[3] if slot and len(slot) > 3 else None
     if not before or isinstance(before[0], str) or not _TOOL_COMMENT.match(str(before[0].value).strip()):
-        return
+        return None
     token = before.pop(0)
     if not before:
         slot[3] = None
@@ -653,6 +911,7 @@ def _drop_anchor_comment(items: CommentedMap, key: Any) -> None:
     if anchor is not None and anchor.value is not None:
         anchor.value = None
         anchor.always_dump = False
+    return str(token.value).partition("\n")[0].strip()
 
 
 # --- comments on lines of their own ------------------------------------------------------------

@@ -52,21 +52,35 @@ class Answer(enum.StrEnum):
         return {Answer.YES: 1.0, Answer.PARTIAL: 0.5, Answer.NO: 0.0, Answer.NOT_APPLICABLE: None}[self]
 
 
-#: The answer values the assessment schema allows. YAML 1.1 readers (PyYAML, many editors) read an
-#: unquoted ``yes``/``no`` as a boolean, so booleans are accepted and mean the same thing; the tool
-#: itself always writes answers quoted.
-ANSWER_VALUES: tuple[object, ...] = ("yes", "partial", "no", "n/a", True, False, None)
+#: The answers as documented and as the tool writes them (quoted, so YAML 1.1 readers agree).
+ANSWER_WORDS: tuple[str, ...] = tuple(a.value for a in Answer)
+
+#: What is stripped around an answer before it is read: ASCII spaces, tabs and line breaks (the
+#: schema's pattern allows exactly these, so both validators and this reader agree).
+_ANSWER_SPACE = " \t\r\n"
 
 
 def parse_answer(value: object) -> Answer | None:
-    """Map a validated answer value to an :class:`Answer` (``None`` = unanswered)."""
+    """Map a validated answer value to an :class:`Answer` (``None`` = unanswered).
+
+    People write ``No``, ``YES`` or ``N/A``; the answer is read case-insensitively and surrounding
+    spaces are ignored (``assess`` then writes it in its canonical form). ``true`` and ``false``
+    are read as ``yes`` and ``no``: a YAML 1.1 reader (PyYAML, many editors) turns an unquoted
+    ``yes``/``no`` into those booleans, so a file saved by such a tool keeps its meaning.
+    """
     if value is None:
         return None
     if value is True:
         return Answer.YES
     if value is False:
         return Answer.NO
-    return Answer(str(value))
+    return Answer(str(value).strip(_ANSWER_SPACE).lower())
+
+
+def is_canonical_answer(value: object) -> bool:
+    """Whether ``value`` is written as the tool writes answers: null or one of :data:`ANSWER_WORDS`
+    exactly (a boolean, ``No`` or `` yes `` means an answer, but not in its canonical spelling)."""
+    return value is None or (isinstance(value, str) and str(value) in ANSWER_WORDS)
 
 
 @dataclass(frozen=True)

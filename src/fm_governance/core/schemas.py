@@ -205,6 +205,12 @@ def _located(error: Any, locate: Callable[..., Location], fallback_fix: str) -> 
         missing = error.message.split("'")[1] if "'" in error.message else "a key"
         return InputError(locate(path, key=True), f"{where} is missing {missing!r}", f"add `{missing}:`")
     location = locate(path)
+    advice = error.schema.get("errorMessage") if isinstance(error.schema, dict) else None
+    if isinstance(advice, str) and validator in ("enum", "type", "pattern"):
+        # The schema's own advice (the key yaml-language-server shows in editors too), rather than
+        # the keyword's internals: an answer's pattern, or the booleans its type allows, are no
+        # advice for a person who wrote `maybe`.
+        return InputError(location, f"{where}: {_show(error.instance)} is not allowed", advice)
     if validator == "enum":
         allowed = ", ".join("null" if v is None else str(v).lower() for v in error.validator_value)
         return InputError(location, f"{where}: {_show(error.instance)} is not allowed", f"use one of: {allowed}")

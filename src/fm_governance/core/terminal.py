@@ -21,7 +21,7 @@ import io
 import sys
 import textwrap
 import unicodedata
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from .escaping import terminal_line
@@ -123,8 +123,18 @@ def check_report(result: Result, gate: GateOutcome | None, *, policy: Policy, wi
     return text if color else "".join(part.rstrip(" ") + "\n" for part in text.splitlines())
 
 
-def assess_summary(target: str, action: str, changes: Iterable[Any]) -> str:
-    """What ``assess`` did to the file: created, updated (checklist by checklist) or up to date."""
+def assess_summary(
+    target: str,
+    action: str,
+    changes: Iterable[Any],
+    *,
+    inventory_replaced: bool = False,
+    inventory_comments: Sequence[str] = (),
+    lost_comments: Sequence[tuple[int, str]] = (),
+) -> str:
+    """What ``assess`` did to the file: created, updated (checklist by checklist) or up to date,
+    and every rewrite of what a person wrote (answers respelled, comments moved or replaced), so
+    that nothing a person wrote changes silently."""
     target = terminal_line(target)
     if action == "unchanged":
         return f"{target}: up to date"
@@ -143,8 +153,39 @@ def assess_summary(target: str, action: str, changes: Iterable[Any]) -> str:
             parts.append("answers carried over " + ", ".join(f"{old} → {new}" for new, old in c.carried_over.items()))
         if c.retired:
             parts.append(f"retired {', '.join(c.retired)}")
-        lines.append("  " + terminal_line(f"{c.checklist_id}: {'; '.join(parts)}"))
+        if parts:
+            lines.append("  " + terminal_line(f"{c.checklist_id}: {'; '.join(parts)}"))
+        if c.normalised:
+            n = len(c.normalised)
+            shown = _first(f"{r.item_id} {r.before} → {r.after}" for r in c.normalised)
+            lines.append("  " + terminal_line(f"{c.checklist_id}: normalised {n} answer{'s' if n != 1 else ''}: {shown}"))
+        for r in c.words_kept:
+            lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: words after its question moved to a line of their own: {r.after}"))
+        for r in c.comments_replaced:
+            lines.append(
+                "  " + terminal_line(f"{c.checklist_id}: {r.item_id}: question comment replaced (the question changed, or it was edited); it was: {r.before}")
+            )
+    if inventory_replaced:
+        lines.append("  inventory: replaced by this scan (the scanner writes that section on every run)")
+    if inventory_comments:
+        n = len(inventory_comments)
+        lines.append(f"  inventory: moved {n} comment{'s' if n != 1 else ''} above `inventory:` (the scanner rewrites the section)")
+    for line, comment in lost_comments:
+        # YAML libraries keep no comment inside a multi-line { } or [ ] value: say so, with the text.
+        lines.append(
+            "  " + terminal_line(f"line {line}: comment not kept (none can be inside a multi-line {{ }} or [ ]); put it on a line of its own: {comment}")
+        )
     return "\n".join(lines)
+
+
+#: How many rewrites a summary line names before it says how many more there are.
+_SHOWN = 5
+
+
+def _first(values: Iterable[str]) -> str:
+    values = list(values)
+    more = len(values) - _SHOWN
+    return ", ".join(values[:_SHOWN]) + (f" and {more} more (see --format json)" if more > 0 else "")
 
 
 def scan_summary(scan: Any) -> str:
