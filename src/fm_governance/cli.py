@@ -419,7 +419,7 @@ def check(
     from .core.scoring import evaluate_gate
 
     result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
-    policy = resolve_policy(file, fail_on=fail_on, fail_under=fail_under)
+    policy = resolve_policy(result.assessment, fail_on=fail_on, fail_under=fail_under)
     gate = evaluate_gate(result, policy.gate)  # None: no gate set
     if fmt == "json":
         _emit(reports.to_json(result, gate, policy), output)

@@ -1235,4 +1235,19 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
         checklists=checklists,
         inventory=dict(plain.get("inventory") or {}),
         unknown_keys=tuple(unknown_keys),
+        policy=_policy_values(plain.get("policy"), locate),
     )
+
+
+def _policy_values(section: Any, locate: Callable[..., Location]) -> tuple[tuple[str, object, Location], ...]:
+    """The ``policy:`` values as written, located (the schema allows only these keys, or null)."""
+    if not isinstance(section, dict):
+        return ()
+    found: list[tuple[str, object, Location]] = []
+    for key in ("fail-on", "fail-under"):
+        if section.get(key) is not None:
+            found.append((key, section[key], locate(["policy", key])))
+    waivers = section.get("waivers")
+    if isinstance(waivers, dict) and waivers.get("max-days") is not None:
+        found.append(("waivers.max-days", waivers["max-days"], locate(["policy", "waivers", "max-days"])))
+    return tuple(found)

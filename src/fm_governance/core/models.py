@@ -210,3 +210,6 @@ class Assessment:
     #: They are kept — a person may store anything — but a typo such as ``anwser`` would otherwise
     #: silently leave an item unanswered, so the scorer reports them.
     unknown_keys: tuple[tuple[Location, str, str | None], ...] = ()
+    #: The ``policy:`` section's values as written, each with where it stands: (key, value, where),
+    #: keys ``fail-on``, ``fail-under`` and ``waivers.max-days``. :mod:`.policy` interprets them.
+    policy: tuple[tuple[str, object, Location], ...] = ()

@@ -14,9 +14,9 @@ Each value remembers its source, so every output can say what it applied and why
 through its schema and locator; TOML's by finding the key's line ourselves, because ``tomllib``
 keeps no positions (failing that, the ``[tool.fm-governance]`` header, column 1).
 
-The assessment is read a second time here, and only when a cheap look at its lines finds a
-top-level key that may be ``policy`` (:func:`_may_have_policy`): its reader (``read_assessment``)
-keeps no section it does not score, and scoring must not grow a dependency on the gate.
+The assessment's ``policy:`` values come with the assessment itself (``Assessment.policy``, read
+and located by ``read_assessment`` in the same pass as the answers), so ``check`` parses the file
+once; this module only interprets them.
 """
 
 from __future__ import annotations
@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Location
-from .models import Severity
+from .models import Assessment, Severity
 from .scoring import Gate, GateOutcome
 
 #: The keys of a policy, spelled as in the files (kebab-case, like the flags).
@@ -116,11 +116,12 @@ def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
     return lines
 
 
-def resolve_policy(assessment: Path | str, *, fail_on: str | None = None, fail_under: float | None = None) -> Policy:
-    """The policy for ``assessment``: flags over its ``policy:`` section over ``pyproject.toml``."""
-    path = Path(assessment)
+def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_under: float | None = None) -> Policy:
+    """The policy for ``assessment``: flags over its ``policy:`` section over the ``pyproject.toml``
+    beside it, key by key."""
+    path = Path(assessment.path)
     found: dict[str, Setting] = {}
-    for source in (_flags(fail_on, fail_under), _from_assessment(path), _from_pyproject(path.parent / "pyproject.toml")):
+    for source in (_flags(fail_on, fail_under), _from_assessment(assessment), _from_pyproject(path.parent / "pyproject.toml")):
         for key, setting in source.items():
             found.setdefault(key, setting)
     return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"), waiver_max_days=found.get("waivers.max-days"))
@@ -135,53 +136,10 @@ def _flags(fail_on: str | None, fail_under: float | None) -> dict[str, Setting]:
     return out
 
 
-def _from_assessment(path: Path) -> dict[str, Setting]:
-    from .assessment import read_plain
-    from .yamlio import read_text
-
-    text = read_text(path)
-    if not _may_have_policy(text):
-        return {}
-    plain, locate = read_plain(text, str(path))
-    section = (plain or {}).get("policy")
-    if not isinstance(section, dict):  # the schema allows only a mapping or null
-        return {}
-    source = f"policy: in {path}"
-    out: dict[str, Setting] = {}
-    for key in ("fail-on", "fail-under"):
-        if section.get(key) is not None:
-            out[key] = _setting(key, section[key], source, locate(["policy", key]))
-    waivers = section.get("waivers")
-    if isinstance(waivers, dict) and waivers.get("max-days") is not None:  # the schema allows only these keys
-        out["waivers.max-days"] = _setting("waivers.max-days", waivers["max-days"], source, locate(["policy", "waivers", "max-days"]))
-    return out
-
-
-_ROOT_LINE = re.compile(r"^([ ]*)(\S)(.*)$", re.MULTILINE)
-
-
-def _may_have_policy(text: str) -> bool:
-    """False only when ``text`` surely has no top-level ``policy`` key: then ``check`` skips the
-    second parse of the assessment (measured on 2,000 items: 790 ms without it, 820–890 ms with).
-
-    In a block-style document every key of the root mapping starts a line at the root's
-    indentation (a block scalar's or plain scalar's continuation lines are indented deeper), so it
-    is enough to look there for ``policy`` and for anything this shortcut does not follow: a quoted
-    or complex key (``"\\x70olicy"``, ``? policy``), an anchor or tag, a flow-style document, a
-    directive or a second document. Any of those, and the file is read in full.
-    """
-    root: int | None = None
-    for match in _ROOT_LINE.finditer(text):
-        indent, first, rest = len(match.group(1)), match.group(2), match.group(3)
-        if first == "#":
-            continue
-        if root is None:
-            root = indent
-        if indent != root:
-            continue
-        if first in "\"'?&!*{[%|>" or (first + rest).startswith(("policy", "---", "...")):
-            return True
-    return False
+def _from_assessment(assessment: Assessment) -> dict[str, Setting]:
+    """The ``policy:`` section as read with the rest of the assessment (no second parse)."""
+    source = f"policy: in {assessment.path}"
+    return {key: _setting(key, value, source, where) for key, value, where in assessment.policy}
 
 
 def _table_header(*parts: str) -> re.Pattern[str]:
