@@ -209,7 +209,7 @@ def test_every_checklist_gates_something_without_inflating_critical(checklists: 
 # --- the severity rubric (docs/checklists/severity.md) and the data agree -------------------------
 
 RUBRIC = Path(__file__).parents[1] / "docs" / "checklists" / "severity.md"
-RUBRIC_ROW = re.compile(r"^\| \{fmg:item\}`(?P<id>[A-Z]{2}-[0-9]{2})` \| (?P<grade>[a-z]+) \| (?P<reason>.*\S) \|$")
+RUBRIC_ROW = re.compile(r"^\| \{fmg:item\}`(?P<id>[A-Z]{2}-[0-9]{2})` \| (?:\*\*(?P<strong>[a-z]+)\*\*|(?P<plain>[a-z]+)) \| (?P<reason>.*\S) \|$")
 RUBRIC_TOTALS = re.compile(r"In all, (?P<critical>[0-9]+) of the (?P<total>[0-9]+) items are critical, (?P<high>[0-9]+) high and (?P<medium>[0-9]+) medium\.")
 GRADES = ("critical", "high", "medium", "low")
 
@@ -218,8 +218,11 @@ def rubric_disagreements(text: str, grades: dict[str, str]) -> list[str]:
     """Every way the rubric page's table and totals differ from ``grades`` (item id -> severity)."""
     found: list[str] = []
     rows: dict[str, str] = {}
+    section = False
     for number, line in enumerate(text.splitlines(), 1):
-        if not line.startswith("| {fmg:item}"):
+        if line.startswith("## "):
+            section = line == "## Every item's grade"
+        if not section or not line.startswith("| {fmg:item}"):
             continue
         match = RUBRIC_ROW.match(line)
         if match is None:
@@ -227,7 +230,9 @@ def rubric_disagreements(text: str, grades: dict[str, str]) -> list[str]:
         elif match["id"] in rows:
             found.append(f"severity.md:{number}: {match['id']} is listed twice")
         else:
-            rows[match["id"]] = match["grade"]
+            rows[match["id"]] = match["strong"] or match["plain"]
+            if (match["strong"] is not None) != (rows[match["id"]] == "critical"):
+                found.append(f"severity.md:{number}: {match['id']}: critical grades, and only they, are in bold")
     for item_id, grade in grades.items():
         if item_id not in rows:
             found.append(f"{item_id} ({grade}) is missing from the rubric table")
@@ -238,7 +243,12 @@ def rubric_disagreements(text: str, grades: dict[str, str]) -> list[str]:
     counts = {g: sum(1 for v in grades.values() if v == g) for g in GRADES}
     if totals is None:
         found.append("the rubric page no longer states its totals ('In all, N of the M items are critical, …')")
-    elif (int(totals["critical"]), int(totals["high"]), int(totals["medium"]), int(totals["total"])) != (counts["critical"], counts["high"], counts["medium"], len(grades)):
+    elif (int(totals["critical"]), int(totals["high"]), int(totals["medium"]), int(totals["total"])) != (
+        counts["critical"],
+        counts["high"],
+        counts["medium"],
+        len(grades),
+    ):
         found.append(f"the rubric page's totals say {totals[0]!r}; the checklists hold {counts}")
     if counts["low"] and "No item is graded low today" in text:
         found.append("the rubric page says no item is low, but some are")
@@ -259,6 +269,8 @@ def test_a_grade_changed_on_one_side_only_is_caught(checklists: list[Checklist])
     assert [line.split(";")[0] for line in found[1:]] == [f"the rubric page's totals say {RUBRIC_TOTALS.search(text)[0]!r}"]  # type: ignore[index]
     dropped = "\n".join(line for line in text.splitlines() if "`OC-02`" not in line)
     assert rubric_disagreements(dropped, grades) == ["OC-02 (critical) is missing from the rubric table"]
+    plain = text.replace("{fmg:item}`DE-02` | **critical**", "{fmg:item}`DE-02` | critical")
+    assert [line.split(": ", 1)[1] for line in rubric_disagreements(plain, grades)] == ["DE-02: critical grades, and only they, are in bold"]
     renamed = text.replace("{fmg:item}`VL-11` | medium", "{fmg:item}`VL-12` | medium")
     assert rubric_disagreements(renamed, grades) == ["VL-11 (medium) is missing from the rubric table", "VL-12 is in the rubric table but in no checklist"]
 

@@ -75,6 +75,16 @@ def test_the_regraded_items_are_the_ones_whose_grade_changed() -> None:
     )
 
 
+def test_the_rubric_page_lists_the_regrading() -> None:
+    """docs/checklists/severity.md tells upgrading users which grades 1.2.0 changed."""
+    page = (Path(__file__).parents[1] / "docs" / "checklists" / "severity.md").read_text(encoding="utf-8")
+    changes = page.split("| Item | 1.1.1 | 1.2.0 |", 1)[1].split("\n\n", 1)[0]
+    rows = re.findall(r"^\| \{fmg:item\}`([A-Z]{2}-[0-9]{2})` \| ([a-z]+) \| ([a-z]+) \|$", changes, flags=re.MULTILINE)
+    catalog = {it.id: it.severity.value for c in load_catalog() for it in c.items}
+    assert {item_id: old for item_id, old, _ in rows} == REGRADED_FROM
+    assert all(catalog[item_id] == new for item_id, _, new in rows)
+
+
 def test_check_reads_an_assessment_merged_at_the_older_versions_and_says_so(old_example: Path) -> None:
     code, out, err = run("check", str(old_example / "fm-governance.yaml"))
     assert code == 0
