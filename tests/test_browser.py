@@ -38,7 +38,14 @@ CHROMIUM_ARGS = [
 # A page of each kind, in both colour schemes (Furo follows the reader's system setting) ...
 AXE_PAGES = ["index.html", "handbook/what-are-foundation-models.html", "checklists/data-exposure.html", "checklists/matrix.html"]
 # ... and pages with wide code blocks, generated references and the 404 page, in the light scheme.
-AXE_MORE_PAGES = ["guides/assess.html", "reference/cli.html", "reference/formats.html", "reference/extension.html", "no/such/page.html"]
+AXE_MORE_PAGES = [
+    "guides/assess.html",
+    "checklists/severity.html",
+    "reference/cli.html",
+    "reference/formats.html",
+    "reference/extension.html",
+    "no/such/page.html",
+]
 AXE_CASES = [(path, scheme) for path in AXE_PAGES for scheme in ("light", "dark")] + [(path, "light") for path in AXE_MORE_PAGES]
 TEMPLATE_MODELINE = "# yaml-language-server: $schema="
 

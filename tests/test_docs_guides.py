@@ -161,7 +161,7 @@ def test_check_text_and_what_the_guides_say_about_it(outputs: dict[str, str], ex
     assert shown[1:] == lines[:14]
     rows = {line.split("  ")[1].strip(): line.split() for line in lines if line.startswith("  ") and not line.startswith("  fm-")}
     assert rows["Operational continuity"][-1] == "3", "assess.md: three n/a in operational continuity"
-    assert rows["Overall"][1] == "17.1", "ci.md: the overall score is 17.1"
+    assert rows["Overall"][1] == "16.4", "ci.md: the overall score is 16.4"
     expired = outputs["check-expired.txt"]
     assert "VL-02: waiver expired on 2027-03-31" in expired
     assert "n/a needs notes" in outputs["check-na.txt"]
@@ -169,22 +169,27 @@ def test_check_text_and_what_the_guides_say_about_it(outputs: dict[str, str], ex
 
 def test_gates_and_exit_codes(outputs: dict[str, str], example_copy: Path, conf: ModuleType) -> None:
     as_of = ("--as-of", conf.GUIDE_AS_OF)
-    code, passed = _cli("check", *as_of, "--fail-on", "critical")
+    code, passed = _cli("check", *as_of, "--fail-under", "10")
     assert code == 0
+    assert _cli("check", *as_of, "--fail-on", "critical")[0] == 1
+    items = json.loads(_cli("check", *as_of, "--format", "json")[1])["items"]
+    assert sum(i["severity"] == "critical" and i["status"] == "open" for i in items) == 6, "ci.md: six critical items are open"
     assert _cli("check", *as_of, "--fail-on", "high")[0] == 1
     code, printed = _cli("check", *as_of, "--fail-under", "50")
     assert code == 1
     gates = outputs["ci-gates.txt"].splitlines()
     assert gates == [
-        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-on critical | tail -n 2",
+        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-under 10 | tail -n 2",
         *[line.rstrip() for line in passed.splitlines()[-2:]],
+        f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-on critical > /dev/null; echo $?",
+        "1",
         f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-on high > /dev/null; echo $?",
         "1",
         f"$ fm-governance check --as-of {conf.GUIDE_AS_OF} --fail-under 50 | tail -n 3",
         *[line.rstrip() for line in printed.splitlines()[-3:]],
     ]
     # ci.md: a passing gate says what it let through; no gate says so, never "passed".
-    assert re.fullmatch(r"Gate passed \(fail-on critical\): \d+ high\b.* open (is|are) not gated; the overall score \(17\.1/100\) is not gated\.", gates[2])
+    assert re.fullmatch(r"Gate passed \(fail-under 10\): 6 critical, \d+ high and \d+ medium items open are not gated\.", gates[2])
     no_gate = outputs["ci-no-gate.txt"].splitlines()
     assert no_gate[1].startswith("No gate set: nothing was gated") and "passed" not in outputs["ci-no-gate.txt"]
     exit_2 = outputs["ci-exit-2.txt"].splitlines()

@@ -120,13 +120,14 @@ def guide_outputs() -> dict[str, str]:
         out["ci-gates.txt"] = (
             shell(
                 scored,
-                f"fm-governance check --as-of {GUIDE_AS_OF} --fail-on critical | tail -n 2",
+                f"fm-governance check --as-of {GUIDE_AS_OF} --fail-under 10 | tail -n 2",
                 "check",
                 *as_of,
-                "--fail-on",
-                "critical",
+                "--fail-under",
+                "10",
                 keep=lambda lines: lines[-2:],
             )[1]
+            + exit_code_only(f"fm-governance check --as-of {GUIDE_AS_OF} --fail-on critical", "check", *as_of, "--fail-on", "critical")
             + exit_code_only(f"fm-governance check --as-of {GUIDE_AS_OF} --fail-on high", "check", *as_of, "--fail-on", "high")
             + shell(
                 scored,
