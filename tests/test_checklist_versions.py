@@ -10,6 +10,7 @@ the one checked here.
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
 from pathlib import Path
@@ -99,6 +100,10 @@ def test_assess_updates_versions_and_grades_and_keeps_every_answer(old_example: 
     assert code == 0
     for checklist in ("data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity"):
         assert f"{checklist}: 1.1.1 → 1.2.0" in out
+    # Every grade change is named (it changes scores and gates), in the summary and in JSON.
+    for item_id, old in REGRADED_FROM.items():
+        new = load_catalog().item(item_id).severity.value  # type: ignore[union-attr]
+        assert f"{item_id} {old} → {new}" in out, item_id
     after_text = file.read_text(encoding="utf-8")
     # Exactly the committed example: the upgrade changes the versions and the re-graded comments, nothing else.
     assert after_text == (EXAMPLE / "fm-governance.yaml").read_text(encoding="utf-8")
@@ -110,3 +115,11 @@ def test_assess_updates_versions_and_grades_and_keeps_every_answer(old_example: 
     # And the second run has nothing left to do.
     code, out, _ = run("assess", str(old_example), "--no-scan")
     assert code == 0 and "up to date" in out
+
+
+def test_assess_json_lists_each_regraded_item(old_example: Path) -> None:
+    code, out, _ = run("assess", str(old_example), "--no-scan", "--format", "json")
+    assert code == 0
+    regraded = {r["item"]: (r["from"], r["to"]) for c in json.loads(out)["checklists"] for r in c["regraded"]}
+    catalog = load_catalog()
+    assert regraded == {item_id: (old, catalog.item(item_id).severity.value) for item_id, old in REGRADED_FROM.items()}  # type: ignore[union-attr]

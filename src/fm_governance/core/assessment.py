@@ -149,6 +149,9 @@ class ChecklistChanges:
     #: Question comments replaced although they were not the tool's current text for any reading
     #: the tool can tell apart (the checklist's question changed, or a person edited it).
     comments_replaced: list[Rewrite] = field(default_factory=list)
+    #: Items whose severity in the checklist differs from the one their question comment showed:
+    #: (item id, old severity, new severity). Scores and gates change with it, so it is reported.
+    regraded: list[tuple[str, str, str]] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -162,6 +165,7 @@ class ChecklistChanges:
             or self.normalised
             or self.words_kept
             or self.comments_replaced
+            or self.regraded
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -177,6 +181,7 @@ class ChecklistChanges:
             "answers_normalised": [r.as_dict() for r in self.normalised],
             "comments_kept": [r.as_dict() for r in self.words_kept],
             "comments_replaced": [r.as_dict() for r in self.comments_replaced],
+            "regraded": [{"item": item_id, "from": old, "to": new} for item_id, old, new in self.regraded],
         }
 
 
@@ -833,6 +838,7 @@ def _refresh_comment(items: CommentedMap, item: Item, changes: ChecklistChanges 
         # "before the value" comments (it extends that list with a token instead of a list).
         slot[2] = CommentToken(f"# {text}", CommentMark(_ITEM_INDENT + len(item.id) + 1 + 2))
         if old is not None:
+            _note_regrade(old, item, changes)
             words = _added_words(old, item)
             if words:
                 _keep_words(items, item.id, words, slot[2], changes, old, file)
@@ -843,6 +849,7 @@ def _refresh_comment(items: CommentedMap, item: Item, changes: ChecklistChanges 
     old = first.strip()
     if not _TOOL_COMMENT.match(old):
         return
+    _note_regrade(old, item, changes)
     words = _added_words(old, item)
     new_value = f"# {text}{sep}{rest}"
     if token.value != new_value:
@@ -851,6 +858,13 @@ def _refresh_comment(items: CommentedMap, item: Item, changes: ChecklistChanges 
         _keep_words(items, item.id, words, token, changes, old, file)
     elif words is None and changes is not None:
         changes.comments_replaced.append(Rewrite(item.id, old, f"# {text}", _key_location(items, item.id, file)))
+
+
+def _note_regrade(old: str, item: Item, changes: ChecklistChanges | None) -> None:
+    """Record that ``item``'s severity differs from the one its question comment ``old`` showed."""
+    match = _TOOL_COMMENT.match(old)
+    if changes is not None and match is not None and match.group(1) != item.severity.value:
+        changes.regraded.append((item.id, match.group(1), item.severity.value))
 
 
 def _added_words(old: str, item: Item) -> str | None:

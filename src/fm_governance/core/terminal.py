@@ -155,6 +155,10 @@ def assess_summary(
             parts.append(f"retired {', '.join(c.retired)}")
         if parts:
             lines.append("  " + terminal_line(f"{c.checklist_id}: {'; '.join(parts)}"))
+        if c.regraded:
+            n = len(c.regraded)
+            shown = _first(f"{item_id} {old} → {new}" for item_id, old, new in c.regraded)
+            lines.append("  " + terminal_line(f"{c.checklist_id}: regraded {n} item{'s' if n != 1 else ''}: {shown}"))
         if c.normalised:
             n = len(c.normalised)
             shown = _first(f"{r.item_id} {r.before} → {r.after}" for r in c.normalised)
