@@ -31,8 +31,6 @@ from typing import Any
 from .errors import InputError, Location
 from .files import check_writable, read_bytes, real_target
 
-#: Files larger than this are not parsed to see what they are (assessments are far smaller).
-_SNIFF_BYTES = 8 * 1024 * 1024
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 _RESPONSE_FIELDS = ("answer", "notes", "evidence", "waiver")
 
@@ -51,17 +49,19 @@ def _shape(path: Path) -> tuple[str | None, bool]:
         kind: str | None = "assessment"
     else:
         kind = None
+    # yamlio (ruamel.yaml) is imported only here, when an existing file must be looked at.
+    from .yamlio import MAX_BYTES, load_located
+
     try:
-        data = read_bytes(path, _SNIFF_BYTES)
+        # A file larger than any reader accepts is no checklist or assessment: not parsed.
+        data = read_bytes(path, MAX_BYTES)
     except InputError:
         return kind, kind is not None
-    if len(data) > _SNIFF_BYTES:
+    if len(data) > MAX_BYTES:
         return kind, kind is not None
     text = data.decode("utf-8-sig", errors="replace")
     parsed: Any = None
     try:
-        from .yamlio import load_located
-
         parsed, _ = load_located(text, str(path))
     except Exception:  # not YAML (or not readable YAML): fall back on its top-level keys
         keys = set(_TOP_KEY.findall(text))
