@@ -1,0 +1,671 @@
+"""The report model: everything a report says, computed once from a scored result.
+
+Every output of a scored assessment — the terminal report of ``check``, JSON, Markdown, SARIF,
+JUnit, the HTML and PDF reports, and the Sphinx ``fmg:assessment`` page — is rendered from one
+:class:`Report`. The renderers only lay it out and escape it; none of them decides what is open,
+what blocks approval, who has to do what or which model is near retirement. That is decided here,
+so two formats can never disagree.
+
+The model holds text exactly as it was typed (notes, evidence, names come from files): each
+renderer escapes it for its own output.
+
+Choices made here, on purpose:
+
+* **What blocks approval** is what fails the policy: with ``fail-on`` set, the open items at or
+  above it and the waivers the waiver rule refuses; with ``fail-under`` failing, the score. With no
+  gate set nothing blocks *by policy*, and the report says so and lists the open critical and
+  high items instead (:attr:`Report.attention`), never an empty "nothing blocks".
+* **Near retirement** means a model whose retirement date is within
+  :data:`RETIREMENT_HORIZON_DAYS` (180) days of the day scored, or that its developer has
+  deprecated: replacing a model in production (evaluation, prompt changes, re-tuning) takes
+  months, so 90 days is already late.
+* **Expiring waivers** are those still valid that lapse within :data:`WAIVER_HORIZON_DAYS` (30) days.
+* ``owners`` limits the item listings and the to-do list to the roles named; scores, the verdict
+  and the blockers still cover every item (a role's view must not make the gate look different).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+from urllib.parse import urlsplit
+
+from ..core.errors import Location
+from ..core.models import OWNERS, Severity
+from ..core.scoring import ChecklistResult, GateOutcome, ItemResult, Problem, Result, Status
+
+if TYPE_CHECKING:
+    from ..core.policy import Policy
+
+#: A model whose retirement date is this close (or that is deprecated) is "near retirement".
+RETIREMENT_HORIZON_DAYS = 180
+#: A valid waiver that lapses within this many days is "expiring".
+WAIVER_HORIZON_DAYS = 30
+
+#: The order statuses are grouped in, per area: what needs work first.
+STATUS_ORDER: tuple[Status, ...] = (
+    Status.OPEN,
+    Status.NOT_MET,
+    Status.PARTIAL,
+    Status.WAIVED,
+    Status.MET,
+    Status.EXCLUDED,
+    Status.NOT_APPLICABLE,
+)
+
+#: Headings of the status groups (plural, as a section reads).
+STATUS_HEADINGS: Mapping[Status, str] = {
+    Status.OPEN: "Unanswered",
+    Status.NOT_MET: "Answered no",
+    Status.PARTIAL: "Partly met",
+    Status.WAIVED: "Waived",
+    Status.MET: "Met",
+    Status.EXCLUDED: "Not applicable (n/a, with notes)",
+    Status.NOT_APPLICABLE: "Not applicable to the declared modes",
+}
+
+
+def fmt_score(value: float | None) -> str:
+    """``16.4``, ``100`` or ``–`` (no scored item)."""
+    return "–" if value is None else f"{value:g}"
+
+
+def sorted_for_attention(items: Iterable[ItemResult]) -> list[ItemResult]:
+    """Open items first, most severe first, then everything else in checklist order."""
+    listed = list(items)
+    order = {id(r): n for n, r in enumerate(listed)}
+    return sorted(listed, key=lambda r: (0 if r.is_open else 1, -r.item.severity.rank if r.is_open else 0, order[id(r)]))
+
+
+def plural(n: int, one: str, many: str | None = None) -> str:
+    return f"{n} {one if n == 1 else (many or one + 's')}"
+
+
+def join_words(parts: Sequence[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    if len(parts) <= 1:
+        return "".join(parts)
+    return ", ".join(parts[:-1]) + " and " + parts[-1]
+
+
+# --- The parts of a report ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """One evidence entry: a live link when the whole entry is an http(s) URL, text otherwise."""
+
+    text: str
+    url: str | None = None
+
+
+@dataclass(frozen=True)
+class WaiverView:
+    reason: str
+    approved_by: str
+    expires: _dt.date
+    #: ``valid``, ``expiring`` (valid, lapses within 30 days) or ``expired``.
+    state: str
+    days_left: int
+
+
+@dataclass(frozen=True)
+class ItemView:
+    """One item as every report shows it."""
+
+    result: ItemResult
+    #: Why the item is where it is, in words: "unanswered", "answered no", "n/a without notes
+    #: (scored as open)", "waived until 2027-01-31", "waiver expired on 2026-01-31"…
+    state: str
+    evidence: tuple[Evidence, ...]
+    waiver: WaiverView | None
+    #: The item fails the policy (it is listed under "what blocks approval").
+    blocking: bool
+
+    @property
+    def id(self) -> str:
+        return self.result.item.id
+
+    @property
+    def anchor(self) -> str:
+        """The item's anchor, as on the checklist pages (``de-01``)."""
+        return self.result.item.id.lower()
+
+    @property
+    def title(self) -> str:
+        return self.result.item.title
+
+    @property
+    def question(self) -> str:
+        return self.result.item.question
+
+    @property
+    def severity(self) -> Severity:
+        return self.result.item.severity
+
+    @property
+    def owner(self) -> str:
+        return self.result.item.owner
+
+    @property
+    def checklist_id(self) -> str:
+        return self.result.item.checklist_id
+
+    @property
+    def status(self) -> Status:
+        return self.result.status
+
+    @property
+    def is_open(self) -> bool:
+        return self.result.is_open
+
+    @property
+    def notes(self) -> str:
+        return self.result.response.notes if self.result.response else ""
+
+    @property
+    def answer(self) -> str | None:
+        resp = self.result.response
+        return resp.answer.value if resp and resp.answer else None
+
+    @property
+    def location(self) -> Location | None:
+        return self.result.location
+
+
+@dataclass(frozen=True)
+class StatusGroup:
+    status: Status
+    heading: str
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True)
+class Area:
+    """One checklist: its score, counts and items grouped by status."""
+
+    result: ChecklistResult
+    #: Items in checklist order (only the owners' items when ``owners`` is given).
+    items: tuple[ItemView, ...]
+    #: Non-empty groups in :data:`STATUS_ORDER`.
+    groups: tuple[StatusGroup, ...]
+
+    @property
+    def id(self) -> str:
+        return self.result.checklist.id
+
+    @property
+    def title(self) -> str:
+        return self.result.checklist.title
+
+    @property
+    def version(self) -> str:
+        return self.result.checklist.version
+
+    @property
+    def assessed_version(self) -> str:
+        return self.result.assessed_version
+
+    @property
+    def score(self) -> float | None:
+        return self.result.score
+
+    def count(self, *statuses: Status) -> int:
+        return self.result.count(*statuses)
+
+    @property
+    def open_count(self) -> int:
+        return sum(1 for r in self.result.items if r.is_open)
+
+
+@dataclass(frozen=True)
+class OwnerTodo:
+    """The open items one role answers, most severe first."""
+
+    owner: str
+    items: tuple[ItemView, ...]
+
+
+@dataclass(frozen=True)
+class Verdict:
+    """The gate's verdict and the one sentence that opens every report."""
+
+    #: ``passed``, ``failed`` or ``none`` (no gate set: nothing passed).
+    state: str
+    #: One sentence: gate and policy, score, open critical and high items, waivers expiring, models
+    #: past or near retirement.
+    sentence: str
+    #: The policy and verdict as the CLI has always stated them (:func:`~fm_governance.core.policy.verdict_lines`).
+    policy_lines: tuple[str, ...]
+    #: Why the gate failed, one entry per cause (empty unless ``state == "failed"``).
+    reasons: tuple[str, ...]
+    #: What a passing or failing gate did not look at.
+    not_gated: tuple[str, ...]
+
+    @property
+    def label(self) -> str:
+        return {"passed": "Gate passed", "failed": "Gate failed", "none": "No gate set"}[self.state]
+
+
+@dataclass(frozen=True)
+class ProviderRow:
+    id: str
+    name: str
+    roles: tuple[str, ...]
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class ModelRow:
+    id: str
+    provider: str
+    #: ``pinned``, ``floating`` or ``unknown``.
+    alias: str
+    family: str
+    weights: str
+    licence: str
+    licence_url: str
+    deprecated: _dt.date | None
+    retired: _dt.date | None
+    #: Where the lifecycle dates come from (the developer's deprecations page), when known.
+    source: str
+    #: ``retired``, ``retires in N days``, ``deprecated``, ``retires YYYY-MM-DD`` or ``""``.
+    lifecycle: str
+    #: Past retirement, deprecated, or retiring within the horizon.
+    near_retirement: bool
+    evidence: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SignalRow:
+    id: str
+    title: str
+    items: tuple[str, ...]
+    evidence: tuple[str, ...]
+    more: int
+
+
+@dataclass(frozen=True)
+class Inventory:
+    """The scanner's inventory as tables. ``other`` keeps what no table holds, as key paths."""
+
+    providers: tuple[ProviderRow, ...] = ()
+    models: tuple[ModelRow, ...] = ()
+    signals: tuple[SignalRow, ...] = ()
+    catalog_as_of: str = ""
+    findings: Mapping[str, int] = field(default_factory=dict)
+    skipped: int | None = None
+    other: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def empty(self) -> bool:
+        return not (self.providers or self.models or self.signals or self.findings or self.skipped or self.other)
+
+
+@dataclass(frozen=True)
+class Report:
+    result: Result
+    policy: Policy | None
+    gate: GateOutcome | None
+    verdict: Verdict
+    areas: tuple[Area, ...]
+    #: Open items that fail the policy, most severe first (empty with no ``fail-on``).
+    blockers: tuple[ItemView, ...]
+    #: Causes of failure that are not items (the score under ``fail-under``).
+    blocker_notes: tuple[str, ...]
+    #: With no ``fail-on``: the open critical and high items, shown where blockers would be.
+    attention: tuple[ItemView, ...]
+    todo: tuple[OwnerTodo, ...]
+    expiring_waivers: tuple[ItemView, ...]
+    inventory: Inventory
+    problems: tuple[Problem, ...]
+    #: The roles the listings are limited to (empty: every role).
+    owners: tuple[str, ...]
+    #: Counts of open items by severity, over every item.
+    open_by_severity: Mapping[Severity, int]
+
+    @property
+    def today(self) -> _dt.date:
+        return self.result.today
+
+    @property
+    def score(self) -> float | None:
+        return self.result.score
+
+    @property
+    def project_name(self) -> str:
+        return self.result.assessment.project_name
+
+    @property
+    def title(self) -> str:
+        name = self.result.assessment.project_name
+        return f"Governance assessment: {name}" if name else "Governance assessment"
+
+    @property
+    def items(self) -> tuple[ItemView, ...]:
+        return tuple(v for a in self.areas for v in a.items)
+
+    @property
+    def near_retirement(self) -> tuple[ModelRow, ...]:
+        return tuple(m for m in self.inventory.models if m.near_retirement)
+
+
+# --- Building it -------------------------------------------------------------------------------
+
+#: Looks a model id up in the model catalog: its lifecycle (dates, ``source``) and licence URL.
+ModelLookup = Callable[[str], "Mapping[str, Any] | None"]
+
+
+def build(
+    result: Result,
+    *,
+    policy: Policy | None = None,
+    gate: GateOutcome | None = None,
+    owners: Iterable[str] = (),
+    model_lookup: ModelLookup | None = None,
+) -> Report:
+    """The report of ``result`` under ``policy`` (whose verdict is ``gate``; None: no gate set).
+
+    ``owners`` limits the listings and the to-do to those roles. ``model_lookup`` adds the catalog's
+    lifecycle source and licence URL to the inventory's models (:func:`catalog_lookup`); without
+    it the dates the scanner wrote into the inventory are used alone.
+    """
+    today = result.today
+    roles = tuple(dict.fromkeys(o.strip().lower() for o in owners if o.strip()))
+    fail_on = policy.gate.fail_on if policy is not None and policy.is_set else None
+    blocking_ids = _blocking_ids(result, gate, fail_on)
+
+    views: dict[int, ItemView] = {}
+    for r in result.items:
+        views[id(r)] = _item_view(r, today, blocking=r.item.id in blocking_ids)
+
+    def shown(r: ItemResult) -> bool:
+        return not roles or r.item.owner in roles
+
+    areas = []
+    for c in result.checklists:
+        listed = tuple(views[id(r)] for r in c.items if shown(r))
+        groups = tuple(
+            StatusGroup(status, STATUS_HEADINGS[status], tuple(v for v in _by_severity(listed) if v.status is status))
+            for status in STATUS_ORDER
+            if any(v.status is status for v in listed)
+        )
+        areas.append(Area(c, listed, groups))
+
+    all_views = [views[id(r)] for r in result.items]
+    open_views = [v for v in all_views if v.is_open]
+    blockers = tuple(_by_severity(v for v in all_views if v.blocking))
+    attention = () if fail_on is not None else tuple(_by_severity(v for v in open_views if v.severity.rank >= Severity.HIGH.rank))
+    todo = _todo([v for v in open_views if shown(v.result)], roles)
+    expiring = tuple(
+        sorted((v for v in all_views if v.waiver is not None and v.waiver.state == "expiring"), key=lambda v: v.waiver.expires if v.waiver else today)
+    )
+    inventory = _inventory(result.assessment.inventory, today, model_lookup)
+    open_by_severity = {s: sum(1 for v in open_views if v.severity is s) for s in Severity}
+    verdict = _verdict(result, policy, gate, open_by_severity, expiring, inventory)
+    notes = tuple(reason for reason in (gate.reasons if gate is not None else ()) if not _names_item(reason, blocking_ids))
+    return Report(
+        result=result,
+        policy=policy,
+        gate=gate,
+        verdict=verdict,
+        areas=tuple(areas),
+        blockers=blockers,
+        blocker_notes=notes,
+        attention=attention,
+        todo=todo,
+        expiring_waivers=expiring,
+        inventory=inventory,
+        problems=result.problems,
+        owners=roles,
+        open_by_severity=open_by_severity,
+    )
+
+
+def _names_item(reason: str, ids: set[str]) -> bool:
+    head = reason.split(" ", 1)[0]
+    return head in ids
+
+
+def _blocking_ids(result: Result, gate: GateOutcome | None, fail_on: Severity | None) -> set[str]:
+    """The items the gate's reasons name: open at or above fail-on, or waived past the waiver rule."""
+    if gate is None or fail_on is None:
+        return set()
+    ids = {r.item.id for r in result.items}
+    return {reason.split(" ", 1)[0] for reason in gate.reasons if reason.split(" ", 1)[0] in ids}
+
+
+def _by_severity(views: Iterable[ItemView]) -> list[ItemView]:
+    listed = list(views)
+    order = {id(v): n for n, v in enumerate(listed)}
+    return sorted(listed, key=lambda v: (-v.severity.rank, order[id(v)]))
+
+
+def _item_view(r: ItemResult, today: _dt.date, *, blocking: bool) -> ItemView:
+    resp = r.response
+    waiver = None
+    if resp is not None and resp.waiver is not None:
+        w = resp.waiver
+        days = (w.expires - today).days
+        state = "expired" if not w.valid_on(today) else "expiring" if days <= WAIVER_HORIZON_DAYS else "valid"
+        waiver = WaiverView(w.reason, w.approved_by, w.expires, state, days)
+    evidence = tuple(_evidence(e) for e in (resp.evidence if resp else ()))
+    return ItemView(r, _state(r, waiver), evidence, waiver, blocking)
+
+
+def _state(r: ItemResult, waiver: WaiverView | None) -> str:
+    resp = r.response
+    if r.status is Status.OPEN:
+        if resp is not None and resp.answer is not None:  # n/a without notes is scored as open
+            return "n/a without notes (scored as open until it says why)"
+        if resp is None:
+            return "missing from the file (counted as open)"
+        return "unanswered" + (f"; waiver expired on {waiver.expires.isoformat()}" if waiver and waiver.state == "expired" else "")
+    if r.status is Status.NOT_MET:
+        return "answered no" + (f"; waiver expired on {waiver.expires.isoformat()}" if waiver and waiver.state == "expired" else "")
+    if r.status is Status.WAIVED and waiver is not None:
+        return f"waived until {waiver.expires.isoformat()}"
+    if r.status is Status.NOT_APPLICABLE:
+        return "not applicable to the declared modes"
+    return {Status.MET: "answered yes", Status.PARTIAL: "answered partial", Status.EXCLUDED: "n/a (with notes)"}.get(r.status, r.status.label)
+
+
+def _evidence(text: str) -> Evidence:
+    """A link only when the whole entry is one http(s) URL with a host; anything else stays text."""
+    stripped = text.strip()
+    if stripped and not any(c.isspace() for c in stripped):
+        parts = urlsplit(stripped)
+        if parts.scheme.lower() in ("http", "https") and parts.netloc:
+            return Evidence(text, stripped)
+    return Evidence(text)
+
+
+def _todo(open_views: list[ItemView], roles: tuple[str, ...]) -> tuple[OwnerTodo, ...]:
+    owners = list(roles) if roles else list(OWNERS)
+    for v in open_views:  # a custom checklist may name a role of its own
+        if v.owner not in owners and not roles:
+            owners.append(v.owner)
+    todo = []
+    for owner in owners:
+        mine = tuple(_by_severity(v for v in open_views if v.owner == owner))
+        if mine:
+            todo.append(OwnerTodo(owner, mine))
+    return tuple(todo)
+
+
+def _verdict(
+    result: Result,
+    policy: Policy | None,
+    gate: GateOutcome | None,
+    open_by_severity: Mapping[Severity, int],
+    expiring: tuple[ItemView, ...],
+    inventory: Inventory,
+) -> Verdict:
+    from ..core.policy import verdict_lines
+
+    if gate is None:
+        state, lead = "none", "No gate set"
+    else:
+        state = "passed" if gate.passed else "failed"
+        # The terms here, their sources in the policy line that follows the sentence.
+        lead = f"Gate {state} under {policy.terms()}" if policy is not None else f"Gate {state}"
+    crit, high = open_by_severity[Severity.CRITICAL], open_by_severity[Severity.HIGH]
+    if crit or high:
+        opened = f"{join_words([p for p in (f'{crit} critical' if crit else '', f'{high} high' if high else '') if p])} {'item' if crit + high == 1 else 'items'} open"
+    else:
+        opened = "no critical or high item open"
+    waivers = (
+        f"{plural(len(expiring), 'waiver')} {'expires' if len(expiring) == 1 else 'expire'} within {WAIVER_HORIZON_DAYS} days"
+        if expiring
+        else f"no waiver expires within {WAIVER_HORIZON_DAYS} days"
+    )
+    near = [m for m in inventory.models if m.near_retirement]
+    models = (
+        f"{plural(len(near), 'model')} in use {'is' if len(near) == 1 else 'are'} past or near retirement"
+        if near
+        else "no model in use is past or near retirement"
+    )
+    sentence = f"{lead}: overall score {fmt_score(result.score)}/100, {opened}, {waivers}, {models}."
+    lines = tuple(verdict_lines(policy, gate)) if policy is not None else ()
+    return Verdict(state, sentence, lines, gate.reasons if gate is not None else (), gate.not_gated if gate is not None else ())
+
+
+# --- The inventory -----------------------------------------------------------------------------
+
+
+def _text(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, _dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _texts(value: object) -> tuple[str, ...]:
+    if isinstance(value, (list, tuple)):
+        return tuple(_text(v) for v in value if v is not None)
+    return (_text(value),) if value not in (None, "") else ()
+
+
+def _date(value: object) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    try:
+        return _dt.date.fromisoformat(str(value).strip()) if value else None
+    except ValueError:
+        return None
+
+
+def _flatten(prefix: str, value: object, out: list[tuple[str, str]], depth: int = 0) -> None:
+    """Key paths and values for the "other" table: data of unknown shape, shown as text, not JSON."""
+    if len(out) >= 200:
+        return
+    if isinstance(value, Mapping) and depth < 6:
+        if not value:
+            out.append((prefix, "(empty)"))
+        for k, v in value.items():
+            _flatten(f"{prefix}.{k}" if prefix else str(k), v, out, depth + 1)
+    elif isinstance(value, (list, tuple)) and depth < 6:
+        if not value:
+            out.append((prefix, "(none)"))
+        elif all(not isinstance(v, (Mapping, list, tuple)) for v in value):
+            out.append((prefix, ", ".join(_text(v) for v in value)))
+        else:
+            for n, v in enumerate(value):
+                _flatten(f"{prefix}[{n}]", v, out, depth + 1)
+    else:
+        out.append((prefix, _text(value)))
+
+
+def _inventory(raw: Mapping[str, object], today: _dt.date, lookup: ModelLookup | None) -> Inventory:
+    if not isinstance(raw, Mapping) or not raw:
+        return Inventory()
+    other: list[tuple[str, str]] = []
+    providers: list[ProviderRow] = []
+    models: list[ModelRow] = []
+    signals: list[SignalRow] = []
+    titles = _signal_titles()
+    findings: dict[str, int] = {}
+    skipped: int | None = None
+    catalog_as_of = ""
+    for key, value in raw.items():
+        if key == "providers" and isinstance(value, list) and all(isinstance(p, Mapping) for p in value):
+            for p in value:
+                providers.append(ProviderRow(_text(p.get("id")), _text(p.get("name") or p.get("id")), _texts(p.get("roles")), _texts(p.get("evidence"))))
+        elif key == "models" and isinstance(value, list) and all(isinstance(m, Mapping) for m in value):
+            models.extend(_model_row(m, today, lookup) for m in value)
+        elif key == "signals" and isinstance(value, list) and all(isinstance(s, Mapping) for s in value):
+            for s in value:
+                sid = _text(s.get("id"))
+                more = s.get("more")
+                signals.append(SignalRow(sid, titles.get(sid, ""), _texts(s.get("items")), _texts(s.get("evidence")), more if isinstance(more, int) else 0))
+        elif key == "findings" and isinstance(value, Mapping) and all(isinstance(v, int) for v in value.values()):
+            findings = {str(k): int(v) for k, v in value.items()}
+        elif key == "skipped" and isinstance(value, int) and not isinstance(value, bool):
+            skipped = value
+        elif key == "scanner" and isinstance(value, Mapping) and set(value) <= {"catalog_as_of"}:
+            catalog_as_of = _text(value.get("catalog_as_of"))
+        else:
+            _flatten(str(key), value, other)
+    return Inventory(tuple(providers), tuple(models), tuple(signals), catalog_as_of, findings, skipped, tuple(other))
+
+
+def _model_row(m: Mapping[str, Any], today: _dt.date, lookup: ModelLookup | None) -> ModelRow:
+    model_id = _text(m.get("id"))
+    info = lookup(model_id) if lookup is not None and model_id else None
+    lifecycle: Mapping[str, Any] = (info or {}).get("lifecycle") or {}
+    deprecated = _date(m.get("deprecated")) or _date(lifecycle.get("deprecated"))
+    retired = _date(m.get("retired")) or _date(lifecycle.get("retired"))
+    if retired is not None and retired <= today:
+        state, near = f"retired {retired.isoformat()}", True
+    elif retired is not None and (retired - today).days <= RETIREMENT_HORIZON_DAYS:
+        state, near = f"retires {retired.isoformat()} (in {plural((retired - today).days, 'day')})", True
+    elif deprecated is not None and deprecated <= today:
+        state, near = f"deprecated {deprecated.isoformat()}" + (f", retires {retired.isoformat()}" if retired else ""), True
+    elif retired is not None:
+        state, near = f"retires {retired.isoformat()}", False
+    else:
+        state, near = "", False
+    licence = (info or {}).get("licence") or {}
+    return ModelRow(
+        id=model_id,
+        provider=_text(m.get("provider")),
+        alias=_text(m.get("alias")) or "unknown",
+        family=_text(m.get("family")),
+        weights=_text(m.get("weights")),
+        licence=_text(m.get("licence")),
+        licence_url=_text(licence.get("url")) if isinstance(licence, Mapping) else "",
+        deprecated=deprecated,
+        retired=retired,
+        source=_text(lifecycle.get("source")),
+        lifecycle=state,
+        near_retirement=near,
+        evidence=_texts(m.get("evidence")),
+    )
+
+
+def _signal_titles() -> dict[str, str]:
+    from ..core.checklists import signal_definitions
+
+    return {sid: str(d.get("title", "")) for sid, d in signal_definitions().items()}
+
+
+def catalog_lookup() -> ModelLookup:
+    """Look models up in the scanner's model catalog (compiled once; ~0.2 s)."""
+    from ..scan.catalog import rules
+
+    table = rules()
+
+    def lookup(model_id: str) -> Mapping[str, Any] | None:
+        info = table.model_info(model_id)
+        if info is None:
+            return None
+        return {"lifecycle": info.lifecycle or {}, "licence": info.licence}
+
+    return lookup
