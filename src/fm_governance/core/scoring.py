@@ -147,6 +147,9 @@ class GateOutcome:
     passed: bool
     reasons: tuple[str, ...] = field(default=())
     not_gated: tuple[str, ...] = field(default=())
+    #: The ids of the items that failed it (open at or above fail-on, or waived past the waiver
+    #: rule), in the order of ``reasons``: what blocks approval.
+    failing_items: tuple[str, ...] = field(default=())
 
 
 def _score(results: tuple[ItemResult, ...]) -> float | None:
@@ -235,6 +238,7 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
     if not gate.is_set:
         return None
     reasons: list[str] = []
+    failing: list[str] = []
     if gate.fail_under is not None:
         overall = result.score
         if overall is None:
@@ -245,6 +249,7 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
         for r in result.open_at_or_above(gate.fail_on):
             state = "unanswered" if r.status is Status.OPEN else "answered no"
             reasons.append(f"{r.item.id} ({r.item.severity.value}) is {state}")
+            failing.append(r.item.id)
         if gate.waiver_max_days is not None:
             horizon = result.today + _dt.timedelta(days=gate.waiver_max_days)
             for r in result.items:
@@ -254,7 +259,8 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
                         f"{r.item.id} ({r.item.severity.value}) is waived until {waiver.expires.isoformat()}, "
                         f"more than {gate.waiver_max_days} days away (waivers max-days {gate.waiver_max_days})"
                     )
-    return GateOutcome(passed=not reasons, reasons=tuple(reasons), not_gated=_not_gated(result, gate))
+                    failing.append(r.item.id)
+    return GateOutcome(passed=not reasons, reasons=tuple(reasons), not_gated=_not_gated(result, gate), failing_items=tuple(failing))
 
 
 def _not_gated(result: Result, gate: Gate) -> tuple[str, ...]:

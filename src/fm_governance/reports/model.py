@@ -375,7 +375,7 @@ def build(
     today = result.today
     roles = tuple(dict.fromkeys(o.strip().lower() for o in owners if o.strip()))
     fail_on = policy.gate.fail_on if policy is not None and policy.is_set else None
-    blocking_ids = _blocking_ids(result, gate, fail_on)
+    blocking_ids = _blocking_ids(gate)
 
     views: dict[int, ItemView] = {}
     for r in result.items:
@@ -405,7 +405,9 @@ def build(
     inventory = _inventory(result.assessment.inventory, today, model_lookup)
     open_by_severity = {s: sum(1 for v in open_views if v.severity is s) for s in Severity}
     verdict = _verdict(result, policy, gate, open_by_severity, expiring, inventory)
-    notes = tuple(reason for reason in (gate.reasons if gate is not None else ()) if not _names_item(reason, blocking_ids))
+    # The reasons that are not about one item (the score under fail-under) are listed beside the items.
+    n_item_reasons = len(gate.failing_items) if gate is not None else 0
+    notes = tuple(gate.reasons[: len(gate.reasons) - n_item_reasons]) if gate is not None else ()
     return Report(
         result=result,
         policy=policy,
@@ -424,17 +426,9 @@ def build(
     )
 
 
-def _names_item(reason: str, ids: set[str]) -> bool:
-    head = reason.split(" ", 1)[0]
-    return head in ids
-
-
-def _blocking_ids(result: Result, gate: GateOutcome | None, fail_on: Severity | None) -> set[str]:
-    """The items the gate's reasons name: open at or above fail-on, or waived past the waiver rule."""
-    if gate is None or fail_on is None:
-        return set()
-    ids = {r.item.id for r in result.items}
-    return {reason.split(" ", 1)[0] for reason in gate.reasons if reason.split(" ", 1)[0] in ids}
+def _blocking_ids(gate: GateOutcome | None) -> set[str]:
+    """The items that failed the gate: open at or above fail-on, or waived past the waiver rule."""
+    return set(gate.failing_items) if gate is not None else set()
 
 
 def _by_severity(views: Iterable[ItemView]) -> list[ItemView]:
