@@ -202,6 +202,29 @@ def test_model_lookup(model_id, family, status, alias):
     assert compiled.alias_kind(model_id) == alias
 
 
+@pytest.mark.parametrize(
+    ("model_id", "licence_file", "may_improve_other_models"),
+    [
+        # Meta Llama 3 (18 April 2024), section 1.b.v: outputs must not improve any other LLM.
+        ("meta-llama/Meta-Llama-3-8B-Instruct", "models/llama3/LICENSE", False),
+        ("llama3:8b", "models/llama3/LICENSE", False),
+        ("llama3-70b-8192", "models/llama3/LICENSE", False),
+        # 3.1, 3.2 and 3.3 dropped that clause; each version has its own licence file.
+        ("meta-llama/Llama-3.1-8B-Instruct", "models/llama3_1/LICENSE", True),
+        ("meta-llama/Meta-Llama-3.1-70B-Instruct", "models/llama3_1/LICENSE", True),
+        ("llama-3.1-8b-instant", "models/llama3_1/LICENSE", True),
+        ("llama3.2:3b", "models/llama3_2/LICENSE", True),
+        ("meta-llama/Llama-3.3-70B-Instruct", "models/llama3_3/LICENSE", True),
+    ],
+)
+def test_each_llama_3_version_maps_to_its_own_licence(model_id, licence_file, may_improve_other_models):
+    licence = rules().model_info(model_id).licence
+    assert licence["url"].endswith(licence_file)
+    assert ("must not be used to improve any other large language model" in licence["note"]) is not (
+        may_improve_other_models
+    )
+
+
 def test_deprecation_is_judged_on_the_given_day():
     info = rules().model_info("claude-3-7-sonnet-20250219")  # deprecated 2025-10-28, retired 2026-02-19
     assert info.status_on(_dt.date(2025, 11, 1)) == "deprecated"
