@@ -182,10 +182,13 @@ def test_model_catalog_entries_are_sourced_and_ordered():
     [
         ("gpt-4o", "GPT-4o", None, "floating"),
         ("gpt-4o-2024-08-06", "GPT-4o", None, "pinned"),
-        # OpenAI's lifecycle dates could not be read from the primary page, so none are recorded:
-        # the catalog says "not known to be deprecated", never a guessed date.
+        # Where OpenAI's lifecycle dates for an id were not read from the primary page, none are
+        # recorded: the catalog says "not known to be deprecated", never a guessed date.
         ("gpt-3.5-turbo", "GPT-3.5 Turbo", None, "floating"),
         ("gpt-4.5-preview", "GPT-4.5", None, "unknown"),
+        # Notified 2026-06-11, shut down 2026-12-11 (OpenAI deprecations page, read 2026-12-06).
+        ("gpt-5-mini", "GPT-5", "deprecated", "floating"),
+        ("gpt-5-2025-08-07", "GPT-5", "deprecated", "pinned"),
         ("claude-3-7-sonnet-20250219", "Claude 3.7 Sonnet", "retired", "pinned"),
         ("claude-3-opus-20240229", "Claude 3 Opus", "retired", "pinned"),
         ("claude-3-5-sonnet-latest", "Claude 3.5 Sonnet", "retired", "floating"),
