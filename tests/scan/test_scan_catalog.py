@@ -223,9 +223,7 @@ def test_model_lookup(model_id, family, status, alias):
 def test_each_llama_3_version_maps_to_its_own_licence(model_id, licence_file, may_improve_other_models):
     licence = rules().model_info(model_id).licence
     assert licence["url"].endswith(licence_file)
-    assert ("must not be used to improve any other large language model" in licence["note"]) is not (
-        may_improve_other_models
-    )
+    assert ("must not be used to improve any other large language model" in licence["note"]) is not (may_improve_other_models)
 
 
 def test_deprecation_is_judged_on_the_given_day():
