@@ -182,10 +182,13 @@ def test_model_catalog_entries_are_sourced_and_ordered():
     [
         ("gpt-4o", "GPT-4o", None, "floating"),
         ("gpt-4o-2024-08-06", "GPT-4o", None, "pinned"),
-        # OpenAI's lifecycle dates could not be read from the primary page, so none are recorded:
-        # the catalog says "not known to be deprecated", never a guessed date.
+        # Where OpenAI's lifecycle dates for an id were not read from the primary page, none are
+        # recorded: the catalog says "not known to be deprecated", never a guessed date.
         ("gpt-3.5-turbo", "GPT-3.5 Turbo", None, "floating"),
         ("gpt-4.5-preview", "GPT-4.5", None, "unknown"),
+        # Notified 2026-06-11, shut down 2026-12-11 (OpenAI deprecations page, read 2026-12-06).
+        ("gpt-5-mini", "GPT-5", "deprecated", "floating"),
+        ("gpt-5-2025-08-07", "GPT-5", "deprecated", "pinned"),
         ("claude-3-7-sonnet-20250219", "Claude 3.7 Sonnet", "retired", "pinned"),
         ("claude-3-opus-20240229", "Claude 3 Opus", "retired", "pinned"),
         ("claude-3-5-sonnet-latest", "Claude 3.5 Sonnet", "retired", "floating"),
@@ -200,6 +203,27 @@ def test_model_lookup(model_id, family, status, alias):
     assert info is not None and info.family == family
     assert info.status_on(_dt.date(2026, 11, 22)) == status
     assert compiled.alias_kind(model_id) == alias
+
+
+@pytest.mark.parametrize(
+    ("model_id", "licence_file", "may_improve_other_models"),
+    [
+        # Meta Llama 3 (18 April 2024), section 1.b.v: outputs must not improve any other LLM.
+        ("meta-llama/Meta-Llama-3-8B-Instruct", "models/llama3/LICENSE", False),
+        ("llama3:8b", "models/llama3/LICENSE", False),
+        ("llama3-70b-8192", "models/llama3/LICENSE", False),
+        # 3.1, 3.2 and 3.3 dropped that clause; each version has its own licence file.
+        ("meta-llama/Llama-3.1-8B-Instruct", "models/llama3_1/LICENSE", True),
+        ("meta-llama/Meta-Llama-3.1-70B-Instruct", "models/llama3_1/LICENSE", True),
+        ("llama-3.1-8b-instant", "models/llama3_1/LICENSE", True),
+        ("llama3.2:3b", "models/llama3_2/LICENSE", True),
+        ("meta-llama/Llama-3.3-70B-Instruct", "models/llama3_3/LICENSE", True),
+    ],
+)
+def test_each_llama_3_version_maps_to_its_own_licence(model_id, licence_file, may_improve_other_models):
+    licence = rules().model_info(model_id).licence
+    assert licence["url"].endswith(licence_file)
+    assert ("must not be used to improve any other large language model" in licence["note"]) is not (may_improve_other_models)
 
 
 def test_deprecation_is_judged_on_the_given_day():
