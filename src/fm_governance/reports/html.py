@@ -31,7 +31,7 @@ from .. import __version__
 from ..core.escaping import xml_text
 from ..core.models import Severity
 from ..core.scoring import Status
-from .chart import score_chart_svg
+from .chart import chart_size, score_chart_svg
 from .model import fmt_score, plural
 
 if TYPE_CHECKING:
@@ -94,6 +94,7 @@ def render(report: Report, *, paper: str = "a4") -> str:
         "fail_on_set": fail_on is not None,
         # The chart escapes its own labels; it is markup made here, not text from a file.
         "chart": markupsafe.Markup(score_chart_svg(report, element_id="fmg-score-chart")),
+        "chart_size": chart_size(report),
         "page_size": size,
         "severities": [s for s in Severity],
         "S": Status,
