@@ -122,7 +122,9 @@ inventory:
 
 
 def report(folder: Path, path: Path, *args: str) -> tuple[int, str, str]:
-    result = CliRunner().invoke(main, ["report", str(path), "--format", "html", "--as-of", AS_OF, "--checklists-dir", str(folder), *args], catch_exceptions=False)
+    result = CliRunner().invoke(
+        main, ["report", str(path), "--format", "html", "--as-of", AS_OF, "--checklists-dir", str(folder), *args], catch_exceptions=False
+    )
     return result.exit_code, result.stdout, result.stderr
 
 
@@ -246,7 +248,7 @@ def test_item_ids_never_wrap_and_each_item_has_its_anchor(tmp_path: Path) -> Non
     _, html, _ = report(folder, path)
     assert re.search(r"\.id \{[^}]*white-space: nowrap", html)
     for n in range(1, 7):
-        assert f'<article class="item' in html and f'id="al-0{n}"' in html
+        assert f'id="al-0{n}"' in html
         assert f'<span class="id">AL-0{n}</span>' in html
     # In the tables and to-do lists, every id is a nowrap link to its item.
     first_cells = re.findall(r"<tr><td>(.*?)</td>", html)
@@ -383,3 +385,15 @@ def test_a_phone_width_never_scrolls_the_page_sideways(browser: Any, pages: dict
     assert overflow <= 0, f"the {name} report is {overflow}px wider than a 390px screen"
     assert wrapped
     assert ids > 10 and not broken, broken
+
+
+def test_a_score_under_fail_under_blocks_and_the_open_items_still_show(tmp_path: Path) -> None:
+    folder, path = write_assessment(tmp_path, "policy:\n  fail-under: 99\n")
+    _, html, _ = report(folder, path)
+    model = built_report(folder, path)
+    assert model.verdict.state == "failed" and model.blocker_notes and not model.blockers
+    section = html.split('<section class="blocks"', 1)[1].split("</section>", 1)[0]
+    assert "What blocks approval" in section
+    assert f'<p class="blocker-note">{model.blocker_notes[0]}</p>' in section
+    # No fail-on: no item blocks by policy, and the page says so under its own heading.
+    assert '<h3 id="attention-h">Open critical and high items</h3>' in section and ">AL-01</a>" in section

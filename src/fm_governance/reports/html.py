@@ -29,7 +29,6 @@ from urllib.parse import urlsplit
 
 from .. import __version__
 from ..core.escaping import xml_text
-from ..core.models import Severity
 from ..core.scoring import Status
 from .chart import chart_size, score_chart_svg
 from .model import fmt_score, plural
@@ -96,7 +95,6 @@ def render(report: Report, *, paper: str = "a4") -> str:
         "chart": markupsafe.Markup(score_chart_svg(report, element_id="fmg-score-chart")),
         "chart_size": chart_size(report),
         "page_size": size,
-        "severities": [s for s in Severity],
         "S": Status,
         "anchors": {v.id: v.anchor for v in report.items},
         "version": __version__,
