@@ -186,3 +186,13 @@ def test_without_weasyprint_in_process_too(monkeypatch: pytest.MonkeyPatch, tmp_
     result = CliRunner().invoke(main, ["report", str(EXAMPLE), "--format", "pdf", "-o", str(tmp_path / "x.pdf")])
     assert result.exit_code == 2
     assert result.stderr.startswith("fm-governance report --format pdf: WeasyPrint, which writes the PDF, is not installed — install the PDF extra")
+
+
+def test_the_pdf_is_titled_and_described_by_its_verdict(installed_cli: str, tmp_path: Path) -> None:
+    folder, path = write_assessment(tmp_path, STATES["failed"])
+    target = tmp_path / "report.pdf"
+    assert write_pdf(installed_cli, path, target, "--checklists-dir", str(folder)).returncode == 0
+    info = pdf_info(target)
+    model = built_report(folder, path)
+    assert info["Title"] == model.title.replace("\x1b", "\ufffd")
+    assert info["Subject"] == model.verdict.sentence and info["Author"] == "Ann <i>Lee</i>"

@@ -72,6 +72,8 @@ def score_chart_svg(report: Report, *, element_id: str = "fmg-score-chart") -> s
             f'<rect x="{_LABEL_W}" y="{y + 5}" width="{max(bar, 1.5):.1f}" height="{_ROW - 10}" fill="{_fill(value)}" '
             f'stroke="currentColor" stroke-width="0.5"><title>{escape(title)}: {fmt_score(value)} of 100</title></rect>'
         )
-        parts.append(f'<text x="{_LABEL_W + bar + 6:.1f}" y="{y + 18}" fill="currentColor"{bold}>{fmt_score(value)}</text>')
+        # The scores in a column of their own, right of the 100 line: aligned for comparison, and
+        # never drawn across a gridline (a label at the bar's end sat on the 50 line at 43.8).
+        parts.append(f'<text x="{width - 6}" y="{y + 18}" text-anchor="end" fill="currentColor"{bold}>{fmt_score(value)}</text>')
     parts.append("</svg>")
     return "".join(parts)
