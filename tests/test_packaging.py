@@ -21,7 +21,13 @@ def test_wheel_ships_the_checklists_and_works_outside_the_repo(tmp_path: Path) -
     names = set(zipfile.ZipFile(wheel).namelist())
     for checklist in sorted((ROOT / "checklists").glob("*.yaml")):
         assert f"fm_governance/checklists/{checklist.name}" in names
-    assert {"fm_governance/core/schemas/checklist.schema.json", "fm_governance/core/schemas/assessment.schema.json", "fm_governance/scan/signals.yaml"} <= names
+    assert {
+        "fm_governance/core/schemas/checklist.schema.json",
+        "fm_governance/core/schemas/assessment.schema.json",
+        "fm_governance/scan/signals.yaml",
+        "fm_governance/reports/templates/report.html",
+        "fm_governance/reports/templates/report.css",
+    } <= names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True)
     # Run from an unrelated folder with only the installed copy of fm_governance importable first.

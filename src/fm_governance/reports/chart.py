@@ -31,12 +31,24 @@ def _clip(label: str, limit: int = 32) -> str:
     return label if len(label) <= limit else label[: limit - 1].rstrip() + "…"
 
 
+_TOP = 22
+
+
+def chart_size(report: Report) -> tuple[int, int]:
+    """The chart's natural width and height in CSS pixels (its ``width`` and ``height`` attributes).
+
+    For print stylesheets: WeasyPrint sizes an inline SVG whose CSS height is ``auto`` as a square
+    (it does not take the ratio from the attributes), which leaves a page of white space around
+    the chart, so a page that is printed sets both lengths explicitly.
+    """
+    return _LABEL_W + _BAR_W + _NUM_W, _TOP + _ROW * (len(report.areas) + 1) + 8
+
+
 def score_chart_svg(report: Report, *, element_id: str = "fmg-score-chart") -> str:
     """The chart as an ``<svg>`` element (no XML declaration), ready to inline in HTML or XHTML."""
     rows = [(a.title, a.score) for a in report.areas] + [("Overall", report.score)]
-    top = 22
-    height = top + _ROW * len(rows) + 8
-    width = _LABEL_W + _BAR_W + _NUM_W
+    top = _TOP
+    width, height = chart_size(report)
     described = "; ".join(f"{title}: {fmt_score(value)} of 100" for title, value in rows)
     parts = [
         f'<svg xmlns="http://www.w3.org/2000/svg" id="{escape(element_id)}" class="fmg-chart" role="img" '
@@ -60,6 +72,8 @@ def score_chart_svg(report: Report, *, element_id: str = "fmg-score-chart") -> s
             f'<rect x="{_LABEL_W}" y="{y + 5}" width="{max(bar, 1.5):.1f}" height="{_ROW - 10}" fill="{_fill(value)}" '
             f'stroke="currentColor" stroke-width="0.5"><title>{escape(title)}: {fmt_score(value)} of 100</title></rect>'
         )
-        parts.append(f'<text x="{_LABEL_W + bar + 6:.1f}" y="{y + 18}" fill="currentColor"{bold}>{fmt_score(value)}</text>')
+        # The scores in a column of their own, right of the 100 line: aligned for comparison, and
+        # never drawn across a gridline (a label at the bar's end sat on the 50 line at 43.8).
+        parts.append(f'<text x="{width - 6}" y="{y + 18}" text-anchor="end" fill="currentColor"{bold}>{fmt_score(value)}</text>')
     parts.append("</svg>")
     return "".join(parts)
