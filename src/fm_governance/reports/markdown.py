@@ -43,7 +43,7 @@ COMMENT_LIMIT = 65_536
 #: What :func:`comment` stays under: the limit less room for a CI bot's own header and footer.
 BUDGET = 60_000
 #: The longest project name a comment's heading shows (the rest is elided).
-_NAME_LIMIT = 300
+_NAME_LIMIT = 1_000
 #: Cells of the text bar in the document's score table.
 _BAR_CELLS = 10
 
