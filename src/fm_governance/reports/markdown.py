@@ -36,7 +36,7 @@ from urllib.parse import quote
 from .. import __version__
 from ..core.escaping import md_code, md_inline, md_paragraph
 from ..core.scoring import Status
-from .model import WAIVER_HORIZON_DAYS, ItemView, Report, fmt_score, join_words, plural
+from .model import FINDING_LABELS, WAIVER_HORIZON_DAYS, ItemView, Report, fmt_score, join_words, plural
 
 #: GitHub's limit on the body of an issue or pull-request comment, in characters.
 COMMENT_LIMIT = 65_536
@@ -200,7 +200,7 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
         for _, body in blocks[:kept]:
             lines += body
         if left_out:
-            lines += [_note(report, left_out), ""]
+            lines += [_note(report, left_out, budget), ""]
         return "\n".join([*lines, _footer(report)]) + "\n"
 
     text = assemble(total_rows, len(blocks), [])
@@ -216,6 +216,8 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
 
     # ... then the lists at the top are shortened, keeping the most rows that fit (the most
     # severe: each list is sorted so). The length grows with the rows shown: a binary search.
+    # What is left then is bounded (a heading whose name is clipped, one sentence, the policy
+    # line), far under any budget near GitHub's limit.
     def shortened(shown: int) -> str:
         return assemble(shown, 0, [f"{total_rows - shown} of the {plural(total_rows, 'item')} listed above", *left_out])
 
@@ -229,10 +231,10 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
     return shortened(low)
 
 
-def _note(report: Report, left_out: list[str]) -> str:
+def _note(report: Report, left_out: list[str], budget: int) -> str:
     path = report.result.assessment.path
     return (
-        f"**Shortened to fit a pull-request comment** (under {BUDGET:,} characters): left out {md_inline(join_words(left_out))}. "
+        f"**Shortened to fit a pull-request comment** (under {budget:,} characters): left out {md_inline(join_words(left_out))}. "
         f"For everything, run {md_code(f'fm-governance report {path} --format html')} "
         f"(or {md_code(f'fm-governance check {path} --format json')})."
     )
@@ -398,11 +400,11 @@ def _inventory(report: Report) -> list[str]:
             for s in inv.signals
         ]
         out += [*_table(("Signal", "What it means", "Bears on", "Evidence"), rows), ""]
-    if inv.findings or inv.skipped:
+    if inv.findings or inv.skipped is not None:
         out += ["### Findings and skipped files", ""]
-        rows = [[md_inline(kind), str(n)] for kind, n in inv.findings.items()]
-        if inv.skipped:
-            rows.append(["files skipped by the scanner", str(inv.skipped)])
+        rows = [[md_inline(FINDING_LABELS.get(kind, kind)), str(n)] for kind, n in inv.findings.items()]
+        if inv.skipped is not None:
+            rows.append(["files and folders the scanner skipped", str(inv.skipped)])
         out += [*_table(("What", "Count"), rows, "lr"), ""]
     if inv.other:
         out += ["### Other inventory entries", ""]

@@ -67,6 +67,15 @@ STATUS_HEADINGS: Mapping[Status, str] = {
 }
 
 
+#: What the scanner's ``findings`` counts mean, as a report's table rows say it (other keys are
+#: shown as they are written).
+FINDING_LABELS: Mapping[str, str] = {
+    "total": "uses of a provider or model found",
+    "in_use": "in code, configuration or dependency manifests",
+    "tests_or_prose": "in tests and prose only (not counted as used)",
+}
+
+
 def fmt_score(value: float | None) -> str:
     """``16.4``, ``100`` or ``–`` (no scored item)."""
     return "–" if value is None else f"{value:g}"
