@@ -158,7 +158,7 @@ def test_every_gate_state_in_every_format(estate: tuple[Path, Path], state: str,
         assert lines[2].startswith(SENTENCE_START[state])
         top = out[: out.index("<details>")]
         if state == "failed":
-            assert "### What blocks approval (1)" in top and "| GV-02 | critical | privacy | unanswered |" in top
+            assert "### What blocks approval (1)" in top and "- **GV-02** (critical, privacy, unanswered): Is GV-02 under control?" in top
         else:  # no fail-on: the open critical and high items, saying they block nothing by policy
             assert "### Open critical and high items (2)" in top and "block nothing by policy" in top
         assert out.count("<details>") == out.count("</details>") == 4  # scores, open items, to-do, problems
@@ -198,6 +198,14 @@ def test_owner_limits_the_listing_not_the_verdict(estate: tuple[Path, Path]) -> 
     assert overall == [line for line in out.splitlines() if line.lstrip().startswith(("Overall", "Policy:", "Gate", "  GV-02 (critical)"))]
 
 
+def test_owner_with_nothing_open_says_so(estate: tuple[Path, Path]) -> None:
+    folder, path = estate
+    code, out, _ = invoke(folder, "check", str(path), "--fail-on", "critical", "--owner", "legal")
+    assert code == 1  # GV-02 (privacy) still fails the gate
+    assert "No open items owned by legal." in out.splitlines() and "To do by owner" not in out
+    assert "  GV-02 (critical) is unanswered" in out.splitlines()
+
+
 def test_owner_filters_json_items_and_says_so(estate: tuple[Path, Path]) -> None:
     folder, path = estate
     _, everything, _ = invoke(folder, "check", str(path), "--format", "json", "--fail-on", "critical")
@@ -217,12 +225,12 @@ def test_owner_in_markdown_and_report(estate: tuple[Path, Path]) -> None:
     assert code == 1
     assert "Showing items owned by engineering; the score and gate cover all items." in out
     folded = out[out.index("<details>") :]
-    assert "| GV-05 |" in folded and "| GV-04 |" not in folded and "| GV-02 |" not in folded
+    assert "- **GV-05** (medium, engineering, n/a without notes" in folded and "**GV-04**" not in folded and "**GV-02**" not in folded
     # What blocks approval covers every item, whoever asks.
-    assert "| GV-02 | critical | privacy | unanswered |" in out[: out.index("<details>")]
+    assert "- **GV-02** (critical, privacy, unanswered): " in out[: out.index("<details>")]
     code, doc, _ = invoke(folder, "report", str(path), "--owner", "engineering", "--fail-on", "critical")
     assert code == 0
-    assert "#### GV‑05 · " in doc and "#### GV‑04 · " not in doc
+    assert "#### GV-05 · " in doc and "#### GV-04 · " not in doc
     assert "### Engineering (1)" in doc and "### Risk" not in doc
 
 
@@ -279,10 +287,11 @@ def test_report_markdown_is_the_whole_document(estate: tuple[Path, Path]) -> Non
     assert "  - [https://example.com/dpa.pdf](<https://example.com/dpa.pdf>)" in lines
     assert "  - contracts/dpa-2026.pdf" in lines
     assert "- **Notes:** Half the teams trained." in lines
-    # The inventory as tables, never JSON; ids with a non-breaking hyphen.
+    # The inventory as tables, never JSON; ids lead their lines, or have a non-breaking hyphen in a cell.
     assert "```" not in doc and "{" not in doc
     assert "| Model | Provider | Alias | Licence | Lifecycle | Source |" in lines
-    assert not re.findall(r"^\| GV-0|^#### GV-0|\*\*GV-0|\| GV-0\d \|", doc, flags=re.MULTILINE)
+    assert not re.findall(r"\| GV-0", doc)
+    assert "#### GV-02 · Title of GV-02" in lines and "- **GV-02** (critical, privacy, unanswered): Is GV-02 under control?" in lines
     html = MarkdownIt("commonmark").enable("table").render(doc)
     assert '<a href="https://example.com/dpa.pdf">https://example.com/dpa.pdf</a>' in html
 
@@ -326,7 +335,7 @@ def test_a_huge_assessment_fits_a_comment_and_says_what_it_left_out(tmp_path: Pa
     assert f"`fm-governance report {path} --format html`" in note
     # Every detail block went, then the list at the top was cut to what fits, most severe first.
     assert "<details>" not in out
-    listed = re.findall(r"^\| (BIG-\d{3}) \|", out, flags=re.MULTILINE)
+    listed = re.findall(r"^- \*\*(BIG-\d{3})\*\* ", out, flags=re.MULTILINE)
     total = 400 if flags else 200  # fail-on low blocks on all; without a gate, the critical and high ones are listed
     assert 10 < len(listed) < total
     assert f"left out {total - len(listed)} of the {total} items listed above" in note
@@ -352,5 +361,5 @@ def test_detail_blocks_go_from_the_end_first(estate: tuple[Path, Path]) -> None:
     shortest = md.comment(report, budget=len(full) - 400)
     assert len(shortest) <= len(full) - 400
     assert shortest.count("<details>") == 1 and "Score per area" in shortest and "left out " in shortest and "the to-do per owner" in shortest
-    assert "| GV-02 | critical | privacy | unanswered |" in shortest
+    assert "- **GV-02** (critical, privacy, unanswered): Is GV-02 under control?" in shortest
     assert_valid_comment(shorter)

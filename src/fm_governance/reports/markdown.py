@@ -15,8 +15,13 @@ valid, every ``<details>`` closed.
 **The document** (:func:`document`) is the report a risk committee reads: the verdict, the score
 chart as a table with a text bar, what blocks approval, expiring waivers, models near retirement,
 the to-do per owner, then each area's items grouped by status with notes, evidence, waivers, and
-the inventory as tables. No JSON anywhere. Item ids are written with a non-breaking hyphen
-(U+2011), so a narrow table column never breaks ``DE-03`` into ``DE-`` and ``03``.
+the inventory as tables. No JSON anywhere.
+
+Item ids never break: a browser splits ``DE-03`` after its hyphen in a table column squeezed by a
+long question beside it. So items are listed one per line, id first (``- **DE-03** (high, legal,
+unanswered): …``), where the ASCII id can be copied and searched for as written; the few ids in
+table cells of the document (expiring waivers, the signals' items) use a non-breaking hyphen
+(U+2011) instead.
 
 Text from files is data: :func:`~fm_governance.core.escaping.md_inline` escapes every character
 that would start markup and keeps each table row on one line; :func:`~.escaping.md_paragraph` also
@@ -28,7 +33,7 @@ words and numbers, HTML-escaped all the same.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 from html import escape
 from urllib.parse import quote
@@ -86,11 +91,10 @@ def _policy(report: Report) -> list[str]:
     return out
 
 
-def _item_rows(views: Sequence[ItemView], show_id: Callable[[str], str] = md_inline) -> list[list[str]]:
-    return [[show_id(v.id), v.severity.value, md_inline(v.owner), md_inline(v.state), md_inline(v.question)] for v in views]
-
-
-_ITEM_HEADER = ("Item", "Severity", "Owner", "State", "Question")
+def _item_line(v: ItemView, *, line: bool = False) -> str:
+    """One item as a list entry: the id leads its line, where no narrow column can break it."""
+    where = f", line {v.location.line}" if line and v.location is not None and v.location.line else ""
+    return f"- **{md_inline(v.id)}** ({v.severity.value}, {md_inline(v.owner)}, {md_inline(v.state)}{where}): {md_inline(v.question)}"
 
 
 @dataclass(frozen=True)
@@ -117,20 +121,19 @@ def _sections(report: Report) -> list[_Section]:
     return out
 
 
-def _top(sections: list[_Section], level: str, shown: int | None = None, show_id: Callable[[str], str] = md_inline) -> list[str]:
-    """The sections, their tables limited to ``shown`` rows in all (None: every row)."""
+def _top(sections: list[_Section], level: str, shown: int | None = None) -> list[str]:
+    """The sections, their lists limited to ``shown`` items in all (None: every item)."""
     out: list[str] = []
     left = shown
     for section in sections:
         out += [f"{level} {section.heading}", ""]
         if section.sentence:
             out += [md_paragraph(section.sentence), ""]
-        rows = _item_rows(section.items, show_id)
-        keep = len(rows) if left is None else min(left, len(rows))
+        keep = len(section.items) if left is None else min(left, len(section.items))
         if keep:
-            out += [*_table(_ITEM_HEADER, rows[:keep]), ""]
-        if keep < len(rows):
-            out += [f"… and {len(rows) - keep} more, left out to fit.", ""]
+            out += [*(_item_line(v) for v in section.items[:keep]), ""]
+        if keep < len(section.items):
+            out += [f"… and {len(section.items) - keep} more, left out to fit.", ""]
         if section.notes:
             out += [*(f"- {md_paragraph(n)}" for n in section.notes), ""]
         if left is not None:
@@ -175,17 +178,10 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
     open_items = report.open_items
     if open_items:
         whose = f" owned by {', '.join(report.owners)}" if report.owners else ""
-        open_rows = [
-            [*row[:4], str(v.location.line) if v.location and v.location.line else "", row[4]]
-            for row, v in zip(_item_rows(open_items), open_items, strict=True)
-        ]
         blocks.append(
             (
                 f"the list of {plural(len(open_items), 'open item')}",
-                _details(
-                    f"Open items{whose} ({len(open_items)}), most severe first",
-                    _table(("Item", "Severity", "Owner", "State", "Line", "Question"), open_rows, "llllr"),
-                ),
+                _details(f"Open items{whose} ({len(open_items)}), most severe first", [_item_line(v, line=True) for v in open_items]),
             )
         )
     if report.todo:
@@ -244,7 +240,9 @@ def _note(report: Report, left_out: list[str], budget: int) -> str:
 
 
 def _id(item_id: str) -> str:
-    # A non-breaking hyphen: a browser may break a table cell at "-", never at U+2011.
+    # In a table cell, a browser breaks "DE-03" after its hyphen when the column is squeezed by a
+    # long one beside it; never at a non-breaking hyphen (U+2011). Elsewhere an id leads its line
+    # and keeps the ASCII hyphen, so that it can be copied and searched for as written.
     return md_inline(item_id).replace("-", "\u2011")
 
 
@@ -279,7 +277,7 @@ def document(report: Report) -> str:
     rows.append(["**Overall**", f"`{_bar(report.score)}`", str(report.open_count), str(sum(x.count(Status.WAIVED) for x in report.areas)), ""])
     lines += [*_table(("Area", "Score (0–100)", "Open", "Waived", "Version"), rows, "llrrl"), ""]
 
-    lines += _top(_sections(report), "##", show_id=_id)
+    lines += _top(_sections(report), "##")
 
     if report.expiring_waivers:
         lines += [f"## Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(report.expiring_waivers)})", ""]
@@ -306,7 +304,7 @@ def document(report: Report) -> str:
             lines += [md_paragraph(report.owner_note), ""]
         for t in report.todo:
             lines += [f"### {md_inline(t.owner.capitalize())} ({len(t.items)})", ""]
-            lines += [f"- **{_id(v.id)}** ({v.severity.value}): {md_inline(v.question)}" for v in t.items]
+            lines += [f"- **{md_inline(v.id)}** ({v.severity.value}): {md_inline(v.question)}" for v in t.items]
             lines.append("")
 
     for area in report.areas:
@@ -330,7 +328,7 @@ def document(report: Report) -> str:
 
 
 def _item_block(v: ItemView) -> list[str]:
-    out = [f"#### {_id(v.id)} · {md_inline(v.title)}", ""]
+    out = [f"#### {md_inline(v.id)} · {md_inline(v.title)}", ""]
     blocking = " · **blocks approval**" if v.blocking else ""
     out += [f"*{v.severity.value} · {md_inline(v.owner)} · {md_inline(v.state)}*{blocking}", "", md_paragraph(v.question), ""]
     details = []

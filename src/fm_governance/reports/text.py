@@ -114,6 +114,8 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             wrapped(terminal_line(v.question), indent="      ")
         if len(open_items) > MAX_OPEN_ITEMS:
             line(f"  … and {len(open_items) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    elif report.owners:
+        line(f"No open items owned by {', '.join(report.owners)}.", "bold")
     if report.todo:
         line("To do by owner, most severe first:", "bold")
         for todo in report.todo:
