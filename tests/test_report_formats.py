@@ -363,3 +363,18 @@ def test_detail_blocks_go_from_the_end_first(estate: tuple[Path, Path]) -> None:
     assert shortest.count("<details>") == 1 and "Score per area" in shortest and "left out " in shortest and "the to-do per owner" in shortest
     assert "- **GV-02** (critical, privacy, unanswered): Is GV-02 under control?" in shortest
     assert_valid_comment(shorter)
+
+
+def test_the_example_report_reads_the_scanner_inventory_as_tables() -> None:
+    example = Path(__file__).parents[1] / "examples" / "support-bot" / "fm-governance.yaml"
+    result = CliRunner().invoke(main, ["report", str(example), "--as-of", AS_OF], catch_exceptions=False)
+    assert result.exit_code == 0
+    lines = result.stdout.splitlines()
+    assert "| OpenAI | hosted | app.py:6; app.py:8; app.py:10; requirements.txt:1 |" in lines
+    assert "| gpt-4o-2024-08-06 | openai | pinned | [proprietary](<https://openai.com/policies/services-agreement/>) |  |  |" in lines
+    assert any(line.startswith("| hosted-provider | A provider-hosted model is called | DE‑01, DE‑02,") for line in lines)
+    # The scanner's counts, in words (the model's FINDING_LABELS), and the skipped files even when none.
+    assert "| uses of a provider or model found | 4 |" in lines
+    assert "| in tests and prose only (not counted as used) | 0 |" in lines
+    assert "| files and folders the scanner skipped | 0 |" in lines
+    assert "Lifecycle dates from the model catalog as of 2026-11-22." in lines
