@@ -375,6 +375,6 @@ def test_the_example_report_reads_the_scanner_inventory_as_tables() -> None:
     assert any(line.startswith("| hosted-provider | A provider-hosted model is called | DE‑01, DE‑02,") for line in lines)
     # The scanner's counts, in words (the model's FINDING_LABELS), and the skipped files even when none.
     assert "| uses of a provider or model found | 4 |" in lines
-    assert "| in tests and prose only (not counted as used) | 0 |" in lines
+    assert "| in tests and prose only \\(not counted as used\\) | 0 |" in lines
     assert "| files and folders the scanner skipped | 0 |" in lines
     assert "Lifecycle dates from the model catalog as of 2026-11-22." in lines
