@@ -10,6 +10,7 @@ pull-request comment, and the whole Markdown report.
 
 from __future__ import annotations
 
+import datetime as _dt
 import json
 import re
 import subprocess
@@ -345,9 +346,7 @@ def test_a_huge_assessment_fits_a_comment_and_says_what_it_left_out(tmp_path: Pa
 
 def test_detail_blocks_go_from_the_end_first(estate: tuple[Path, Path]) -> None:
     folder, path = estate
-    result = score(
-        read_assessment(path, load_catalog([folder], builtins=())), load_catalog([folder], builtins=()), today=__import__("datetime").date(2026, 11, 22)
-    )
+    result = score(read_assessment(path, load_catalog([folder], builtins=())), load_catalog([folder], builtins=()), today=_dt.date(2026, 11, 22))
     policy = resolve_policy(result.assessment, fail_on="critical")
     report = build(result, policy=policy, gate=evaluate_gate(result, policy.gate))
     full = md.comment(report)
@@ -378,3 +377,17 @@ def test_the_example_report_reads_the_scanner_inventory_as_tables() -> None:
     assert "| in tests and prose only \\(not counted as used\\) | 0 |" in lines
     assert "| files and folders the scanner skipped | 0 |" in lines
     assert "Lifecycle dates from the model catalog as of 2026-11-22." in lines
+
+
+def test_text_has_colour_only_for_a_terminal(estate: tuple[Path, Path]) -> None:
+    from fm_governance.reports import text
+
+    folder, path = estate
+    catalog = load_catalog([folder], builtins=())
+    result = score(read_assessment(path, catalog), catalog, today=_dt.date(2026, 11, 22))
+    policy = resolve_policy(result.assessment, fail_on="critical")
+    report = build(result, policy=policy, gate=evaluate_gate(result, policy.gate))
+    plain = text.render(report)
+    coloured = text.render(report, width=120, color=True)
+    assert "\x1b[" not in plain and "\x1b[" in coloured
+    assert re.sub(r"\x1b\[[0-9;]*m", "", coloured).split() == text.render(report, width=120).split()
