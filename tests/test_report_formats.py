@@ -75,6 +75,7 @@ def write_assessment(folder: Path, answers: str, *, name: str = "estate", checkl
     - id: gpt-4o
       provider: openai
       alias: floating
+  hosting: {region: eu-west-1, tags: [prod, "<b>eu</b>"]}
 """
         if inventory
         else ""
@@ -291,6 +292,8 @@ def test_report_markdown_is_the_whole_document(estate: tuple[Path, Path]) -> Non
     # The inventory as tables, never JSON; ids lead their lines, or have a non-breaking hyphen in a cell.
     assert "```" not in doc and "{" not in doc
     assert "| Model | Provider | Alias | Licence | Lifecycle | Source |" in lines
+    # What no table holds is a key/value table of key paths, as text.
+    assert "| hosting.region | eu-west-1 |" in lines and "| hosting.tags | prod, \\<b\\>eu\\</b\\> |" in lines
     assert not re.findall(r"\| GV-0", doc)
     assert "#### GV-02 · Title of GV-02" in lines and "- **GV-02** (critical, privacy, unanswered): Is GV-02 under control?" in lines
     html = MarkdownIt("commonmark").enable("table").render(doc)
