@@ -116,8 +116,8 @@ def test_check_json_and_markdown(project: Path) -> None:
     de01 = next(i for i in data["items"] if i["id"] == "DE-01")
     assert de01["status"] == "partial" and de01["location"]["line"] > 0
     code, out, _ = run("check", file, "--format", "markdown")
-    assert out.startswith("## fm-governance assessment: proj")
-    assert "| Data exposure |" in out and "### Open items" in out
+    assert out.startswith("## No gate set · fm-governance: proj\n")
+    assert "| Data exposure |" in out and "<summary>Open items (" in out
 
 
 def test_check_sarif_points_at_item_lines(project: Path) -> None:

@@ -202,7 +202,7 @@ def test_machine_formats_match_the_cli(outputs: dict[str, str], example_copy: Pa
     code, markdown = _cli("check", *as_of, "--fail-on", "high", "--format", "markdown")
     assert code == 1
     assert outputs["check-markdown.txt"] == markdown
-    assert "**gate failed**" in markdown
+    assert markdown.startswith("## Gate failed · fm-governance: support-bot\n") and "### What blocks approval (" in markdown
     _, junit = _cli("check", *as_of, "--format", "junit")
     assert outputs["check-junit.txt"].splitlines()[1:] == junit.splitlines()[:7]
     # ci.md's description of the SARIF log.

@@ -12,9 +12,10 @@ from __future__ import annotations
 import json
 import re
 import xml.etree.ElementTree as ET
-from html import unescape
+from html import escape, unescape
 from html.parser import HTMLParser
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from click.testing import CliRunner
@@ -45,6 +46,8 @@ HOSTILE = {
     "newlines": "line one\nline two\r\n- list item\n\n| x | y |",
     "entity": "&lt;b&gt; &amp; &#x3c;",
 }
+# Evidence that is one http(s) URL becomes a link; this one tries to end the link early.
+HOSTILE_URL = 'https://example.com/a?b=<script>&c=)"](javascript:alert(1))\\x'
 # The visible text a reader must still find, whatever the output escapes or strips.
 VISIBLE = {key: terminal_line(value) for key, value in HOSTILE.items()}
 RAW_DANGER = ("\x1b", "\x07", "\x9b", "\u202e", "\x0b")
@@ -97,7 +100,7 @@ checklists:
       HO-04:
         answer: "no"
         notes: {yaml_quoted(HOSTILE["html"])}
-        evidence: [{yaml_quoted(HOSTILE["md-link"])}]
+        evidence: [{yaml_quoted(HOSTILE["md-link"])}, {yaml_quoted(HOSTILE_URL)}]
         waiver: null
       HO-05:
         answer: null
@@ -248,18 +251,30 @@ def test_markdown_renders_the_text_and_nothing_else(hostile: tuple[Path, Path], 
         assert len(counts) == 1, block
     html = _markdown_html(markdown)
     parsed = _html_tags(html)
-    assert not {t for t, _ in parsed} & {"script", "img", "a", "del", "iframe", "h1"}
-    allowed = ({"style": "text-align:right"}, {"class": "language-json"})
-    assert not [attrs for _, attrs in parsed if attrs and attrs not in allowed], "a value became an element with attributes"
-    if full:  # the inventory's code block holds, whatever backticks a model id has
-        code_block = re.search(r'<code class="language-json">(.*?)</code>', html, flags=re.DOTALL)
-        assert code_block is not None
-        inventory = json.loads(unescape(code_block.group(1)))
-        assert inventory["models"][0]["id"] == "gpt-4o" + HOSTILE["osc8-link"] + HOSTILE["md-code"]
+    assert not {t for t, _ in parsed} & {"script", "img", "del", "iframe"}
+    # One heading of the first level (the report's title); links only where the tool makes them.
+    assert [t for t, _ in parsed].count("h1") == (1 if full else 0)
+    links = [attrs["href"] or "" for t, attrs in parsed if t == "a"]
+    allowed = ({"style": "text-align:right"},)
+    assert not [attrs for t, attrs in parsed if attrs and attrs not in allowed and t != "a"], "a value became an element with attributes"
+    if full:
+        # The evidence URL is one link, to where it says, its text the URL as written; the
+        # catalog's licence page of the model is the other. Nothing else is a link.
+        assert HOSTILE_URL in [unquote(link) for link in links] and "https://openai.com/policies/services-agreement/" in links and len(links) == 2
+        assert all(link.startswith("https://") for link in links)
+        assert html.count(escape(HOSTILE_URL)) >= 1
+        # No JSON anywhere: the model id is a cell of the models table, as written (less controls).
+        assert "```json" not in markdown and "language-json" not in html
+        assert "<td>" + escape("gpt-4o" + VISIBLE["osc8-link"] + HOSTILE["md-code"]) + "</td>" in html
+        assert "Evidence" in html and "Waiver" in html
+    else:
+        assert links == []
     assert "<strong>bold</strong>" not in html and "<em>it</em>" not in html
     # Rendered, the project name reads as written (less controls), entities and all.
-    rendered = MarkdownIt("commonmark").enable("table").renderInline(markdown.splitlines()[0].removeprefix("## "))
-    assert squeeze(unescape(re.sub(r"<[^>]+>", "", rendered))) == squeeze("fm-governance assessment: " + " ".join(VISIBLE.values()))
+    first = markdown.splitlines()[0]
+    prefix = "# Governance assessment: " if full else "## No gate set · fm-governance: "
+    rendered = MarkdownIt("commonmark").enable("table").renderInline(first.removeprefix(prefix[: prefix.index(" ") + 1]))
+    assert squeeze(unescape(re.sub(r"<[^>]+>", "", rendered))) == squeeze(prefix.split(" ", 1)[1] + " ".join(VISIBLE.values()))
 
 
 @settings(max_examples=200, deadline=None)

@@ -19,8 +19,8 @@ from sphinx.util.console import strip_escape_sequences
 
 from fm_governance.core.assessment import read_assessment, template_text
 from fm_governance.core.checklists import load_catalog
-from fm_governance.core.reports import fmt_score
 from fm_governance.core.scoring import score
+from fm_governance.reports.model import fmt_score
 from fm_governance.sphinxext.config import DEFAULT_TEMPLATE_NAME, validate
 
 ROOTS = Path(__file__).parent / "roots"

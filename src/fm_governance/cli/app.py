@@ -232,3 +232,66 @@ def _score_file(file: Path, checklists_dirs: tuple[Path, ...], as_of: _dt.dateti
     catalog = _catalog(checklists_dirs)
     _guard_output(output, force=force, reading=(file,), catalog=catalog)
     return score(read_assessment(Path(file), catalog), catalog, today=as_of.date() if as_of else None)
+
+
+def owner_option(func: F) -> F:
+    return click.option(
+        "--owner",
+        "owners",
+        multiple=True,
+        metavar="ROLE",
+        help=(
+            "List only the open items and to-do of this owner role (repeatable): legal, procurement, risk, security, privacy, "
+            "engineering, or a role a loaded checklist names. The score, the verdict, the gate and the exit code still cover all items."
+        ),
+    )(func)
+
+
+def _check_owners(owners: tuple[str, ...], roles: tuple[str, ...]) -> None:
+    """Refuse a role no loaded checklist has: a typo would otherwise list nothing, silently."""
+    from ..core.errors import InputError, Location
+
+    for owner in owners:
+        if owner.strip().lower() not in roles:
+            ctx = click.get_current_context(silent=True)
+            where = ctx.command_path if ctx is not None else "fm-governance"
+            raise InputError(Location(where), f"--owner {owner!r} is not an owner role of the loaded checklists", f"use one of {', '.join(roles)}")
+
+
+def _lazy_catalog_lookup() -> Callable[[str], Any]:
+    """The model catalog's lookup, compiled only when the inventory names a model (~0.2 s)."""
+    lookup: Callable[[str], Any] | None = None
+
+    def find(model_id: str) -> Any:
+        nonlocal lookup
+        if lookup is None:
+            from ..reports.model import catalog_lookup
+
+            lookup = catalog_lookup()
+        return lookup(model_id)
+
+    return find
+
+
+def _build_report(
+    file: Path,
+    checklists_dirs: tuple[Path, ...],
+    as_of: _dt.datetime | None,
+    *,
+    output: Path | None,
+    force: bool,
+    fail_on: str | None = None,
+    fail_under: float | None = None,
+    owners: tuple[str, ...] = (),
+) -> Any:
+    """Score FILE, resolve its policy (flags over the assessment over pyproject.toml), gate it and
+    build the report model every format of ``check`` and ``report`` renders."""
+    from ..core.policy import resolve_policy
+    from ..core.scoring import evaluate_gate
+    from ..reports.model import build, owner_roles
+
+    result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
+    _check_owners(owners, owner_roles(result))
+    policy = resolve_policy(result.assessment, fail_on=fail_on, fail_under=fail_under)
+    gate = evaluate_gate(result, policy.gate)  # None: no gate set
+    return build(result, policy=policy, gate=gate, owners=owners, model_lookup=_lazy_catalog_lookup())

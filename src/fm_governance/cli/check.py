@@ -12,11 +12,12 @@ from .app import (
     EXIT_OK,
     SEVERITIES,
     FiniteFloatRange,
+    _build_report,
     _emit,
-    _score_file,
     checklists_dir_option,
     force_option,
     main,
+    owner_option,
     reports_input_errors,
     version_option,
 )
@@ -40,6 +41,7 @@ if TYPE_CHECKING:
     help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver. Overrides `fail-on` in the policy.",
 )
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit"]), default="text", show_default=True, help="Output format.")
+@owner_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout (`-`: stdout).")
 @force_option
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Score as on this date (waiver expiry) [default: today].")
@@ -51,6 +53,7 @@ def check(
     fail_under: float | None,
     fail_on: str | None,
     fmt: str,
+    owners: tuple[str, ...],
     output: Path | None,
     force: bool,
     as_of: _dt.datetime | None,
@@ -68,40 +71,40 @@ def check(
     gate set nothing is gated, and every format says so. Every format states the policy it
     applied and where each part came from.
 
+    Every format opens with the verdict in one sentence. `--format markdown` fits a pull-request
+    comment or a job summary: the verdict and what blocks approval first, the rest folded, and
+    under GitHub's comment limit (shortened, with a note, when it would not fit).
+
     -o FILE never replaces the assessment being read, another assessment or a checklist; an
     existing file of any other kind is replaced only with --force.
     """
-    from ..core import reports
-    from ..core.policy import resolve_policy
-    from ..core.scoring import evaluate_gate
+    from ..reports import jsondoc, junit, markdown, sarif
 
-    result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
-    policy = resolve_policy(result.assessment, fail_on=fail_on, fail_under=fail_under)
-    gate = evaluate_gate(result, policy.gate)  # None: no gate set
+    report = _build_report(file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners)
     if fmt == "json":
-        _emit(reports.to_json(result, gate, policy), output)
+        _emit(jsondoc.render(report), output)
     elif fmt == "markdown":
-        _emit(reports.to_markdown(result, gate, policy=policy), output)
+        _emit(markdown.comment(report), output)
     elif fmt == "sarif":
-        _emit(reports.to_sarif(result, policy=policy, gate=gate), output)
+        _emit(sarif.render(report), output)
     elif fmt == "junit":
-        _emit(reports.to_junit(result, policy=policy, gate=gate), output)
+        _emit(junit.render(report), output)
     else:
-        _print_text(result, gate, policy, output)
+        _print_text(report, output)
     if fmt != "text":
         # Machine formats keep stdout clean; the problems still reach a person on stderr.
-        for problem in result.problems:
+        for problem in report.problems:
             click.echo(problem.one_line(), err=True)
-    raise SystemExit(EXIT_GATE if gate is not None and not gate.passed else EXIT_OK)
+    raise SystemExit(EXIT_GATE if report.verdict.state == "failed" else EXIT_OK)
 
 
-def _print_text(result: Any, gate: Any, policy: Any, output: Path | None) -> None:
+def _print_text(report: Any, output: Path | None) -> None:
     import shutil
 
-    from ..core.terminal import DEFAULT_WIDTH, check_report
+    from ..reports.text import DEFAULT_WIDTH, render
 
     # Laid out for the terminal it is shown on; anything else (a pipe, a file, a CI log) gets the
     # plain text at a fixed width, so the same input always gives the same bytes.
     to_terminal = (output is None or str(output) == "-") and sys.stdout is not None and sys.stdout.isatty()
     width = shutil.get_terminal_size((DEFAULT_WIDTH, 24)).columns if to_terminal else DEFAULT_WIDTH
-    _emit(check_report(result, gate, policy=policy, width=width, color=to_terminal), output)
+    _emit(render(report, width=width, color=to_terminal), output)

@@ -8,7 +8,19 @@ from typing import TYPE_CHECKING
 
 import click
 
-from .app import _emit, _require_stdout, _score_file, checklists_dir_option, force_option, main, reports_input_errors, version_option
+from .app import (
+    SEVERITIES,
+    FiniteFloatRange,
+    _build_report,
+    _emit,
+    _require_stdout,
+    checklists_dir_option,
+    force_option,
+    main,
+    owner_option,
+    reports_input_errors,
+    version_option,
+)
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -25,6 +37,18 @@ if TYPE_CHECKING:
     show_default=True,
     help="Report format. pdf needs the extra: pip install 'fm-governance[pdf]'.",
 )
+@click.option(
+    "--fail-on",
+    type=click.Choice(SEVERITIES),
+    help="The policy the verdict states, as for `check`: an item at or above this severity left open fails it. Overrides `fail-on` in the policy.",
+)
+@click.option(
+    "--fail-under",
+    type=FiniteFloatRange(0, 100),
+    metavar="SCORE",
+    help="The policy the verdict states, as for `check`: an overall score below SCORE (0–100) fails it. Overrides `fail-under` in the policy.",
+)
+@owner_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the report to this file instead of stdout (`-`: stdout).")
 @click.option(
     "--paper",
@@ -38,40 +62,44 @@ if TYPE_CHECKING:
 @checklists_dir_option
 @version_option
 @reports_input_errors
-def report(file: Path, fmt: str, output: Path | None, paper: str, force: bool, as_of: _dt.datetime | None, checklists_dirs: tuple[Path, ...]) -> None:
+def report(
+    file: Path,
+    fmt: str,
+    fail_on: str | None,
+    fail_under: float | None,
+    owners: tuple[str, ...],
+    output: Path | None,
+    paper: str,
+    force: bool,
+    as_of: _dt.datetime | None,
+    checklists_dirs: tuple[Path, ...],
+) -> None:
     """Render a filled assessment FILE as a standalone Markdown, HTML or PDF report.
 
-    The HTML and PDF reports open with the verdict under the assessment's gate policy (its
-    `policy:` section or [tool.fm-governance] in the pyproject.toml beside it), a chart of the
-    score per area, what blocks approval and a to-do list per owner role; then every item by area
-    and status, and the inventory as tables. The PDF is binary: pass -o FILE or redirect stdout.
+    The report opens with the verdict under the same policy as `check` (the flags, else the
+    assessment's `policy:` section, else `[tool.fm-governance]` in the pyproject.toml beside FILE),
+    then what blocks approval, the to-do per owner role, every area's items and the inventory.
+    It is a document, not a gate: it exits 0 whatever the verdict (use `check` to gate). The PDF
+    is binary: pass -o FILE or redirect stdout.
 
     -o FILE never replaces the assessment being read, another assessment or a checklist; an
     existing file of any other kind is replaced only with --force.
     """
-    from ..core import reports
-
     if fmt == "pdf":
         _check_pdf_output(output)  # before the work: a missing extra or a terminal is known now
-    result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
+    built = _build_report(file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners)
     if fmt == "markdown":
-        _emit(reports.to_markdown(result, full=True), output)
-        return
+        from ..reports.markdown import document
 
-    from ..core.policy import resolve_policy
-    from ..core.scoring import evaluate_gate
-    from ..reports.model import build, catalog_lookup
-
-    policy = resolve_policy(result.assessment)
-    document = build(result, policy=policy, gate=evaluate_gate(result, policy.gate), model_lookup=catalog_lookup())
-    if fmt == "html":
+        _emit(document(built), output)
+    elif fmt == "html":
         from ..reports import html
 
-        _emit(html.render(document, paper=paper.lower()), output)
+        _emit(html.render(built, paper=paper.lower()), output)
     else:
         from ..reports import pdf
 
-        _emit_binary(pdf.render(document, paper=paper.lower()), output)
+        _emit_binary(pdf.render(built, paper=paper.lower()), output)
 
 
 def _to_stdout(output: Path | str | None) -> bool:

@@ -1,126 +1,22 @@
-"""What ``check`` and ``assess`` print for a person: the text report and the summaries, as strings.
+"""What ``assess`` prints for a person (its summary and the scan's), and how output that a
+stream's encoding cannot hold is degraded instead of ending the command.
 
-The text report is laid out by rich (a table of areas, then open items, problems and the gate), but
-rich reads ``[...]`` as markup and ``:name:`` as emoji in any *string* it is given: a project named
-``[/]`` crashed ``check``, ``[internal] Chatbot`` lost its first word and the location
-``fm-governance.yaml:100:7`` printed as ``fm-governance.yaml💯7``. So nothing built from file text
-is ever a markup string here: every such value goes through
+Every value that comes from a file or a scanned repository goes through
 :func:`~fm_governance.core.escaping.terminal_line` (no escape sequences, controls or bidi
-characters) into a :class:`rich.text.Text`, which rich never parses, on a console with markup,
-emoji and highlighting off.
-
-The functions return text rather than print it, so the command writes it the way it writes every
-other output (stdout, or ``-o FILE`` through the one atomic write path), and tests read it whole.
-rich is imported only when a report is rendered: it is the slowest import of the command line.
+characters). The functions return text rather than print it, so the command writes it the way it
+writes every other output, and tests read it whole. (The text report of ``check`` is
+:mod:`fm_governance.reports.text`, rendered from the report model.)
 """
 
 from __future__ import annotations
 
 import codecs
-import io
 import sys
-import textwrap
 import unicodedata
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .escaping import terminal_line
-
-if TYPE_CHECKING:
-    from .policy import Policy
-    from .scoring import GateOutcome, Result
-
-#: Columns when the output is not a terminal (a pipe, a file, CI logs): the width people read at.
-DEFAULT_WIDTH = 80
-#: Open items listed in full; the rest are counted (the machine formats list them all).
-MAX_OPEN_ITEMS = 25
-
-
-def check_report(result: Result, gate: GateOutcome | None, *, policy: Policy, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
-    """The text report of ``check``: a score table, open items, problems in the file, the policy and gate.
-
-    ``gate`` is None when ``policy`` sets no gate.
-
-    ``width`` is the terminal's width (the table fits in it; long lines of text are never cut, a
-    terminal wraps them). ``color`` adds ANSI styles for a terminal; without it the text is plain.
-    """
-    from rich import box
-    from rich.console import Console
-    from rich.table import Table
-    from rich.text import Text
-
-    from .policy import verdict_lines
-    from .reports import fmt_score, sorted_for_attention
-    from .scoring import Status
-
-    sink = io.StringIO()
-    console = Console(
-        file=sink,
-        width=max(width, 40),
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        color_system="auto" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        soft_wrap=False,
-        legacy_windows=False,
-    )
-    name = result.assessment.project_name or result.assessment.path
-    table = Table(title=Text(f"fm-governance · {terminal_line(name)}"), box=box.SIMPLE_HEAD, title_justify="left")
-    for col, justify in (
-        ("Area", "left"),
-        ("Score", "right"),
-        ("Met", "right"),
-        ("Partial", "right"),
-        ("No", "right"),
-        ("Open", "right"),
-        ("Waived", "right"),
-        ("n/a", "right"),
-    ):
-        # fold: a word wider than its column (a long checklist title) breaks, it is never cut.
-        table.add_column(col, justify=justify, overflow="fold")  # type: ignore[arg-type]
-    groups = ((Status.MET,), (Status.PARTIAL,), (Status.NOT_MET,), (Status.OPEN,), (Status.WAIVED,), (Status.EXCLUDED, Status.NOT_APPLICABLE))
-    for c in result.checklists:
-        table.add_row(Text(terminal_line(c.checklist.title)), fmt_score(c.score), *[str(c.count(*g)) for g in groups])
-    table.add_section()
-    table.add_row("Overall", fmt_score(result.score), *[str(sum(c.count(*g) for c in result.checklists)) for g in groups], style="bold")
-    console.print(table)
-
-    def line(text: str, style: str = "") -> None:
-        # soft_wrap: printed as one logical line that the terminal wraps, so nothing is cut.
-        console.print(Text(text, style=style), soft_wrap=True)
-
-    open_items = [r for r in sorted_for_attention(result.items) if r.is_open]
-    if open_items:
-        line(f"Open items ({len(open_items)}), most severe first:", "bold")
-        for r in open_items[:MAX_OPEN_ITEMS]:
-            state = "unanswered" if r.status is Status.OPEN else "no"
-            where = f"{r.location}: " if r.location else ""
-            # The location, id and state lead (one line a log parser can read); the question follows,
-            # wrapped under it, so the list reads at the width it is shown at.
-            line("  " + terminal_line(f"{where}{r.item.id} [{r.item.severity.value} · {r.item.owner}] {state}:"))
-            for part in textwrap.wrap(terminal_line(r.item.question), width=max(width, 40) - 6, break_on_hyphens=False) or [""]:
-                line("      " + part)
-        if len(open_items) > MAX_OPEN_ITEMS:
-            line(f"  … and {len(open_items) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
-    for problem in result.problems:
-        line(problem.one_line(), "yellow")
-    # The policy and its verdict close the report: what was gated, where that was set, and either
-    # the reasons it failed or what it let through — never "passed" when nothing was gated.
-    for sentence in verdict_lines(policy, gate):
-        style = "" if sentence.startswith("Policy:") else ("bold red" if gate is not None and not gate.passed else "green" if gate is not None else "bold")
-        line(terminal_line(sentence), style)
-    if gate is not None:
-        for reason in gate.reasons[:MAX_OPEN_ITEMS]:
-            line(f"  {terminal_line(reason)}")
-        if len(gate.reasons) > MAX_OPEN_ITEMS:
-            line(f"  … and {len(gate.reasons) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
-    text = sink.getvalue()
-    # rich pads every table line to the full width; in a file or a CI log that is trailing space.
-    return text if color else "".join(part.rstrip(" ") + "\n" for part in text.splitlines())
 
 
 def assess_summary(
@@ -273,4 +169,4 @@ def degrade_unencodable_output() -> None:
             reconfigure(errors=ERROR_HANDLER)
 
 
-__all__ = ["DEFAULT_WIDTH", "assess_summary", "check_report", "degrade", "degrade_unencodable_output", "scan_summary"]
+__all__ = ["assess_summary", "degrade", "degrade_unencodable_output", "scan_summary"]

@@ -67,6 +67,15 @@ STATUS_HEADINGS: Mapping[Status, str] = {
 }
 
 
+#: What the scanner's ``findings`` counts mean, as a report's table rows say it (other keys are
+#: shown as they are written).
+FINDING_LABELS: Mapping[str, str] = {
+    "total": "uses of a provider or model found",
+    "in_use": "in code, configuration or dependency manifests",
+    "tests_or_prose": "in tests and prose only (not counted as used)",
+}
+
+
 def fmt_score(value: float | None) -> str:
     """``16.4``, ``100`` or ``–`` (no scored item)."""
     return "–" if value is None else f"{value:g}"
@@ -350,6 +359,35 @@ class Report:
     @property
     def near_retirement(self) -> tuple[ModelRow, ...]:
         return tuple(m for m in self.inventory.models if m.near_retirement)
+
+    @property
+    def open_items(self) -> tuple[ItemView, ...]:
+        """The listed open items (only the owners' with ``owners``), most severe first, then in
+        checklist order: the "open items" listing of ``check`` in every format."""
+        return tuple(_by_severity(v for v in self.items if v.is_open))
+
+    @property
+    def open_count(self) -> int:
+        """Open items over every item, whatever ``owners`` lists."""
+        return sum(self.open_by_severity.values())
+
+    @property
+    def owner_note(self) -> str:
+        """With ``owners``, the sentence that says the listings are limited and the verdict is not."""
+        if not self.owners:
+            return ""
+        return f"Showing items owned by {join_words(list(self.owners))}; the score and gate cover all items."
+
+
+def owner_roles(result: Result) -> tuple[str, ...]:
+    """The roles ``--owner`` accepts: the six of the checklist contract, then any other owner a
+    loaded checklist or one of its items names (in the order they first appear)."""
+    roles = list(OWNERS)
+    for c in result.checklists:
+        for owner in (c.checklist.owner, *(r.item.owner for r in c.items)):
+            if owner not in roles:
+                roles.append(owner)
+    return tuple(roles)
 
 
 # --- Building it -------------------------------------------------------------------------------

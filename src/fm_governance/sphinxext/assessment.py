@@ -1,7 +1,7 @@
 """``fmg:assessment PATH``: a filled ``fm-governance.yaml`` as a report page.
 
 The numbers come from :func:`fm_governance.core.scoring.score` — the scorer behind
-``fm-governance check`` — and the order from :func:`~fm_governance.core.reports.sorted_for_attention`
+``fm-governance check`` — and the order from :func:`~fm_governance.reports.model.sorted_for_attention`
 (open items first, most severe first), so the page, the CLI and CI always agree.
 
 Everything shown is data a person typed (notes, evidence, waiver reasons) or a scanner wrote
@@ -23,8 +23,8 @@ from sphinx.application import Sphinx
 
 from ..core.assessment import read_assessment
 from ..core.errors import InputError, InputErrors
-from ..core.reports import fmt_score, sorted_for_attention
 from ..core.scoring import ChecklistResult, ItemResult, Problem, Result, Status, score
+from ..reports.model import fmt_score, sorted_for_attention
 from . import catalog, latex, render
 from .directives import FmgDirective
 
