@@ -79,7 +79,7 @@ class AssessmentDirective(FmgDirective):
         self.domain.note_user(self.env.docname)
         loaded = self.loaded
         try:
-            fail_on, fail_under, owners = self._gate_options(), self._fail_under(), self._owners()
+            fail_on, fail_under, owners = self._fail_on(), self._fail_under(), self._owners()
         except OptionError as exc:
             return self.warn(f"fmg:assessment: {exc}", "assessment")
         try:
@@ -114,11 +114,11 @@ class AssessmentDirective(FmgDirective):
 
     # --- options ---------------------------------------------------------------------------------
 
-    def _gate_options(self) -> str | None:
+    def _fail_on(self) -> str | None:
         value = self.options.get("fail-on")
         if value is None:
             return None
-        shown = value.strip().lower()
+        shown = str(value).strip().lower()
         if shown not in SEVERITY_NAMES:
             raise OptionError(f":fail-on: {value.strip()!r} is not a severity — use one of {', '.join(SEVERITY_NAMES)}")
         return shown

@@ -94,7 +94,7 @@ class PageLayout:
 
     # --- the page --------------------------------------------------------------------------------
 
-    def nodes(self) -> list[nodes.Node]:
+    def page(self) -> list[nodes.Node]:
         r = self.report
         out: list[nodes.Node] = [self.verdict(), self.facts()]
         out += [self.heading("Score by area"), chart_node(self._chart_rows(), self._svg()), self.scores()]
@@ -209,7 +209,10 @@ class PageLayout:
             return out
         for group in area.groups:
             out.append(self.heading(f"{group.heading} ({len(group.items)})", sub=1, classes=["fmg-status-group"]))
-            rows = [[[self.item_ref(v), f" {v.title}"], render.badge("severity", v.severity.value), render.badge("owner", v.owner), self.details(v)] for v in group.items]
+            rows = [
+                [[self.item_ref(v), f" {v.title}"], render.badge("severity", v.severity.value), render.badge("owner", v.owner), self.details(v)]
+                for v in group.items
+            ]
             box = self.scroll(self.table(["Item", "Severity", "Owner", "Answer, notes, evidence, waiver"], rows, [26, 11, 13, 50], "items"))
             for row, view in zip(next(box.findall(nodes.tbody)).children, group.items, strict=True):
                 if view.location is not None:
@@ -231,7 +234,11 @@ class PageLayout:
                 "expiring": f"expires {w.expires.isoformat()} (in {plural(w.days_left, 'day')})",
                 "valid": f"valid until {w.expires.isoformat()}",
             }[w.state]
-            parts.append(render.paragraph(nodes.strong("Waiver", "Waiver"), f" {when}, approved by {w.approved_by}: {w.reason}", classes=["fmg-waiver", f"fmg-waiver-{w.state}"]))
+            parts.append(
+                render.paragraph(
+                    nodes.strong("Waiver", "Waiver"), f" {when}, approved by {w.approved_by}: {w.reason}", classes=["fmg-waiver", f"fmg-waiver-{w.state}"]
+                )
+            )
         return parts
 
     @staticmethod
@@ -263,7 +270,9 @@ class PageLayout:
         if inv.signals:
             rows = []
             for s in inv.signals:
-                signal: list[Any] = [s.title or s.id, " ", nodes.literal(s.id, s.id, classes=["fmg-id"])] if s.title else [nodes.literal(s.id, s.id, classes=["fmg-id"])]
+                signal: list[Any] = (
+                    [s.title or s.id, " ", nodes.literal(s.id, s.id, classes=["fmg-id"])] if s.title else [nodes.literal(s.id, s.id, classes=["fmg-id"])]
+                )
                 items: list[Any] = render.joined([self.id_ref(i) for i in s.items]) or ["—"]
                 evidence = ", ".join(s.evidence) + (f" and {s.more} more" if s.more else "")
                 rows.append([signal, items, evidence or "—"])
@@ -295,4 +304,4 @@ _NOT_APPLICABLE = (Status.EXCLUDED, Status.NOT_APPLICABLE)
 
 def report_nodes(report: Report, *, docname: str, level: int, chart_id: str, show_inventory: bool) -> list[nodes.Node]:
     """The page of ``report``, as nodes (see :class:`PageLayout`)."""
-    return PageLayout(report, docname=docname, level=level, chart_id=chart_id, show_inventory=show_inventory).nodes()
+    return PageLayout(report, docname=docname, level=level, chart_id=chart_id, show_inventory=show_inventory).page()
