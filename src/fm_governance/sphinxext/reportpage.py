@@ -133,20 +133,26 @@ class PageLayout:
         box += body
         return box
 
-    def facts(self) -> nodes.field_list:
+    def facts(self) -> nodes.paragraph:
+        """Project, assessors, date, modes, score and scoring date in one short paragraph (a field
+        list spends a line on each label and each value)."""
         r = self.report
         a = r.result.assessment
-        fields = [
-            render.field("Project", a.project_name or "(unnamed)"),
-            render.field("Assessors", ", ".join(a.assessors) or "—"),
-            render.field("Date", a.date or "—"),
-            render.field("Modes", ", ".join(a.modes) or "all"),
-            render.field("Overall score", render.paragraph(nodes.strong(f"{fmt_score(r.score)} / 100", f"{fmt_score(r.score)} / 100"))),
-            render.field("Scored as of", r.today.isoformat()),
+        score = f"{fmt_score(r.score)} / 100"
+        facts: list[tuple[str, render.NodeLike]] = [
+            ("Project", a.project_name or "(unnamed)"),
+            ("Assessors", ", ".join(a.assessors) or "—"),
+            ("Date", a.date or "—"),
+            ("Modes", ", ".join(a.modes) or "all"),
+            ("Overall score", nodes.strong(score, score)),
+            ("Scored as of", r.today.isoformat()),
         ]
         if r.owners:
-            fields.append(render.field("Listed for", ", ".join(r.owners)))
-        return render.field_list(fields, classes=["fmg-assessment-summary"])
+            facts.append(("Listed for", ", ".join(r.owners)))
+        parts: list[render.NodeLike] = []
+        for n, (label, value) in enumerate(facts):
+            parts += [" · " if n else "", nodes.emphasis(f"{label}:", f"{label}:"), " ", value]
+        return render.paragraph(*[p for p in parts if p != ""], classes=["fmg-facts"])
 
     def scores(self) -> nodes.container:
         rows = []
@@ -213,7 +219,7 @@ class PageLayout:
                 [[self.item_ref(v), f" {v.title}"], render.badge("severity", v.severity.value), render.badge("owner", v.owner), self.details(v)]
                 for v in group.items
             ]
-            box = self.scroll(self.table(["Item", "Severity", "Owner", "Answer, notes, evidence, waiver"], rows, [26, 11, 13, 50], "items"))
+            box = self.scroll(self.table(["Item", "Severity", "Owner", "Details"], rows, [26, 11, 13, 50], "items"))
             for row, view in zip(next(box.findall(nodes.tbody)).children, group.items, strict=True):
                 if view.location is not None:
                     row[latex.ORIGIN] = f"{view.location.file}:{view.location.line or 1}"
@@ -283,7 +289,7 @@ class PageLayout:
         if inv.catalog_as_of:
             summary.append(["model catalog as of", inv.catalog_as_of])
         if summary:
-            out += [self.heading("Scan summary", sub=1), self.scroll(self.table(["What", "Count"], summary, [60, 40], "scan"))]
+            out += [self.heading("Scan summary", sub=1), self.scroll(self.table(["What", "Value"], summary, [60, 40], "scan"))]
         if inv.other:
             rows = [[nodes.literal(k, k, classes=["fmg-key"]), v] for k, v in inv.other]
             out += [self.heading("Other inventory data", sub=1), self.scroll(self.table(["Key", "Value"], rows, [35, 65], "other"))]
