@@ -270,3 +270,15 @@ def test_a_bad_policy_in_pyproject_is_a_located_warning(make_app, tmp_path: Path
     lines = warnings_of(app)
     assert len(lines) == 1 and lines[0].startswith(f"{src / 'index.md'}:3: WARNING: fmg:assessment: {src / 'data' / 'pyproject.toml'}:2:"), lines
     assert "fail-on is 'urgent', not a severity" in lines[0] and lines[0].endswith("[fmg.assessment]")
+
+
+def test_editing_the_pyproject_beside_the_assessment_rebuilds_the_page(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = project(tmp_path, "", pyproject="[tool.fm-governance]\nfail-under = 10\n")
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    build_clean(app)
+    app.cleanup()  # docutils' registries, before a second app is set up in the same test
+    assert "fmg-verdict-passed" in page(app, "index.html")
+    (src / "data" / "pyproject.toml").write_text("[tool.fm-governance]\nfail-under = 90\n", encoding="utf-8")
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    build_clean(app)
+    assert "fmg-verdict-failed" in page(app, "index.html")
