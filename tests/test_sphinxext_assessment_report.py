@@ -142,8 +142,9 @@ def test_fail_on_and_fail_under_options_set_the_gate(app) -> None:  # type: igno
     # The second directive on the page gates on the score only: it passes, and says what it did not gate.
     passed = section(gated, "fmg-verdict-passed", "</div>\n</div>")
     assert f"<strong>{sentence(fail_under=10)}</strong>" in passed and "Gate passed (fail-under 10):" in passed
-    # Two charts on one page, two ids.
+    # Two reports on one page: two anchors, two chart ids.
     assert re.findall(r'<svg [^>]* id="([^"]+)"', gated) == ["fmg-chart-gated-0", "fmg-chart-gated-1"]
+    assert re.findall(r'<div class="fmg-assessment docutils container" id="([^"]+)"', gated) == ["assessment-report-bot-i-x-i", "assessment-report-bot-i-x-i-2"]
 
 
 @pytest.mark.sphinx("html", testroot="fmg-report")
@@ -178,6 +179,17 @@ def test_text_has_verdict_and_hash_bars(app) -> None:  # type: ignore[no-untyped
     assert sentence() in flat(text)
     assert re.search(r"^ *Overall +\|#{16} {24}\| +40$", text, re.MULTILINE), text
     assert sentence(fail_on="high") in flat(page(app, "gated.txt"))
+
+
+@pytest.mark.parametrize("builder", ["man", "texinfo"])
+def test_other_builders_get_the_text_chart(make_app, tmp_path: Path, builder: str) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    app = make_app(builder, srcdir=src, builddir=tmp_path / "out")
+    build_clean(app)
+    out = next(p for p in Path(app.outdir).iterdir() if p.suffix in (".1", ".texi"))
+    text = out.read_text(encoding="utf-8")
+    assert "|################" in text and "Gate failed under fail" in text
 
 
 def require_tex() -> None:

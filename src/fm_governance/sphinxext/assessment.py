@@ -181,7 +181,10 @@ class AssessmentDirective(FmgDirective):
         gate = evaluate_gate(result, policy.gate)  # None: no gate set
         report = build(result, policy=policy, gate=gate, owners=owners, model_lookup=catalog_lookup())
         a = result.assessment
-        box = nodes.container(classes=["fmg-assessment"], ids=[nodes.make_id(f"assessment-{a.project_name or rel}")])
+        # The anchor names the project; a second report on the same page gets a number.
+        serial = self.env.new_serialno("fmg-assessment")
+        anchor = nodes.make_id(f"assessment-{a.project_name or rel}") + (f"-{serial + 1}" if serial else "")
+        box = nodes.container(classes=["fmg-assessment"], ids=[anchor])
         box[latex.ORIGIN] = f"{a.path}:1"
         # Unique on the page, and across pages for singlehtml, which joins them into one.
         chart_id = nodes.make_id(f"fmg-chart-{self.env.docname}-{self.env.new_serialno('fmg-chart')}")
