@@ -294,3 +294,42 @@ def test_editing_the_pyproject_beside_the_assessment_rebuilds_the_page(make_app,
     app = make_app("html", srcdir=src, builddir=tmp_path / "out")
     build_clean(app)
     assert "fmg-verdict-failed" in page(app, "index.html")
+
+
+# --- in a browser ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("theme", ["furo", "alabaster"])
+def test_the_page_reads_on_a_phone_and_a_desktop(make_app, tmp_path: Path, theme: str) -> None:  # type: ignore[no-untyped-def]
+    """At 390 px the page itself never scrolls sideways (each wide table scrolls in its own box, once,
+    under a theme that wraps tables itself too); at 1280 px nothing needs to scroll."""
+    from playwright.sync_api import sync_playwright
+
+    from test_browser import CHROMIUM, CHROMIUM_ARGS, _require_tools
+
+    _require_tools()
+    src = tmp_path / "src"
+    shutil.copytree(ROOT, src)
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out", confoverrides={"html_theme": theme})
+    build_clean(app)
+    url = (Path(app.outdir) / "gated.html").as_uri()
+    # Per table box: how many elements in it (itself included) scroll sideways.
+    measure = """() => ({
+        page: document.documentElement.scrollWidth - document.documentElement.clientWidth,
+        scrolling: [...document.querySelectorAll('.fmg-scroll')].map(box => [box, ...box.querySelectorAll('*')].filter(
+            e => ['auto', 'scroll'].includes(getComputedStyle(e).overflowX) && e.scrollWidth > e.clientWidth + 1).length),
+    })"""
+    with sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            phone = browser.new_page(viewport={"width": 390, "height": 900})
+            phone.goto(url)
+            narrow = phone.evaluate(measure)
+            desktop = browser.new_page(viewport={"width": 1280, "height": 900})
+            desktop.goto(url)
+            wide = desktop.evaluate(measure)
+        finally:
+            browser.close()
+    assert narrow["page"] <= 0, narrow
+    assert max(narrow["scrolling"]) == 1, narrow  # the wide tables scroll in their box, never a scrollbar in a scrollbar
+    assert wide["page"] <= 0 and max(wide["scrolling"]) == 0, wide

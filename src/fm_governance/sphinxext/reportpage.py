@@ -262,7 +262,7 @@ class PageLayout:
         if inv.models:
             rows = [
                 [
-                    nodes.literal(m.id, m.id, classes=["fmg-id"]),
+                    nodes.literal(m.id, m.id, classes=["fmg-model-id"]),
                     m.provider or "—",
                     m.alias,
                     render.external_link(m.licence_url, m.licence or "licence terms") if m.licence_url else (m.licence or "—"),
