@@ -206,6 +206,7 @@ def test_latex_has_rule_bars_wrapping_tables_escaped_text_and_compiles(app) -> N
     # The chart: one bar per area and the overall score, drawn with \rule on a 0-100 track.
     assert r"\textbf{Overall} & \rule[-0.3ex]{0.2000\linewidth}{1.9ex}\rule[0.5ex]{0.3000\linewidth}{0.4pt}\hspace{0.5em}\textbf{40} \\" in report
     assert r"Controls \textless{}b\textgreater{}\& co\textless{}/b\textgreater{} & \rule" in report
+    assert r"\makebox[0pt]{50}\hspace{0.1500\linewidth}\makebox[0pt]{80}" in report  # the scale, marked as in the SVG
     # Wide tables have given, wrapping column widths; the inventory is tables, not field lists.
     assert r"\begin{longtable}{\X{30}{100}\X{11}{100}\X{9}{100}\X{13}{100}\X{22}{100}\X{15}{100}}" in report  # models
     inventory = section(report, r"\sphinxstylestrong{Inventory}" if r"\sphinxstylestrong{Inventory}" in report else "Inventory}")

@@ -63,6 +63,10 @@ def as_latex(rows: list[list[Any]], *, engine: str) -> str:
     for pdflatex, characters it cannot typeset replaced (the same text's heading on the page
     warns about them), then the title is escaped for LaTeX."""
     out = [r"\par\smallskip\noindent{\small\begin{tabular}{@{}p{0.34\linewidth}@{\hspace{0.75em}}l@{}}"]
+    # The scale, marked where the SVG chart marks it: 0, the band limits 50 and 80, and 100.
+    marks = [rf"\makebox[0pt][l]{{0}}\hspace{{{LATEX_BAR * 0.5:.4f}\linewidth}}\makebox[0pt]{{50}}"]
+    marks.append(rf"\hspace{{{LATEX_BAR * 0.3:.4f}\linewidth}}\makebox[0pt]{{80}}\hspace{{{LATEX_BAR * 0.2:.4f}\linewidth}}\makebox[0pt][r]{{100}}")
+    out.append(rf" & {{\scriptsize {''.join(marks)}}} \\")
     for n, (title, value) in enumerate(rows):
         shown = latex.without_invisible(str(title))
         if engine == "pdflatex":
