@@ -212,11 +212,13 @@ def test_assessment_scores_come_from_the_core_scorer(app) -> None:  # type: igno
     assessment = read_assessment(ROOTS / "test-fmg-basic" / "fm-governance.yaml", catalog)
     result = score(assessment, catalog, today=_dt.date(2026, 11, 22))
     assert f"<strong>{fmt_score(result.score)} / 100</strong>" in report
-    # Open/most severe first; the waived item shows its waiver, the inventory is rendered.
+    # Items grouped by status (partly met, waived, not applicable); the waiver is shown; the
+    # inventory is tables, not field lists.
     order = list(re.findall(r"#(dm-0\d)\"", report))
-    assert order[-3:] == ["dm-01", "dm-02", "dm-03"]
+    assert order[-3:] == ["dm-01", "dm-03", "dm-02"]
     assert "valid until 2027-03-31, approved by CRO: Supplier review in Q1" in report
-    assert '<dt class="field-odd">providers' in report
+    assert '<table class="longtable fmg-assessment fmg-providers' in report and "<td><p>openai</p></td>" in report
+    assert '<dt class="field-odd">providers' not in report
 
 
 @pytest.mark.sphinx("html", testroot="fmg-basic")

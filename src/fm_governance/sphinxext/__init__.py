@@ -9,7 +9,8 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
 * :mod:`.directives` — ``fmg:checklist``, ``fmg:item``, and their item bodies at write time;
 * :mod:`.htmlbody` — item bodies for HTML builders, from an overridable template;
 * :mod:`.matrix` — ``fmg:matrix``, built when the page is written;
-* :mod:`.assessment` — ``fmg:assessment``;
+* :mod:`.assessment` — ``fmg:assessment``, laid out by :mod:`.reportpage` from the report model,
+  with the score chart of :mod:`.scorechart`;
 * :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS;
 * :mod:`.latex` — text from data files made safe for LaTeX (invisible controls, pdflatex);
 * :mod:`.guidance` — the safe Markdown subset of checklist guidance.
@@ -31,13 +32,15 @@ from .htmlbody import setup_htmlbody
 from .latex import setup_latex
 from .matrix import setup_matrix
 from .output import setup_output
+from .scorechart import setup_scorechart
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
 # 2: item bodies made at write time; 3: no placeholder nodes, index entries registered directly;
 # 4: guidance parsed while reading is restricted to the safe subset (an older environment may
-# hold guidance rendered without it).
-ENV_VERSION = 4
+# hold guidance rendered without it); 5: the assessment page is laid out from the report model
+# (verdict, chart placeholder, inventory tables).
+ENV_VERSION = 5
 
 
 def setup(app: Sphinx) -> dict[str, Any]:
@@ -48,6 +51,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_htmlbody(app)
     setup_matrix(app)
     setup_assessment(app)
+    setup_scorechart(app)
     setup_output(app)
     setup_latex(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

@@ -30,7 +30,8 @@ from sphinx.util import logging
 from sphinx.util.docutils import SphinxTranslator
 
 from ..core.assessment import template_text
-from . import catalog, render
+from ..core.escaping import xml_text
+from . import catalog, latex, render
 from .config import fmg_config
 
 logger = logging.getLogger(__name__)
@@ -91,6 +92,30 @@ class HtmlBadges(SphinxPostTransform):
 
     def run(self, **kwargs: Any) -> None:
         style_badges(self.document, self.config)
+
+
+class XmlSafeText(SphinxPostTransform):
+    """HTML and EPUB: text the extension rendered from data files loses the characters XML 1.0
+    forbids (C0 controls but tab and newline, U+FFFE, U+FFFF), shown as U+FFFD. EPUB pages are
+    XHTML, where one such character in a note makes the whole book unreadable; HTML only
+    tolerates them."""
+
+    default_priority = 900
+    formats = ("html",)
+
+    def run(self, **kwargs: Any) -> None:
+        stack: list[nodes.Node] = [self.document]
+        while stack:  # the outermost elements the extension rendered; their text is its text
+            node = stack.pop()
+            if not isinstance(node, nodes.Element):
+                continue
+            if not latex.is_fmg(node):
+                stack.extend(node.children)
+                continue
+            for text in list(node.findall(nodes.Text)):
+                safe = str(text) if isinstance(text.parent, nodes.raw) else xml_text(str(text))
+                if safe != str(text):
+                    text.parent.replace(text, nodes.Text(safe))
 
 
 def style_badges(tree: nodes.Element, config: Config) -> None:
@@ -157,5 +182,6 @@ def setup_output(app: Sphinx) -> None:
         texinfo=_PLAIN,
     )
     app.add_post_transform(HtmlBadges)
+    app.add_post_transform(XmlSafeText)
     app.add_css_file("fmg.css")
     app.connect("write-started", _on_write_started)
