@@ -106,6 +106,19 @@ CASES = {
         {"Cargo.toml": '[workspace.dependencies]\nollama-rs = "0.2"\n\n[target.\'cfg(unix)\'.dependencies]\nasync-openai = "0.26"\n'},
         {("ollama", "dependency", "dependency", 2), ("openai", "dependency", "dependency", 5)},
     ),
+    # ---- lock files: found, at low confidence, and never enough on their own to make a provider "used"
+    "Gemfile.lock": (
+        {"Gemfile.lock": "GEM\n  remote: https://rubygems.org/\n  specs:\n    anthropic (1.16.0)\n      connection_pool\n    connection_pool (2.5.0)\n"},
+        {("anthropic", "lockfile", "dependency", 4)},
+    ),
+    "composer.lock": (
+        {"composer.lock": '{\n  "packages": [\n    {\n      "name": "openai-php/client",\n      "version": "v0.10.3"\n    }\n  ],\n  "packages-dev": []\n}\n'},
+        {("openai", "lockfile", "dependency", 4)},
+    ),
+    "packages.lock.json": (
+        {"packages.lock.json": '{\n  "version": 1,\n  "dependencies": {\n    "net8.0": {\n      "Azure.AI.OpenAI": {"type": "Direct"},\n      "OpenAI": {"type": "Transitive"}\n    }\n  }\n}\n'},
+        {("azure-openai", "lockfile", "dependency", 5), ("openai", "lockfile", "dependency", 6)},
+    ),
     # ---- the catalogue: providers that had no entry, and URLs in any language
     "writer": ({"app.py": "from writerai import Writer\nclient = Writer()\nclient.chat.chat(model='palmyra-x5', messages=[])\n"}, {("writer", "import", "code", 1), ("writer", "model-id", "code", 3)}),
     "deepinfra through the AI SDK is DeepInfra and the AI SDK": (
@@ -210,6 +223,8 @@ MALFORMED = {
     "composer.json": ('{\n  "require": {\n    "anthropic-ai/sdk": "^0.5",\n  }\n}\n', "not valid JSON (", "line 4"),
     "package.json": ('{\n  "dependencies": {"openai": "^4"\n}\n', "not valid JSON (", "line 4"),
     "Pipfile.lock": ('{"default": {', "not valid JSON (", "line 1"),
+    "composer.lock": ('{"packages": [}', "not valid JSON (", "line 1"),
+    "packages.lock.json": ('{"dependencies": {"net8.0": }}', "not valid JSON (", "line 1"),
 }
 
 

@@ -173,6 +173,10 @@ LOCKS: dict[str, str] = {
     "pnpm-lock.yaml": "pnpm-lock",
     "bun.lock": "npm-lock",
     "go.sum": "go.sum",
+    "composer.lock": "composer-lock",
+    "Gemfile.lock": "gemfile-lock",
+    "gems.locked": "gemfile-lock",
+    "packages.lock.json": "nuget-lock",
 }
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)$|constraints(?:[-_.][\w.-]*)?\.txt$", re.I)
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "testdata", "test_data", "e2e", "cypress", "__mocks__", "__snapshots__"})

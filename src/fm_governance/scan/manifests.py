@@ -263,6 +263,39 @@ def _composer(text: str) -> list[Declared]:
     return out
 
 
+def _json_name_line(text: str, name: str, lines: _Lines, key: str = "name") -> int:
+    m = re.search(rf'"{key}"\s*:\s*"{re.escape(name)}"', text)
+    return lines.of(m.start()) if m else _key_line(text, name, lines, quoted_only=True)
+
+
+def _composer_lock(text: str) -> list[Declared]:
+    data = parse_json(text)
+    lines = _Lines(text)
+    out = []
+    for section in ("packages", "packages-dev"):
+        packages = data.get(section) if isinstance(data, dict) else None
+        for package in packages if isinstance(packages, list) else ():
+            name = package.get("name") if isinstance(package, dict) else None
+            if isinstance(name, str) and "/" in name:
+                out.append(Declared("composer", name.lower(), _json_name_line(text, name, lines)))
+    return out
+
+
+def _nuget_lock(text: str) -> list[Declared]:
+    """``packages.lock.json``: ``{"dependencies": {"net8.0": {"Azure.AI.OpenAI": {...}}}}``."""
+    data = parse_json(text)
+    lines = _Lines(text)
+    out = []
+    frameworks = data.get("dependencies") if isinstance(data, dict) else None
+    seen: set[str] = set()
+    for packages in frameworks.values() if isinstance(frameworks, dict) else ():
+        for name in packages if isinstance(packages, dict) else ():
+            if name.lower() not in seen:
+                seen.add(name.lower())
+                out.append(Declared("nuget", name, _key_line(text, name, lines, quoted_only=True)))
+    return out
+
+
 # --------------------------------------------------------------------------- line formats
 
 #: ``implementation("g:a:v")``, ``api 'g:a'``, ``testImplementation(platform("g:a:v"))``, ``kapt "g:a:v"``.
@@ -275,6 +308,9 @@ GRADLE_MAP = re.compile(r"""^[ \t]*[A-Za-z_]\w*[ \t]*\(?[ \t]*group[ \t]*[:=][ \
 GEMFILE_GEM = re.compile(r"""^[ \t]*gem[ \t]*\(?[ \t]*["']([\w.-]+)["']""", re.M)
 #: ``spec.add_dependency "name"``, ``s.add_runtime_dependency('name', ...)``, ``add_development_dependency %q<name>``.
 GEMSPEC_DEPENDENCY = re.compile(r"""^[ \t]*\w+\.add_(?:runtime_|development_)?dependency[ \t]*\(?[ \t]*(?:["']([\w.-]+)["']|%q<([\w.-]+)>)""", re.M)
+#: A resolved gem in ``Gemfile.lock``: four spaces, the name, its version in parentheses (the gems it
+#: depends on are indented by six and are listed under their own name too).
+GEMFILE_LOCK_SPEC = re.compile(r"^ {4}([\w.-]+) \(", re.M)
 #: ``require github.com/x/y v1.2.3`` and the lines of a ``require ( ... )`` block.
 GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)[ \t]+v\d", re.M)
 
@@ -298,6 +334,10 @@ def _gemspec(text: str) -> list[Declared]:
     return _by_pattern(text, GEMSPEC_DEPENDENCY, "gem", lambda m: m.group(1) or m.group(2))
 
 
+def _gemfile_lock(text: str) -> list[Declared]:
+    return _by_pattern(text, GEMFILE_LOCK_SPEC, "gem", lambda m: m.group(1))
+
+
 def _go_mod(text: str) -> list[Declared]:
     return _by_pattern(text, GO_REQUIRE, "go", lambda m: m.group(1))
 
@@ -312,6 +352,9 @@ FORMATS: dict[str, Callable[[str], list[Declared]]] = {
     "gemfile": _gemfile,
     "gemspec": _gemspec,
     "composer": _composer,
+    "composer-lock": _composer_lock,
+    "gemfile-lock": _gemfile_lock,
+    "nuget-lock": _nuget_lock,
     "cargo": _cargo,
     "go.mod": _go_mod,
     "go.sum": _go_mod,
