@@ -106,6 +106,21 @@ CASES = {
         {"Cargo.toml": '[workspace.dependencies]\nollama-rs = "0.2"\n\n[target.\'cfg(unix)\'.dependencies]\nasync-openai = "0.26"\n'},
         {("ollama", "dependency", "dependency", 2), ("openai", "dependency", "dependency", 5)},
     ),
+    # ---- install commands in docs and scripts
+    "install commands of every package manager": (
+        {
+            "README.md": "dotnet add package Azure.AI.OpenAI --prerelease\ndotnet add src/Bot.csproj package Anthropic\ngem install aws-sdk-bedrockruntime\nbundle add ruby-openai\ncomposer require anthropic-ai/sdk:^0.5\ngo get github.com/openai/openai-go@v1.12.0\ncargo add async-openai@0.26\n"
+        },
+        {
+            ("azure-openai", "install-command", "prose", 1),
+            ("anthropic", "install-command", "prose", 2),
+            ("bedrock", "install-command", "prose", 3),
+            ("openai", "install-command", "prose", 4),
+            ("anthropic", "install-command", "prose", 5),
+            ("openai", "install-command", "prose", 6),
+            ("openai", "install-command", "prose", 7),
+        },
+    ),
     # ---- lock files: found, at low confidence, and never enough on their own to make a provider "used"
     "Gemfile.lock": (
         {"Gemfile.lock": "GEM\n  remote: https://rubygems.org/\n  specs:\n    anthropic (1.16.0)\n      connection_pool\n    connection_pool (2.5.0)\n"},

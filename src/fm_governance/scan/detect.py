@@ -72,7 +72,12 @@ _RUBY_REQUIRE = re.compile(r"""^\s*require\s*\(?\s*["']([\w./-]+)["']""")
 _QUOTED = re.compile(r"([\"'`])([^\"'`\s]{2,200})\1")
 _UNQUOTED_VALUE = re.compile(r"(?:[:=]|^\s*-)\s*([A-Za-z][\w./:@-]{1,199})\s*(?:#.*)?$")
 _BASE_URL = re.compile(r"base_?url|baseURL|api_base|BASE_URL|api_base_url|endpoint", re.I)
-_INSTALL = re.compile(r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add))\s+([^;&|#\n]+)")
+_INSTALL = re.compile(
+    r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add)"
+    r"|\bdotnet\s+add\s+(?:[\w./\\-]+\s+)?package|\bgem\s+install|\bbundle\s+add|\bcomposer\s+require|\bgo\s+get|\bcargo\s+add)\s+([^;&|#\n]+)"
+)
+#: The package manager an install command names, for the ecosystems that are not PyPI's.
+_INSTALL_TOOL = re.compile(r"\b(npm|pnpm|yarn|bun|dotnet|gem|bundle|composer|go|cargo)\s")
 _IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
 _REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
 
@@ -367,12 +372,27 @@ def _go_hits(path: str, rules: Rules) -> list[Hit]:
 
 
 def _install_command(scan: FileScan, command: str, args: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
-    npm = any(tool in command for tool in ("npm", "pnpm", "yarn", "bun"))
+    tool_match = _INSTALL_TOOL.match(command.lstrip())
+    tool = tool_match.group(1) if tool_match else "pip"
+    npm = tool in ("npm", "pnpm", "yarn", "bun")
     for token in args.split():
         if token.startswith("-"):
             continue
         token = token.strip("\"'")
-        if npm:
+        if tool == "dotnet":
+            name, hits = token, rules.nuget.lookup(token.lower())
+        elif tool in ("gem", "bundle"):
+            name, hits = token, rules.gems.lookup(token)
+        elif tool == "composer":
+            name = token.split(":")[0].lower()
+            hits = rules.composer.lookup(name)
+        elif tool == "go":
+            name = token.split("@")[0]
+            hits = _go_hits(name, rules)
+        elif tool == "cargo":
+            name = token.split("@")[0]
+            hits = rules.cargo.lookup(name.replace("_", "-"))
+        elif npm:
             name = token if not token.startswith("@") else "@" + token[1:].split("@")[0]
             if not token.startswith("@"):
                 name = token.split("@")[0]
