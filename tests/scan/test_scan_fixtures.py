@@ -170,7 +170,11 @@ def test_kotlin_gradle_project():
         ("spring-ai", 8, "org.springframework.ai:spring-ai-starter-model-openai"),
         ("google", 9, "com.google.genai:google-genai"),
     ]
-    assert evidence(result, "google") == [("build.gradle.kts", 9, "dependency"), ("src/main/kotlin/App.kt", 1, "import"), ("src/main/kotlin/App.kt", 5, "model-id")]
+    assert evidence(result, "google") == [
+        ("build.gradle.kts", 9, "dependency"),
+        ("src/main/kotlin/App.kt", 1, "import"),
+        ("src/main/kotlin/App.kt", 5, "model-id"),
+    ]
 
 
 def test_go_rest_client_of_azure_openai():
@@ -202,7 +206,12 @@ def test_php_project():
         ("src/Digest.php", 12, "env-var"),
         ("src/Digest.php", 13, "model-id"),
     ]
-    assert evidence(result, "bedrock") == [("src/Digest.php", 6, "import"), ("src/Digest.php", 6, "symbol"), ("src/Digest.php", 18, "symbol"), ("src/Digest.php", 19, "model-id")]
+    assert evidence(result, "bedrock") == [
+        ("src/Digest.php", 6, "import"),
+        ("src/Digest.php", 6, "symbol"),
+        ("src/Digest.php", 18, "symbol"),
+        ("src/Digest.php", 19, "model-id"),
+    ]
     # "google/cloud-storage" is a Composer package the manifest declares, not a Hugging Face model.
     assert not any(f["value"] == "google/cloud-storage" for f in result.findings)
 

@@ -14,9 +14,11 @@ import subprocess
 from pathlib import Path
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from fm_governance.scan import scan_project
-from fm_governance.scan.manifests import GEMFILE_GEM, GEMSPEC_DEPENDENCY, GRADLE_COORDINATE, GRADLE_MAP, Declared, ManifestError, parse
+from fm_governance.scan.manifests import FORMATS, GEMFILE_GEM, GEMSPEC_DEPENDENCY, GRADLE_COORDINATE, GRADLE_MAP, Declared, ManifestError, parse
 
 
 def write(root: Path, files: dict[str, str]) -> None:
@@ -36,12 +38,19 @@ def found(tmp_path: Path, files: dict[str, str]) -> set[tuple[str | None, str, s
 CASES = {
     # ---- .NET: MSBuild project files, central package management, packages.config, using, #:package
     "csproj item with a child Version": (
-        {"Bot.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <PackageReference Include="Anthropic">\n      <Version>12.0.0</Version>\n    </PackageReference>\n  </ItemGroup>\n</Project>\n'},
+        {
+            "Bot.csproj": '<Project Sdk="Microsoft.NET.Sdk">\n  <ItemGroup>\n    <PackageReference Include="Anthropic">\n      <Version>12.0.0</Version>\n    </PackageReference>\n  </ItemGroup>\n</Project>\n'
+        },
         {("anthropic", "dependency", "dependency", 3)},
     ),
-    "fsproj": ({"Bot.fsproj": '<Project>\n<ItemGroup><PackageReference Include="Google.GenAI" Version="1.1.0" /></ItemGroup>\n</Project>\n'}, {("google", "dependency", "dependency", 2)}),
+    "fsproj": (
+        {"Bot.fsproj": '<Project>\n<ItemGroup><PackageReference Include="Google.GenAI" Version="1.1.0" /></ItemGroup>\n</Project>\n'},
+        {("google", "dependency", "dependency", 2)},
+    ),
     "Directory.Packages.props": (
-        {"Directory.Packages.props": '<Project>\n  <ItemGroup>\n    <PackageVersion Include="AWSSDK.BedrockRuntime" Version="4.0.0" />\n  </ItemGroup>\n</Project>\n'},
+        {
+            "Directory.Packages.props": '<Project>\n  <ItemGroup>\n    <PackageVersion Include="AWSSDK.BedrockRuntime" Version="4.0.0" />\n  </ItemGroup>\n</Project>\n'
+        },
         {("bedrock", "dependency", "dependency", 3)},
     ),
     "NuGet ids ignore case": (
@@ -49,15 +58,21 @@ CASES = {
         {("azure-openai", "dependency", "dependency", 2)},
     ),
     "packages.config": (
-        {"legacy/packages.config": '<?xml version="1.0" encoding="utf-8"?>\n<packages>\n  <package id="Microsoft.SemanticKernel" version="1.30.0" targetFramework="net48" />\n</packages>\n'},
+        {
+            "legacy/packages.config": '<?xml version="1.0" encoding="utf-8"?>\n<packages>\n  <package id="Microsoft.SemanticKernel" version="1.30.0" targetFramework="net48" />\n</packages>\n'
+        },
         {("semantic-kernel", "dependency", "dependency", 3)},
     ),
     "semantic kernel connector names its provider": (
-        {"Agent.csproj": '<Project><ItemGroup>\n<PackageReference Include="Microsoft.SemanticKernel.Connectors.Ollama" Version="1.30.0-alpha" />\n</ItemGroup></Project>\n'},
+        {
+            "Agent.csproj": '<Project><ItemGroup>\n<PackageReference Include="Microsoft.SemanticKernel.Connectors.Ollama" Version="1.30.0-alpha" />\n</ItemGroup></Project>\n'
+        },
         {("semantic-kernel", "dependency", "dependency", 2), ("ollama", "dependency", "dependency", 2)},
     ),
     "C# using forms": (
-        {"Chat.cs": "global using Google.GenAI;\nusing static Amazon.BedrockRuntime.Model.ContentBlock;\nusing SK = Microsoft.SemanticKernel;\nusing (var s = File.OpenRead(path)) { }\n"},
+        {
+            "Chat.cs": "global using Google.GenAI;\nusing static Amazon.BedrockRuntime.Model.ContentBlock;\nusing SK = Microsoft.SemanticKernel;\nusing (var s = File.OpenRead(path)) { }\n"
+        },
         {("google", "import", "code", 1), ("bedrock", "import", "code", 2), ("semantic-kernel", "import", "code", 3)},
     ),
     "C# file-based app package directive": ({"ask.cs": "#:package Anthropic@12.0.0\nConsole.WriteLine(1);\n"}, {("anthropic", "dependency", "code", 1)}),
@@ -70,7 +85,9 @@ CASES = {
         {("semantic-kernel", "dependency", "dependency", 4)},
     ),
     "pom property coordinates are not names": (
-        {"pom.xml": "<project><dependencies>\n<dependency><groupId>${ai.group}</groupId><artifactId>openai-java</artifactId></dependency>\n</dependencies></project>\n"},
+        {
+            "pom.xml": "<project><dependencies>\n<dependency><groupId>${ai.group}</groupId><artifactId>openai-java</artifactId></dependency>\n</dependencies></project>\n"
+        },
         set(),
     ),
     "gradle groovy map notation": (
@@ -78,12 +95,20 @@ CASES = {
         {("bedrock", "dependency", "dependency", 2)},
     ),
     "gradle version catalog": (
-        {"gradle/libs.versions.toml": '[versions]\nlc4j = "1.0.0"\n\n[libraries]\nlc4j-openai = { module = "dev.langchain4j:langchain4j-open-ai", version.ref = "lc4j" }\nanthropic = "com.anthropic:anthropic-java:2.1.0"\n'},
+        {
+            "gradle/libs.versions.toml": '[versions]\nlc4j = "1.0.0"\n\n[libraries]\nlc4j-openai = { module = "dev.langchain4j:langchain4j-open-ai", version.ref = "lc4j" }\nanthropic = "com.anthropic:anthropic-java:2.1.0"\n'
+        },
         {("langchain4j", "dependency", "dependency", 5), ("openai", "dependency", "dependency", 5), ("anthropic", "dependency", "dependency", 6)},
     ),
-    "spring ai import": ({"Chat.java": "import org.springframework.ai.azure.openai.AzureOpenAiChatModel;\n"}, {("spring-ai", "import", "code", 1), ("azure-openai", "import", "code", 1)}),
+    "spring ai import": (
+        {"Chat.java": "import org.springframework.ai.azure.openai.AzureOpenAiChatModel;\n"},
+        {("spring-ai", "import", "code", 1), ("azure-openai", "import", "code", 1)},
+    ),
     # ---- Go
-    "go.mod single-line require": ({"go.mod": "module x\n\ngo 1.22\n\nrequire github.com/anthropics/anthropic-sdk-go v1.2.0\n"}, {("anthropic", "dependency", "dependency", 5)}),
+    "go.mod single-line require": (
+        {"go.mod": "module x\n\ngo 1.22\n\nrequire github.com/anthropics/anthropic-sdk-go v1.2.0\n"},
+        {("anthropic", "dependency", "dependency", 5)},
+    ),
     "openai-go azure package": (
         {"main.go": 'package main\n\nimport (\n\t"github.com/openai/openai-go"\n\t"github.com/openai/openai-go/azure"\n)\n'},
         # Azure evidence turns openai-go into the way to Azure: the OpenAI import stays, marked.
@@ -91,7 +116,9 @@ CASES = {
     ),
     # ---- Ruby
     "gemspec": (
-        {"digest.gemspec": 'Gem::Specification.new do |spec|\n  spec.name = "digest"\n  spec.add_dependency "openai", "~> 0.34"\n  spec.add_development_dependency %q<anthropic>\nend\n'},
+        {
+            "digest.gemspec": 'Gem::Specification.new do |spec|\n  spec.name = "digest"\n  spec.add_dependency "openai", "~> 0.34"\n  spec.add_development_dependency %q<anthropic>\nend\n'
+        },
         {("openai", "dependency", "dependency", 3), ("anthropic", "dependency", "dependency", 4)},
     ),
     "ruby require with parentheses": ({"lib/ask.rb": "require('aws-sdk-bedrockruntime')\nrequire_relative 'openai'\n"}, {("bedrock", "import", "code", 1)}),
@@ -100,7 +127,10 @@ CASES = {
         {"src/Ask.php": "<?php\nuse \\OpenAI;\nuse Anthropic\\{Client, Messages};\nuse function Aws\\BedrockRuntime\\invoke;\n// use Anthropic\\Client;\n"},
         {("openai", "import", "code", 2), ("anthropic", "import", "code", 3), ("bedrock", "import", "code", 4)},
     ),
-    "composer require-dev": ({"composer.json": '{\n  "require-dev": {\n    "openai-php/client": "^0.10"\n  }\n}\n'}, {("openai", "dependency", "dependency", 3)}),
+    "composer require-dev": (
+        {"composer.json": '{\n  "require-dev": {\n    "openai-php/client": "^0.10"\n  }\n}\n'},
+        {("openai", "dependency", "dependency", 3)},
+    ),
     # ---- Rust
     "cargo workspace and target dependencies": (
         {"Cargo.toml": '[workspace.dependencies]\nollama-rs = "0.2"\n\n[target.\'cfg(unix)\'.dependencies]\nasync-openai = "0.26"\n'},
@@ -131,11 +161,16 @@ CASES = {
         {("openai", "lockfile", "dependency", 4)},
     ),
     "packages.lock.json": (
-        {"packages.lock.json": '{\n  "version": 1,\n  "dependencies": {\n    "net8.0": {\n      "Azure.AI.OpenAI": {"type": "Direct"},\n      "OpenAI": {"type": "Transitive"}\n    }\n  }\n}\n'},
+        {
+            "packages.lock.json": '{\n  "version": 1,\n  "dependencies": {\n    "net8.0": {\n      "Azure.AI.OpenAI": {"type": "Direct"},\n      "OpenAI": {"type": "Transitive"}\n    }\n  }\n}\n'
+        },
         {("azure-openai", "lockfile", "dependency", 5), ("openai", "lockfile", "dependency", 6)},
     ),
     # ---- the catalogue: providers that had no entry, and URLs in any language
-    "writer": ({"app.py": "from writerai import Writer\nclient = Writer()\nclient.chat.chat(model='palmyra-x5', messages=[])\n"}, {("writer", "import", "code", 1), ("writer", "model-id", "code", 3)}),
+    "writer": (
+        {"app.py": "from writerai import Writer\nclient = Writer()\nclient.chat.chat(model='palmyra-x5', messages=[])\n"},
+        {("writer", "import", "code", 1), ("writer", "model-id", "code", 3)},
+    ),
     "deepinfra through the AI SDK is DeepInfra and the AI SDK": (
         {"package.json": '{\n  "dependencies": {\n    "@ai-sdk/deepinfra": "^1.0.0"\n  }\n}\n'},
         {("deepinfra", "dependency", "dependency", 3), ("vercel-ai-sdk", "dependency", "dependency", 3)},
@@ -182,7 +217,10 @@ def test_gradle_coordinate_pattern(line, coordinate):
 
 
 def test_gradle_map_pattern():
-    assert GRADLE_MAP.search('implementation(group = "com.google.genai", name = "google-genai", version = "1.0.0")').groups() == ("com.google.genai", "google-genai")
+    assert GRADLE_MAP.search('implementation(group = "com.google.genai", name = "google-genai", version = "1.0.0")').groups() == (
+        "com.google.genai",
+        "google-genai",
+    )
     assert GRADLE_MAP.search("// implementation group: 'a', name: 'b'") is None
 
 
@@ -207,7 +245,7 @@ def test_gemfile_pattern(line, gem):
     [
         ('  spec.add_dependency "openai", "~> 0.34"', "openai"),
         ("  s.add_runtime_dependency('anthropic')", "anthropic"),
-        ("  s.add_development_dependency %q<aws-sdk-bedrockruntime>, [\">= 0\"]", "aws-sdk-bedrockruntime"),
+        ('  s.add_development_dependency %q<aws-sdk-bedrockruntime>, [">= 0"]', "aws-sdk-bedrockruntime"),
         ('  # spec.add_dependency "openai"', None),
         ('  spec.summary = "add_dependency \\"openai\\""', None),
     ],
@@ -297,3 +335,19 @@ def test_an_entity_expansion_bomb_is_refused_without_expanding_it(tmp_path: Path
     # Nothing was read out of the refused files, and nothing of /etc/passwd reached the output.
     assert not [f for f in report["findings"] if f["kind"] == "dependency"]
     assert "root:" not in done.stdout
+
+
+@settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(
+    fmt=st.sampled_from(sorted(FORMATS)), text=st.one_of(st.text(max_size=300), st.sampled_from([t for t, _s, _l in MALFORMED.values()]).map(lambda t: t[:-3]))
+)
+def test_parsers_raise_nothing_but_manifest_error(fmt, text):
+    # Structured formats whose values are the wrong type ("target = 1", a list for "require") and
+    # arbitrary text: a list of declarations or a ManifestError, never another exception.
+    for candidate in (text, '{"require": ["a/b"], "packages": {"x": 1}, "dependencies": [1]}', "target = 1\nworkspace = [1]\nlibraries = 'x'\n"):
+        try:
+            declared = parse(fmt, candidate)
+        except ManifestError as exc:
+            assert exc.reason.endswith("dependencies not read") and "\n" not in exc.reason
+        else:
+            assert all(isinstance(d, Declared) and d.line >= 1 for d in declared)

@@ -180,7 +180,9 @@ LOCKS: dict[str, str] = {
 }
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)$|constraints(?:[-_.][\w.-]*)?\.txt$", re.I)
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "testdata", "test_data", "e2e", "cypress", "__mocks__", "__snapshots__"})
-_TEST_FILE = re.compile(r"(?:^test_.*\.py$|.*_test\.(?:py|go|rs|rb|exs)$|.*\.(?:test|spec)\.[cm]?[jt]sx?$|^conftest\.py$|.*Tests?\.(?:java|kt|cs|swift|php)$|.*_spec\.rb$)")
+_TEST_FILE = re.compile(
+    r"(?:^test_.*\.py$|.*_test\.(?:py|go|rs|rb|exs)$|.*\.(?:test|spec)\.[cm]?[jt]sx?$|^conftest\.py$|.*Tests?\.(?:java|kt|cs|swift|php)$|.*_spec\.rb$)"
+)
 _DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:\..+)?$|.*\.(?:dockerfile|containerfile)$", re.I)
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]*)?\.ya?ml$", re.I)
 #: Manifests that are programs: their lines are code in that language (comments are prose).

@@ -134,10 +134,12 @@ def _parse_xml(text: str) -> _Node:
     target.parser = parser
     try:
         parser.feed(text)
-        root = parser.close()
+        root: _Node | None = parser.close()
     except DefusedXmlException as exc:
         line = parser.parser.CurrentLineNumber
-        raise ManifestError(f"refused: declares XML entities or external references (line {line}), which are never expanded or fetched; dependencies not read") from exc
+        raise ManifestError(
+            f"refused: declares XML entities or external references (line {line}), which are never expanded or fetched; dependencies not read"
+        ) from exc
     except ParseError as exc:
         raise ManifestError(f"not well-formed XML ({exc}); dependencies not read") from exc
     if root is None:
@@ -166,7 +168,7 @@ _MSBUILD_ITEMS = frozenset({"PackageReference", "PackageVersion", "GlobalPackage
 
 
 def _msbuild(text: str) -> list[Declared]:
-    out = []
+    out: list[Declared] = []
     for node in _walk(_parse_xml(text)):
         if node.tag in _MSBUILD_ITEMS:
             # ``Update`` changes the version of a reference made elsewhere: the package is still named.
@@ -213,18 +215,21 @@ def parse_json(text: str) -> Any:
 _CARGO_SECTIONS = ("dependencies", "dev-dependencies", "build-dependencies")
 
 
+def _table(data: Any, key: str) -> dict[str, Any]:
+    """``data[key]`` when both are tables, else an empty table (a file may hold anything anywhere)."""
+    value = data.get(key) if isinstance(data, dict) else None
+    return value if isinstance(value, dict) else {}
+
+
 def _cargo(text: str) -> list[Declared]:
     data = toml(text)
-    tables: list[dict[str, Any]] = [data.get(s) or {} for s in _CARGO_SECTIONS]
-    tables.append((data.get("workspace") or {}).get("dependencies") or {})
-    for target in (data.get("target") or {}).values():
-        if isinstance(target, dict):
-            tables.extend(target.get(s) or {} for s in _CARGO_SECTIONS)
+    tables = [_table(data, s) for s in _CARGO_SECTIONS]
+    tables.append(_table(_table(data, "workspace"), "dependencies"))
+    for target in _table(data, "target").values():
+        tables.extend(_table(target, s) for s in _CARGO_SECTIONS)
     lines = _Lines(text)
     out = []
     for table in tables:
-        if not isinstance(table, dict):
-            continue
         for key, spec in table.items():
             # ``openai = { package = "async-openai", ... }`` renames a crate: the package is the crate.
             name = spec.get("package", key) if isinstance(spec, dict) else key
@@ -236,8 +241,7 @@ def _version_catalog(text: str) -> list[Declared]:
     data = toml(text)
     lines = _Lines(text)
     out = []
-    libraries = data.get("libraries") or {}
-    for key, spec in libraries.items() if isinstance(libraries, dict) else ():
+    for key, spec in _table(data, "libraries").items():
         coordinate = None
         if isinstance(spec, str):
             coordinate = ":".join(spec.split(":")[:2])
@@ -256,8 +260,7 @@ def _composer(text: str) -> list[Declared]:
     lines = _Lines(text)
     out = []
     for section in ("require", "require-dev"):
-        deps = data.get(section) if isinstance(data, dict) else None
-        for name in deps if isinstance(deps, dict) else ():
+        for name in _table(data, section):
             if "/" in name:  # "php" and "ext-json" are platform requirements, not packages
                 out.append(Declared("composer", name.lower(), _key_line(text, name, lines, quoted_only=True)))
     return out
@@ -286,10 +289,9 @@ def _nuget_lock(text: str) -> list[Declared]:
     data = parse_json(text)
     lines = _Lines(text)
     out = []
-    frameworks = data.get("dependencies") if isinstance(data, dict) else None
     seen: set[str] = set()
-    for packages in frameworks.values() if isinstance(frameworks, dict) else ():
-        for name in packages if isinstance(packages, dict) else ():
+    for framework in _table(data, "dependencies"):
+        for name in _table(_table(data, "dependencies"), framework):
             if name.lower() not in seen:
                 seen.add(name.lower())
                 out.append(Declared("nuget", name, _key_line(text, name, lines, quoted_only=True)))
