@@ -3,7 +3,8 @@
 This runs in worker processes, so it is written for throughput: a file is read once as bytes; files
 that are not manifests are searched for the prefilter stems on their lowercased bytes, and nothing
 else happens to a file with no stem (the large majority). For files with stems, only the lines that
-hold one are decoded and given to the line detectors.
+hold one are decoded and given to the line detectors. Manifests are read whole: Python and
+JavaScript ones here, those of .NET, the JVM, Go, Ruby, PHP and Rust in ``manifests.py``.
 
 A finding is a plain dict (cheap to pickle back to the parent) with ``provider``, ``kind``,
 ``file``, ``line``, ``confidence``, ``context`` and a ``value`` naming the evidence (package, module,
