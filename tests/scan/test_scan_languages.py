@@ -109,6 +109,12 @@ CASES = {
         {"go.mod": "module x\n\ngo 1.22\n\nrequire github.com/anthropics/anthropic-sdk-go v1.2.0\n"},
         {("anthropic", "dependency", "dependency", 5)},
     ),
+    "go.mod replace and exclude blocks are not dependencies": (
+        {
+            "go.mod": "module x\n\nrequire (\n\tgithub.com/google/uuid v1.6.0\n\tgithub.com/cohere-ai/cohere-go/v2 v2.12.0 // indirect\n)\n\nreplace (\n\tgithub.com/openai/openai-go v1.0.0 => ../openai-go\n)\n\nexclude github.com/anthropics/anthropic-sdk-go v0.1.0\n"
+        },
+        {("cohere", "dependency", "dependency", 5)},
+    ),
     "openai-go azure package": (
         {"main.go": 'package main\n\nimport (\n\t"github.com/openai/openai-go"\n\t"github.com/openai/openai-go/azure"\n)\n'},
         # Azure evidence turns openai-go into the way to Azure: the OpenAI import stays, marked.

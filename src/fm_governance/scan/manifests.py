@@ -313,8 +313,12 @@ GEMSPEC_DEPENDENCY = re.compile(r"""^[ \t]*\w+\.add_(?:runtime_|development_)?de
 #: A resolved gem in ``Gemfile.lock``: four spaces, the name, its version in parentheses (the gems it
 #: depends on are indented by six and are listed under their own name too).
 GEMFILE_LOCK_SPEC = re.compile(r"^ {4}([\w.-]+) \(", re.M)
-#: ``require github.com/x/y v1.2.3`` and the lines of a ``require ( ... )`` block.
-GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)[ \t]+v\d", re.M)
+#: A module path and its version: a ``go.sum`` line, a line of a ``require ( ... )`` block.
+GO_MODULE = re.compile(r"^[ \t]*((?:[\w-]+\.)+[\w-]+/[\w./-]+)[ \t]+v\d", re.M)
+#: ``require github.com/x/y v1.2.3`` on one line.
+GO_REQUIRE = re.compile(r"^[ \t]*require[ \t]+((?:[\w-]+\.)+[\w-]+/[\w./-]+)[ \t]+v\d")
+#: The start of a ``require (``, ``replace (``, ``exclude (`` ... block.
+GO_BLOCK = re.compile(r"^[ \t]*(\w+)[ \t]*\([ \t]*(?://.*)?$")
 
 
 def _by_pattern(text: str, pattern: re.Pattern[str], ecosystem: str, name: Callable[[re.Match[str]], str]) -> list[Declared]:
@@ -341,7 +345,24 @@ def _gemfile_lock(text: str) -> list[Declared]:
 
 
 def _go_mod(text: str) -> list[Declared]:
-    return _by_pattern(text, GO_REQUIRE, "go", lambda m: m.group(1))
+    """``require`` directives only: a module named in a ``replace`` or ``exclude`` block is not a dependency."""
+    out = []
+    block: str | None = None
+    for number, line in enumerate(text.split("\n"), start=1):
+        if block is not None:
+            if line.strip().startswith(")"):
+                block = None
+            elif block == "require" and (m := GO_MODULE.match(line)):
+                out.append(Declared("go", m.group(1), number))
+        elif start := GO_BLOCK.match(line):
+            block = start.group(1)
+        elif m := GO_REQUIRE.match(line):
+            out.append(Declared("go", m.group(1), number))
+    return out
+
+
+def _go_sum(text: str) -> list[Declared]:
+    return _by_pattern(text, GO_MODULE, "go", lambda m: m.group(1))
 
 
 #: Manifest format (as ``files.classify`` names it) -> parser.
@@ -359,7 +380,7 @@ FORMATS: dict[str, Callable[[str], list[Declared]]] = {
     "nuget-lock": _nuget_lock,
     "cargo": _cargo,
     "go.mod": _go_mod,
-    "go.sum": _go_mod,
+    "go.sum": _go_sum,
 }
 
 
