@@ -100,6 +100,10 @@ CASES = {
         },
         {("langchain4j", "dependency", "dependency", 5), ("openai", "dependency", "dependency", 5), ("anthropic", "dependency", "dependency", 6)},
     ),
+    "openai-kotlin (community) in Groovy Gradle": (
+        {"app/build.gradle": "dependencies {\n    implementation 'com.aallam.openai:openai-client:3.8.2'\n}\n", "app/Chat.kt": "import com.aallam.openai.client.OpenAI\n"},
+        {("openai", "dependency", "dependency", 2), ("openai", "import", "code", 1)},
+    ),
     "spring ai import": (
         {"Chat.java": "import org.springframework.ai.azure.openai.AzureOpenAiChatModel;\n"},
         {("spring-ai", "import", "code", 1), ("azure-openai", "import", "code", 1)},
