@@ -101,7 +101,10 @@ CASES = {
         {("langchain4j", "dependency", "dependency", 5), ("openai", "dependency", "dependency", 5), ("anthropic", "dependency", "dependency", 6)},
     ),
     "openai-kotlin (community) in Groovy Gradle": (
-        {"app/build.gradle": "dependencies {\n    implementation 'com.aallam.openai:openai-client:3.8.2'\n}\n", "app/Chat.kt": "import com.aallam.openai.client.OpenAI\n"},
+        {
+            "app/build.gradle": "dependencies {\n    implementation 'com.aallam.openai:openai-client:3.8.2'\n}\n",
+            "app/Chat.kt": "import com.aallam.openai.client.OpenAI\n",
+        },
         {("openai", "dependency", "dependency", 2), ("openai", "import", "code", 1)},
     ),
     "spring ai import": (
@@ -188,6 +191,13 @@ CASES = {
     "deepinfra base url in Kotlin": (
         {"Client.kt": 'val client = OpenAIOkHttpClient.builder().baseUrl("https://api.deepinfra.com/v1/openai").build()\n'},
         {("deepinfra", "base-url", "code", 1)},
+    ),
+    "base URL of a client in Ruby and PHP": (
+        {
+            "lib/llm.rb": 'client = OpenAI::Client.new(uri_base: "https://api.groq.com/openai/v1")\n',
+            "src/Llm.php": "<?php\n$client = OpenAI::factory()->withBaseUri('api.together.xyz/v1')->make();\n",
+        },
+        {("groq", "base-url", "code", 1), ("together", "base-url", "code", 2)},
     ),
     "azure openai URL formatted in C#": (
         {"Rest.cs": 'var url = $"https://{resource}.openai.azure.com/openai/deployments/{name}/chat/completions?api-version=2024-10-21";\n'},

@@ -72,7 +72,9 @@ _PHP_USE = re.compile(r"^\s*use\s+(?:function\s+|const\s+)?\\?([A-Za-z_]\w*(?:\\
 _RUBY_REQUIRE = re.compile(r"""^\s*require\s*\(?\s*["']([\w./-]+)["']""")
 _QUOTED = re.compile(r"([\"'`])([^\"'`\s]{2,200})\1")
 _UNQUOTED_VALUE = re.compile(r"(?:[:=]|^\s*-)\s*([A-Za-z][\w./:@-]{1,199})\s*(?:#.*)?$")
-_BASE_URL = re.compile(r"base_?url|baseURL|api_base|BASE_URL|api_base_url|endpoint", re.I)
+# How clients in each language are pointed at a host: ``base_url``/``baseURL``/``BaseUrl`` (Python,
+# JavaScript, C#, Java, Go), ``uri_base`` (ruby-openai), ``withBaseUri`` (openai-php), ``api_base``.
+_BASE_URL = re.compile(r"base_?ur[il]|uri_?base|api_base|endpoint", re.I)
 _INSTALL = re.compile(
     r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add)"
     r"|\bdotnet\s+add\s+(?:[\w./\\-]+\s+)?package|\bgem\s+install|\bbundle\s+add|\bcomposer\s+require|\bgo\s+get|\bcargo\s+add)\s+([^;&|#\n]+)"
