@@ -188,6 +188,10 @@ CASES = {
         {"package.json": '{\n  "dependencies": {\n    "@ai-sdk/deepinfra": "^1.0.0"\n  }\n}\n'},
         {("deepinfra", "dependency", "dependency", 3), ("vercel-ai-sdk", "dependency", "dependency", 3)},
     ),
+    "deepinfra through LangChain": (
+        {"chain.py": "from langchain_community.chat_models import ChatDeepInfra\nkey = os.environ['DEEPINFRA_API_TOKEN']\n"},
+        {("deepinfra", "symbol", "code", 1), ("langchain", "import", "code", 1), ("deepinfra", "env-var", "code", 2)},
+    ),
     "deepinfra base url in Kotlin": (
         {"Client.kt": 'val client = OpenAIOkHttpClient.builder().baseUrl("https://api.deepinfra.com/v1/openai").build()\n'},
         {("deepinfra", "base-url", "code", 1)},
