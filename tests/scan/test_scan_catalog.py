@@ -17,7 +17,7 @@ REQUIRED_PROVIDERS = {
     "openai", "azure-openai", "anthropic", "google", "bedrock", "mistral", "cohere", "groq", "together", "fireworks",
     "deepseek", "xai", "perplexity", "openrouter", "voyage", "cerebras", "replicate", "huggingface",
     "sentence-transformers", "ollama", "vllm", "llama-cpp", "lm-studio", "litellm", "langchain", "llamaindex",
-    "vercel-ai-sdk", "instructor",
+    "vercel-ai-sdk", "instructor", "semantic-kernel", "spring-ai", "langchain4j", "writer", "deepinfra",
 }  # fmt: skip
 
 
@@ -37,7 +37,9 @@ def test_every_literal_name_is_covered_by_a_prefilter_stem():
     missing = []
     for provider in data["providers"]:
         for group in provider["groups"]:
-            for key in ("python", "env", "symbols", "rust", "go", "java"):
+            # Names matched on a line of code (imports, symbols, variables) must hold a stem; package
+            # names in manifests need none (manifests are parsed whole).
+            for key in ("python", "env", "symbols", "rust", "go", "java", "dotnet", "php", "ruby"):
                 for name in group.get(key, ()):
                     if not _covered(name.rstrip("*")):
                         missing.append((provider["id"], key, name))
@@ -52,6 +54,11 @@ SAMPLES = [
     # (rule kind, text that must match, provider)
     ("hosts", "https://api.openai.com/v1", "openai"),
     ("hosts", "https://my-res.openai.azure.com/", "azure-openai"),
+    ("hosts", 'fmt.Sprintf("https://%s.openai.azure.com", name)', "azure-openai"),
+    ("hosts", '"https://" + name + ".openai.azure.com"', "azure-openai"),
+    ("hosts", "https://x.cognitiveservices.azure.com/openai/deployments/gpt/chat/completions", "azure-openai"),
+    ("hosts", "https://api.deepinfra.com/v1/openai", "deepinfra"),
+    ("hosts", "https://api.writer.com/v1/chat", "writer"),
     ("hosts", "https://generativelanguage.googleapis.com/v1beta", "google"),
     ("hosts", "https://us-central1-aiplatform.googleapis.com", "google"),
     ("hosts", "https://bedrock-runtime.us-east-1.amazonaws.com", "bedrock"),
@@ -93,6 +100,7 @@ SAMPLES = [
     ("model_ids", "grok-4", "xai"),
     ("model_ids", "sonar-pro", "perplexity"),
     ("model_ids", "voyage-3-large", "voyage"),
+    ("model_ids", "palmyra-x5", "writer"),
     ("model_ids", "qwen2.5:7b", "ollama"),
     ("fine_tunes", "ft:gpt-4o-mini-2024-07-18:acme::9abc", "openai"),
     ("fine_tunes", "arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model", "bedrock"),

@@ -50,7 +50,8 @@ CASES = {
         {
             "pom.xml": "<project><dependencies>\n<dependency>\n  <groupId>dev.langchain4j</groupId>\n  <artifactId>langchain4j-open-ai</artifactId>\n</dependency>\n</dependencies></project>\n"
         },
-        {("langchain", "dependency", "dependency", 3)},
+        # LangChain4j is its own abstraction layer; its OpenAI module names the provider too.
+        {("langchain4j", "dependency", "dependency", 3), ("openai", "dependency", "dependency", 3)},
     ),
     "gradle": (
         {"build.gradle.kts": 'dependencies {\n    implementation("com.anthropic:anthropic-java:1.0.0")\n}\n'},
@@ -218,7 +219,7 @@ def test_java_and_kotlin_imports(tmp_path):
     (tmp_path / "App.java").write_text("import com.anthropic.client.AnthropicClient;\nimport java.util.List;\n")
     (tmp_path / "Chat.kt").write_text("import dev.langchain4j.model.openai.OpenAiChatModel\n")
     found = {(f["provider"], f["file"], f["line"]) for f in scan_project(tmp_path, progress=False).findings}
-    assert found == {("anthropic", "App.java", 1), ("langchain", "Chat.kt", 1)}
+    assert found == {("anthropic", "App.java", 1), ("langchain4j", "Chat.kt", 1), ("openai", "Chat.kt", 1)}
 
 
 def test_manifests_are_also_read_as_configuration(tmp_path):

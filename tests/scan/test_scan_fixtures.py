@@ -119,3 +119,107 @@ def test_signals_carry_checklist_items():
         ("src/app/chat.py", 7, "claude-3-5-sonnet-20241022"),
         ("src/app/chat.py", 8, "claude-3-opus-latest"),
     ]
+
+
+# --------------------------------------------------------------------------- one project per language
+
+
+def evidence(result, provider):
+    """(file, line, kind) of every live finding for ``provider``."""
+    return sorted((f["file"], f["line"], f["kind"]) for f in result.findings if f["provider"] == provider and f["context"] != "test")
+
+
+def test_dotnet_project_with_azure_openai_in_its_csproj():
+    result = scan("dotnet_app")
+    assert ids(result.providers) == ["azure-openai"]
+    assert evidence(result, "azure-openai") == [
+        ("Program.cs", 1, "import"),
+        ("Program.cs", 6, "env-var"),
+        ("Program.cs", 7, "symbol"),
+        ("Program.cs", 8, "model-id"),
+        ("SupportBot.csproj", 9, "dependency"),
+    ]
+    # `using OpenAI.Chat;` is the OpenAI library that Azure.AI.OpenAI builds on: kept, marked as the way to Azure.
+    via = [(f["file"], f["line"], f["value"]) for f in result.findings if f.get("via") == "azure-openai"]
+    assert via == [("Program.cs", 3, "OpenAI.Chat")]
+    assert [(m["id"], m["provider"]) for m in result.models] == [("gpt-4o-mini", "azure-openai")]
+    assert result.skipped == []
+
+
+def test_java_maven_project():
+    result = scan("java_maven")
+    assert ids(result.providers) == ["anthropic"]
+    assert evidence(result, "anthropic") == [
+        ("pom.xml", 13, "dependency"),
+        ("src/main/java/com/acme/Triage.java", 3, "import"),
+        ("src/main/java/com/acme/Triage.java", 4, "import"),
+        ("src/main/java/com/acme/Triage.java", 5, "import"),
+        ("src/main/java/com/acme/Triage.java", 11, "model-id"),
+    ]
+
+
+def test_kotlin_gradle_project():
+    result = scan("kotlin_gradle")
+    # Spring AI's OpenAI starter names both the layer and the provider; the commented-out
+    # Anthropic dependency (line 10) is not a declaration.
+    assert ids(result.providers) == ["google", "openai", "spring-ai"]
+    deps = [(f["provider"], f["line"], f["value"]) for f in result.findings if f["kind"] == "dependency"]
+    assert deps == [
+        ("spring-ai", 7, "org.springframework.ai:spring-ai-bom"),
+        ("openai", 8, "org.springframework.ai:spring-ai-starter-model-openai"),
+        ("spring-ai", 8, "org.springframework.ai:spring-ai-starter-model-openai"),
+        ("google", 9, "com.google.genai:google-genai"),
+    ]
+    assert evidence(result, "google") == [
+        ("build.gradle.kts", 9, "dependency"),
+        ("src/main/kotlin/App.kt", 1, "import"),
+        ("src/main/kotlin/App.kt", 5, "model-id"),
+    ]
+
+
+def test_go_rest_client_of_azure_openai():
+    result = scan("go_azure_rest")
+    assert ids(result.providers) == ["azure-openai"]
+    found = sorted((f["file"], f["line"], f["kind"], f["value"]) for f in result.findings)
+    assert found == [("main.go", 13, "endpoint", ".openai.azure.com"), ("main.go", 13, "endpoint", "/openai/deployments/")]
+
+
+def test_ruby_project():
+    result = scan("ruby_app")
+    assert ids(result.providers) == ["anthropic"]
+    assert evidence(result, "anthropic") == [
+        ("Gemfile", 4, "dependency"),
+        ("app/summariser.rb", 1, "import"),
+        ("app/summariser.rb", 5, "env-var"),
+        ("app/summariser.rb", 9, "model-id"),
+    ]
+    # The spec's `require "openai"` is test code; the commented-out gem is prose.
+    assert [(f["provider"], f["file"], f["context"]) for f in result.findings if f["provider"] == "openai"] == [("openai", "spec/summariser_spec.rb", "test")]
+
+
+def test_php_project():
+    result = scan("php_app")
+    assert ids(result.providers) == ["anthropic", "bedrock"]
+    assert evidence(result, "anthropic") == [
+        ("composer.json", 7, "dependency"),
+        ("src/Digest.php", 5, "import"),
+        ("src/Digest.php", 12, "env-var"),
+        ("src/Digest.php", 13, "model-id"),
+    ]
+    assert evidence(result, "bedrock") == [
+        ("src/Digest.php", 6, "import"),
+        ("src/Digest.php", 6, "symbol"),
+        ("src/Digest.php", 18, "symbol"),
+        ("src/Digest.php", 19, "model-id"),
+    ]
+    # "google/cloud-storage" is a Composer package the manifest declares, not a Hugging Face model.
+    assert not any(f["value"] == "google/cloud-storage" for f in result.findings)
+
+
+def test_rust_project():
+    result = scan("rust_app")
+    assert ids(result.providers) == ["bedrock", "openai"]
+    deps = [(f["provider"], f["line"], f["value"]) for f in result.findings if f["kind"] == "dependency"]
+    # A renamed crate (`[dependencies.bedrock] package = "aws-sdk-bedrockruntime"`) is the crate it names.
+    assert deps == [("openai", 7, "async-openai"), ("bedrock", 10, "aws-sdk-bedrockruntime")]
+    assert evidence(result, "openai") == [("Cargo.toml", 7, "dependency"), ("src/main.rs", 1, "import"), ("src/main.rs", 6, "model-id")]

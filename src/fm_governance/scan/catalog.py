@@ -155,6 +155,34 @@ class GlobTable:
 
 
 @dataclass
+class NamespaceTable:
+    """Namespace prefixes (``Azure.AI.OpenAI``, ``Aws\\BedrockRuntime``) mapping to provider hits.
+
+    A prefix matches itself and every namespace below it, segment by segment, so ``OpenAI`` matches
+    ``OpenAI.Chat`` but not ``OpenAIExtensions``. ``fold`` compares without case (PHP namespaces
+    are case-insensitive; C# namespaces are not).
+    """
+
+    sep: str
+    fold: bool = False
+    exact: dict[str, list[Hit]] = field(default_factory=dict)
+
+    def add(self, name: str, hit: Hit) -> None:
+        hits = self.exact.setdefault(name.lower() if self.fold else name, [])
+        if hit not in hits:
+            hits.append(hit)
+
+    def lookup(self, path: str) -> list[Hit]:
+        parts = (path.lower() if self.fold else path).split(self.sep)
+        hits: list[Hit] = []
+        for i in range(len(parts), 0, -1):
+            for hit in self.exact.get(self.sep.join(parts[:i]), ()):
+                if hit not in hits:
+                    hits.append(hit)
+        return hits
+
+
+@dataclass
 class ModelInfo:
     """What the catalog says about one model id."""
 
@@ -188,6 +216,12 @@ class Rules:
     maven: GlobTable
     go: list[tuple[str, Hit]]
     java: list[tuple[str, Hit]]
+    nuget: GlobTable  # keys lowercased: NuGet ids are case-insensitive
+    dotnet: NamespaceTable
+    gems: GlobTable
+    ruby: GlobTable
+    composer: GlobTable
+    php: NamespaceTable
     python: GlobTable
     rust: GlobTable
     symbols: re.Pattern[str] | None
@@ -248,6 +282,8 @@ def rules() -> Rules:
     pypi, npm, cargo, maven, python, rust = GlobTable(), GlobTable(), GlobTable(), GlobTable(), GlobTable(), GlobTable()
     go: list[tuple[str, Hit]] = []
     java: list[tuple[str, Hit]] = []
+    nuget, gems, ruby, composer = GlobTable(), GlobTable(), GlobTable(), GlobTable()
+    dotnet, php = NamespaceTable("."), NamespaceTable("\\", fold=True)
     symbol_rules: list[tuple[str, Hit]] = []
     env_names: dict[str, Hit] = {}
     host_rules: list[tuple[str, Hit]] = []
@@ -284,6 +320,24 @@ def rules() -> Rules:
                 literal_stems.add(name)
             for name in group.get("java", ()):
                 java.append((name, hit))
+                literal_stems.add(name)
+            for name in group.get("nuget", ()):
+                nuget.add(name.lower(), hit)
+                literal_stems.add(name.rstrip("*.").lower())
+            for name in group.get("dotnet", ()):
+                dotnet.add(name, hit)
+                literal_stems.add(name)
+            for name in group.get("gems", ()):
+                gems.add(name, hit)
+                literal_stems.add(name)
+            for name in group.get("ruby", ()):
+                ruby.add(name, hit)
+                literal_stems.add(name)
+            for name in group.get("composer", ()):
+                composer.add(name.lower(), hit)
+                literal_stems.add(name)
+            for name in group.get("php", ()):
+                php.add(name, hit)
                 literal_stems.add(name)
             for name in group.get("python", ()):
                 python.add(name, hit)
@@ -336,6 +390,12 @@ def rules() -> Rules:
         maven=maven,
         go=go,
         java=java,
+        nuget=nuget,
+        dotnet=dotnet,
+        gems=gems,
+        ruby=ruby,
+        composer=composer,
+        php=php,
         python=python,
         rust=rust,
         symbols=symbols,

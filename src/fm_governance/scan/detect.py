@@ -3,7 +3,8 @@
 This runs in worker processes, so it is written for throughput: a file is read once as bytes; files
 that are not manifests are searched for the prefilter stems on their lowercased bytes, and nothing
 else happens to a file with no stem (the large majority). For files with stems, only the lines that
-hold one are decoded and given to the line detectors.
+hold one are decoded and given to the line detectors. Manifests are read whole: Python and
+JavaScript ones here, those of .NET, the JVM, Go, Ruby, PHP and Rust in ``manifests.py``.
 
 A finding is a plain dict (cheap to pickle back to the parent) with ``provider``, ``kind``,
 ``file``, ``line``, ``confidence``, ``context`` and a ``value`` naming the evidence (package, module,
@@ -25,13 +26,14 @@ import json
 import os
 import re
 import stat
-import tomllib
 from pathlib import Path
 from typing import Any
 
+from . import manifests
 from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
 from .credentials import Credential
 from .files import FileKind, classify
+from .manifests import ManifestError
 
 #: Text files larger than this are skipped (generated bundles, data dumps); lock files get more room.
 MAX_TEXT_BYTES = 2 * 1024 * 1024
@@ -46,6 +48,9 @@ _COMMENT_PREFIX = {
     "go": ("//", "/*", "*"),
     "rust": ("//", "/*", "*"),
     "java": ("//", "/*", "*"),
+    "csharp": ("//", "/*", "*"),
+    "php": ("//", "/*", "*", "#"),
+    "ruby": ("#",),
     "c": ("//", "/*", "*", "#"),
     "lua": ("--",),
     "sql": ("--",),
@@ -56,10 +61,26 @@ _JS_IMPORT = re.compile(r"(?:\bfrom\s*|\bimport\s*\(\s*|\brequire\s*\(\s*|^\s*im
 _GO_IMPORT = re.compile(r"^\s*(?:import\s+)?(?:[\w.]+\s+)?\"((?:[\w-]+\.)+[\w-]+/[^\"\s]+)\"")
 _JAVA_IMPORT = re.compile(r"^\s*import\s+(?:static\s+)?([a-z][\w]*(?:\.[\w*]+)+)")
 _RUST_USE = re.compile(r"^\s*(?:pub\s+)?(?:use|extern\s+crate)\s+(\w+)")
+# ``using OpenAI.Chat;``, ``global using Azure.AI.OpenAI;``, ``using static X.Y;``, ``using Alias = X.Y;``
+# (the trailing ``;`` tells a directive from a ``using (var x = ...)`` statement).
+_CS_USING = re.compile(r"^\s*(?:global\s+)?using\s+(?:static\s+)?(?:\w+\s*=\s*)?([A-Za-z_][\w.]*)\s*;")
+# C# file-based apps and scripts name their packages inline: ``#:package OpenAI@2.1.0``, ``#r "nuget: OpenAI, 2.1.0"``.
+_CS_PACKAGE = re.compile(r'^\s*#(?::package\s+([\w.-]+)|r\s+"nuget:\s*([\w.-]+))')
+# ``use Anthropic\Client;``, ``use \OpenAI;``, ``use function Aws\BedrockRuntime\x;``, ``use X\{A, B};``
+_PHP_USE = re.compile(r"^\s*use\s+(?:function\s+|const\s+)?\\?([A-Za-z_]\w*(?:\\[A-Za-z_]\w*)*)")
+# ``require "openai"``, ``require('aws-sdk-bedrockruntime')`` (``require_relative`` is the project's own code).
+_RUBY_REQUIRE = re.compile(r"""^\s*require\s*\(?\s*["']([\w./-]+)["']""")
 _QUOTED = re.compile(r"([\"'`])([^\"'`\s]{2,200})\1")
 _UNQUOTED_VALUE = re.compile(r"(?:[:=]|^\s*-)\s*([A-Za-z][\w./:@-]{1,199})\s*(?:#.*)?$")
-_BASE_URL = re.compile(r"base_?url|baseURL|api_base|BASE_URL|api_base_url|endpoint", re.I)
-_INSTALL = re.compile(r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add))\s+([^;&|#\n]+)")
+# How clients in each language are pointed at a host: ``base_url``/``baseURL``/``BaseUrl`` (Python,
+# JavaScript, C#, Java, Go), ``uri_base`` (ruby-openai), ``withBaseUri`` (openai-php), ``api_base``.
+_BASE_URL = re.compile(r"base_?ur[il]|uri_?base|api_base|endpoint", re.I)
+_INSTALL = re.compile(
+    r"(?:\b(?:pip3?|uv\s+pip|pipx|poetry|uv)\s+(?:install|add)|\b(?:npm|pnpm|yarn|bun)\s+(?:install|i|add)"
+    r"|\bdotnet\s+add\s+(?:[\w./\\-]+\s+)?package|\bgem\s+install|\bbundle\s+add|\bcomposer\s+require|\bgo\s+get|\bcargo\s+add)\s+([^;&|#\n]+)"
+)
+#: The package manager an install command names, for the ecosystems that are not PyPI's.
+_INSTALL_TOOL = re.compile(r"\b(npm|pnpm|yarn|bun|dotnet|gem|bundle|composer|go|cargo)\s")
 _IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
 _REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
 
@@ -69,11 +90,6 @@ _TOML_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
 _NPM_LOCK_KEY = re.compile(r'"(?:node_modules/)+((?:@[^/"]+/)?[^/"]+)"\s*:')
 _YARN_LOCK = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@/"\s]+)@', re.M)
 _PNPM_LOCK = re.compile(r"^[ ]{2,4}['\"]?/?((?:@[^@/'\"\s]+/)?[^@/'\"\s]+)@\d", re.M)
-_GO_REQUIRE = re.compile(r"^[ \t]*(?:require[ \t]+)?((?:[\w-]+\.)+[\w-]+/[\w./-]+)\s+v\d", re.M)
-_GRADLE_DEP = re.compile(r"[\"']([\w.-]+):([\w.-]+)(?::[^\"']*)?[\"']")
-_GRADLE_CATALOG = re.compile(r"module\s*=\s*[\"']([\w.-]+):([\w.-]+)[\"']|group\s*=\s*[\"']([\w.-]+)[\"']\s*,\s*name\s*=\s*[\"']([\w.-]+)[\"']")
-_POM_DEP = re.compile(r"<groupId>\s*([\w.-]+)\s*</groupId>\s*<artifactId>\s*([\w.-]+)\s*</artifactId>")
-_CARGO_DEP = re.compile(r"^[ \t]*([A-Za-z0-9_-]+)[ \t]*=")
 
 
 class FileScan:
@@ -84,6 +100,10 @@ class FileScan:
         self.kind = kind
         self.findings: list[Finding] = []
         self._seen: set[tuple[Any, ...]] = set()
+        #: (path, reason) for a manifest whose dependencies could not be read.
+        self.skipped: list[tuple[str, str]] = []
+        #: Package names the file's manifest declares: never model ids (``"google/cloud-ai"``).
+        self.declared: set[str] = set()
 
     def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
         provider, role = hit
@@ -141,8 +161,8 @@ def scan_file(root: str, rel: str, rules: Rules) -> tuple[list[Finding], list[tu
     try:
         _scan_bytes(scan, data, rules)
     except Exception as exc:  # one pathological file must never stop the scan: report it and go on
-        return scan.findings, [(rel, f"could not be parsed ({type(exc).__name__})")], len(data)
-    return scan.findings, [], len(data)
+        return scan.findings, [*scan.skipped, (rel, f"could not be parsed ({type(exc).__name__})")], len(data)
+    return scan.findings, scan.skipped, len(data)
 
 
 def _symlink_reason(root: str, rel: str, full: str) -> tuple[str, str]:
@@ -161,7 +181,11 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
     kind = scan.kind
     if kind.kind in ("manifest", "lock"):
         text = data.decode("utf-8", errors="replace")
-        _scan_manifest(scan, text, rules)
+        try:
+            _scan_manifest(scan, text, rules)
+        except ManifestError as exc:
+            # Listed with the reason; a manifest's lines are still searched below, as configuration.
+            scan.skipped.append((scan.rel, exc.reason))
         if kind.kind == "lock":
             return
         # A manifest is also configuration (package.json scripts, [tool.*] tables) and setup.py is
@@ -310,6 +334,27 @@ def _imports(scan: FileScan, line: str, number: int, rules: Rules, lang: str, co
         if m:
             for hit in rules.rust.lookup(m.group(1)):
                 scan.add(hit, "import", number, m.group(1), "high", context, **extra)
+    elif lang == "csharp":
+        m = _CS_USING.match(line)
+        if m:
+            for hit in rules.dotnet.lookup(m.group(1)):
+                scan.add(hit, "import", number, m.group(1), "high", context, **extra)
+        p = _CS_PACKAGE.match(line)
+        if p:
+            package = p.group(1) or p.group(2)
+            for hit in rules.nuget.lookup(package.lower()):
+                scan.add(hit, "dependency", number, package, "high", context, **extra)
+    elif lang == "php":
+        m = _PHP_USE.match(line)
+        if m:
+            for hit in rules.php.lookup(m.group(1)):
+                scan.add(hit, "import", number, m.group(1), "high", context, **extra)
+    elif lang == "ruby":
+        m = _RUBY_REQUIRE.match(line)
+        if m:
+            path = m.group(1)
+            for hit in rules.ruby.lookup(path) + [h for h in rules.ruby.lookup(path.split("/")[0]) if "/" in path]:
+                scan.add(hit, "import", number, path, "high", context, **extra)
 
 
 def _python_module_hits(module: str, rules: Rules) -> list[Hit]:
@@ -330,12 +375,27 @@ def _go_hits(path: str, rules: Rules) -> list[Hit]:
 
 
 def _install_command(scan: FileScan, command: str, args: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
-    npm = any(tool in command for tool in ("npm", "pnpm", "yarn", "bun"))
+    tool_match = _INSTALL_TOOL.match(command.lstrip())
+    tool = tool_match.group(1) if tool_match else "pip"
+    npm = tool in ("npm", "pnpm", "yarn", "bun")
     for token in args.split():
         if token.startswith("-"):
             continue
         token = token.strip("\"'")
-        if npm:
+        if tool == "dotnet":
+            name, hits = token, rules.nuget.lookup(token.lower())
+        elif tool in ("gem", "bundle"):
+            name, hits = token, rules.gems.lookup(token)
+        elif tool == "composer":
+            name = token.split(":")[0].lower()
+            hits = rules.composer.lookup(name)
+        elif tool == "go":
+            name = token.split("@")[0]
+            hits = _go_hits(name, rules)
+        elif tool == "cargo":
+            name = token.split("@")[0]
+            hits = rules.cargo.lookup(name.replace("_", "-"))
+        elif npm:
             name = token if not token.startswith("@") else "@" + token[1:].split("@")[0]
             if not token.startswith("@"):
                 name = token.split("@")[0]
@@ -379,6 +439,8 @@ _HF_REPO_HINT = re.compile(r"gpt-oss|whisper-(?:tiny|base|small|medium|large)|cl
 
 
 def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    if value.lower() in scan.declared:
+        return  # a package the manifest declares ("google/cloud-ai-platform" in composer.json)
     if rules.fine_tunes is not None:
         m = rules.fine_tunes.fullmatch(value)
         if m:
@@ -535,10 +597,6 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
         for hit in rules.npm.lookup(name):
             scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), name, confidence, "dependency")
 
-    def maven(group: str, artifact: str, line: int) -> None:
-        for hit in rules.maven.lookup(f"{group}:{artifact}"):
-            scan.add(hit, kind, line, f"{group}:{artifact}", confidence, "dependency")
-
     def by_line(pattern: re.Pattern[str], handler: Any) -> None:
         for m in pattern.finditer(text):
             handler(m, lines.line(m.start()))
@@ -587,26 +645,19 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
         by_line(_YARN_LOCK, lambda m, n: npm(m.group(1), n))
     elif fmt == "pnpm-lock":
         by_line(_PNPM_LOCK, lambda m, n: npm(m.group(1), n))
-    elif fmt in ("go.mod", "go.sum"):
-        for m in _GO_REQUIRE.finditer(text):
-            for hit in _go_hits(m.group(1), rules):
-                scan.add(hit, kind, lines.line(m.start()), m.group(1), confidence, "dependency")
-    elif fmt == "cargo":
-        in_deps = False
-        for number, raw in enumerate(text.split("\n"), start=1):
-            s = raw.strip()
-            if s.startswith("["):
-                in_deps = "dependencies" in s
-                continue
-            m = _CARGO_DEP.match(raw)
-            if in_deps and m:
-                _cargo(scan, rules, m.group(1), number, kind, confidence)
-    elif fmt == "pom":
-        by_line(_POM_DEP, lambda m, n: maven(m.group(1), m.group(2), n))
-    elif fmt == "gradle":
-        by_line(_GRADLE_DEP, lambda m, n: maven(m.group(1), m.group(2), n))
-    elif fmt == "gradle-catalog":
-        by_line(_GRADLE_CATALOG, lambda m, n: maven(m.group(1) or m.group(3), m.group(2) or m.group(4), n))
+    elif fmt in manifests.FORMATS:
+        tables = {"nuget": rules.nuget, "maven": rules.maven, "gem": rules.gems, "composer": rules.composer}
+        for declared in manifests.parse(fmt, text):
+            if declared.ecosystem == "composer":
+                scan.declared.add(declared.name)
+            if declared.ecosystem == "go":
+                hits = _go_hits(declared.name, rules)
+            elif declared.ecosystem == "cargo":
+                hits = rules.cargo.lookup(declared.name.replace("_", "-"))
+            else:
+                hits = tables[declared.ecosystem].lookup(declared.name.lower() if declared.ecosystem == "nuget" else declared.name)
+            for hit in hits:
+                scan.add(hit, kind, declared.line, declared.name, confidence, "dependency")
 
 
 def _cargo(scan: FileScan, rules: Rules, name: str, number: int, kind: str, confidence: str) -> None:
@@ -615,17 +666,11 @@ def _cargo(scan: FileScan, rules: Rules, name: str, number: int, kind: str, conf
 
 
 def _toml(text: str) -> dict[str, Any]:
-    try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError:
-        return {}
+    return manifests.toml(text)
 
 
 def _json(text: str) -> Any:
-    try:
-        return json.loads(text)
-    except json.JSONDecodeError:
-        return {}
+    return manifests.parse_json(text)
 
 
 def _pyproject(text: str, pypi: Any) -> None:

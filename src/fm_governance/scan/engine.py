@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as _dt
 import multiprocessing
 import os
+import re
 import sys
 import time
 from collections.abc import Iterable
@@ -193,9 +194,12 @@ def _relative_paths(root: Path, paths: Iterable[Path]) -> set[str]:
 #: the scanner independent of the core's YAML machinery).
 ASSESSMENT_NAME = "fm-governance.yaml"
 
-#: Evidence that names only the OpenAI SDK, which Azure OpenAI is also reached through.
+#: Evidence that names only an OpenAI SDK, which Azure OpenAI is also reached through: the Python
+#: and JavaScript ``openai`` packages, the ``OpenAI`` NuGet package and its namespaces (which
+#: ``Azure.AI.OpenAI`` builds on), openai-go (configured for Azure by its ``azure`` package) and
+#: openai-java (which has Azure options of its own).
 _SHARED_SDK_KINDS = frozenset({"dependency", "import", "install-command", "lockfile"})
-_SHARED_SDK_NAMES = frozenset({"openai"})
+_SHARED_SDK = re.compile(r"openai|OpenAI(?:\.[\w.]+)?|github\.com/openai/openai-go(?:/v\d+)?(?:/[\w/]+)?|com\.openai(?::openai-java|\.[\w.]+)?")
 
 
 def _attribute_shared_sdk(findings: list[dict[str, Any]]) -> None:
@@ -210,7 +214,7 @@ def _attribute_shared_sdk(findings: list[dict[str, Any]]) -> None:
     if not any(f["provider"] == "azure-openai" and is_live(f) for f in findings):
         return
     openai = [f for f in findings if f["provider"] == "openai" and is_live(f)]
-    if not openai or not all((f["kind"] in _SHARED_SDK_KINDS and f["value"] in _SHARED_SDK_NAMES) or f["kind"] == "model-id" for f in openai):
+    if not openai or not all((f["kind"] in _SHARED_SDK_KINDS and _SHARED_SDK.fullmatch(f["value"])) or f["kind"] == "model-id" for f in openai):
         return
     for f in openai:
         if f["kind"] == "model-id":

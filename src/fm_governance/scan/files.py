@@ -126,9 +126,9 @@ CODE_LANGUAGES: dict[str, str] = {
     ".vue": "js", ".svelte": "js", ".astro": "js",
     ".go": "go", ".rs": "rust",
     ".java": "java", ".kt": "java", ".kts": "java", ".scala": "java", ".groovy": "java",
-    ".rb": "hash", ".sh": "hash", ".bash": "hash", ".zsh": "hash", ".fish": "hash", ".ps1": "hash", ".r": "hash",
+    ".rb": "ruby", ".rake": "ruby", ".sh": "hash", ".bash": "hash", ".zsh": "hash", ".fish": "hash", ".ps1": "hash", ".r": "hash",
     ".pl": "hash", ".jl": "hash", ".ex": "hash", ".exs": "hash",
-    ".php": "c", ".cs": "c", ".swift": "c", ".c": "c", ".h": "c", ".cc": "c", ".cpp": "c", ".hpp": "c", ".dart": "c",
+    ".php": "php", ".cs": "csharp", ".csx": "csharp", ".swift": "c", ".c": "c", ".h": "c", ".cc": "c", ".cpp": "c", ".hpp": "c", ".dart": "c",
     ".lua": "lua", ".sql": "sql",
 }  # fmt: skip
 CONFIG_EXTENSIONS = frozenset(
@@ -149,9 +149,18 @@ MANIFESTS: dict[str, str] = {
     "build.gradle": "gradle",
     "build.gradle.kts": "gradle",
     "libs.versions.toml": "gradle-catalog",
+    "Directory.Packages.props": "msbuild",
+    "Directory.Build.props": "msbuild",
+    "Directory.Build.targets": "msbuild",
+    "packages.config": "packages.config",
+    "Gemfile": "gemfile",
+    "gems.rb": "gemfile",
+    "composer.json": "composer",
     "environment.yml": "conda",
     "environment.yaml": "conda",
 }
+#: Extensions of manifests whose name is the project's own: MSBuild project files and gemspecs.
+MANIFEST_EXTENSIONS: dict[str, str] = {".csproj": "msbuild", ".fsproj": "msbuild", ".vbproj": "msbuild", ".gemspec": "gemspec"}
 LOCKS: dict[str, str] = {
     "poetry.lock": "toml-lock",
     "uv.lock": "toml-lock",
@@ -164,12 +173,20 @@ LOCKS: dict[str, str] = {
     "pnpm-lock.yaml": "pnpm-lock",
     "bun.lock": "npm-lock",
     "go.sum": "go.sum",
+    "composer.lock": "composer-lock",
+    "Gemfile.lock": "gemfile-lock",
+    "gems.locked": "gemfile-lock",
+    "packages.lock.json": "nuget-lock",
 }
 _REQUIREMENTS = re.compile(r"(?:.*[-_.])?requirements(?:[-_.][\w.-]*)?\.(?:txt|in)$|constraints(?:[-_.][\w.-]*)?\.txt$", re.I)
 _TEST_DIRS = frozenset({"test", "tests", "__tests__", "spec", "specs", "testing", "testdata", "test_data", "e2e", "cypress", "__mocks__", "__snapshots__"})
-_TEST_FILE = re.compile(r"(?:^test_.*\.py$|.*_test\.(?:py|go|rs|rb|exs)$|.*\.(?:test|spec)\.[cm]?[jt]sx?$|^conftest\.py$|.*Tests?\.(?:java|kt|cs|swift)$)")
+_TEST_FILE = re.compile(
+    r"(?:^test_.*\.py$|.*_test\.(?:py|go|rs|rb|exs)$|.*\.(?:test|spec)\.[cm]?[jt]sx?$|^conftest\.py$|.*Tests?\.(?:java|kt|cs|swift|php)$|.*_spec\.rb$)"
+)
 _DOCKERFILE = re.compile(r"^(?:Dockerfile|Containerfile)(?:\..+)?$|.*\.(?:dockerfile|containerfile)$", re.I)
 _COMPOSE = re.compile(r"^(?:docker-)?compose(?:[.-][\w.-]*)?\.ya?ml$", re.I)
+#: Manifests that are programs: their lines are code in that language (comments are prose).
+_MANIFEST_LANG = {"setup.py": "python", "gemfile": "ruby", "gradle": "java"}
 _SHELL_NAMES = frozenset({"Makefile", "makefile", "GNUmakefile", "Procfile", "Justfile", "justfile", "Taskfile"})
 
 
@@ -179,7 +196,7 @@ class FileKind:
 
     kind: str  # manifest | lock | notebook | code | config | prose | weights | binary | other
     fmt: str = ""  # manifest/lock format, or "dockerfile"/"compose"/"env" for config
-    lang: str = ""  # comment style for code: python | js | go | rust | java | hash | c | lua | sql
+    lang: str = ""  # comment style: python | js | go | rust | java | csharp | php | ruby | hash | c | lua | sql
     test: bool = False
 
 
@@ -196,9 +213,11 @@ def classify(rel: str, weight_exts: frozenset[str] | set[str] = frozenset()) -> 
     suffix = name[dot:].lower() if dot > 0 else ""
     test = is_test_path(rel)
     if name in MANIFESTS:
-        return FileKind("manifest", MANIFESTS[name], "python" if name == "setup.py" else "", test)
+        return FileKind("manifest", MANIFESTS[name], _MANIFEST_LANG.get(MANIFESTS[name], ""), test)
     if name in LOCKS:
         return FileKind("lock", LOCKS[name], "", test)
+    if suffix in MANIFEST_EXTENSIONS:
+        return FileKind("manifest", MANIFEST_EXTENSIONS[suffix], "ruby" if suffix == ".gemspec" else "", test)
     if _REQUIREMENTS.match(name) or (suffix in (".txt", ".in") and rel[:slash].rsplit("/", 1)[-1] == "requirements"):
         return FileKind("manifest", "requirements", "", test)
     if suffix in weight_exts:

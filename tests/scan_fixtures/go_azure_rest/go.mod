@@ -1,0 +1,3 @@
+module example.com/azrest
+
+go 1.22

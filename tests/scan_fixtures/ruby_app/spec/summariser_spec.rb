@@ -1,0 +1,7 @@
+require "openai"
+
+RSpec.describe Summariser do
+  it "summarises" do
+    expect(true).to be(true)
+  end
+end
