@@ -252,6 +252,10 @@ class Verdict:
     reasons: tuple[str, ...]
     #: What a passing or failing gate did not look at.
     not_gated: tuple[str, ...]
+    #: The policy in one line, for a layout that shows the state as a title above the sentence (so
+    #: the state is not said a third time): "Policy: fail-on critical (--fail-on)", or, with no
+    #: gate, "Nothing was gated, whatever the score and open items — set one with …".
+    policy_note: str = ""
 
     @property
     def label(self) -> str:
@@ -561,7 +565,18 @@ def _verdict(
     )
     sentence = f"{lead}: overall score {fmt_score(result.score)}/100, {opened}, {waivers}, {models}."
     lines = tuple(verdict_lines(policy, gate)) if policy is not None else ()
-    return Verdict(state, sentence, lines, gate.reasons if gate is not None else (), gate.not_gated if gate is not None else ())
+    note = lines[0] if lines else ""
+    if state == "none" and note.startswith(f"{lead}: "):
+        rest = note[len(lead) + 2 :]
+        note = (rest[:1].upper() + rest[1:]).replace("— set one with", "— set a gate with")
+    return Verdict(
+        state,
+        sentence,
+        lines,
+        gate.reasons if gate is not None else (),
+        gate.not_gated if gate is not None else (),
+        policy_note=note,
+    )
 
 
 # --- The inventory -----------------------------------------------------------------------------

@@ -124,8 +124,13 @@ class PageLayout:
         # In a container: the text writer runs an admonition's paragraphs together otherwise.
         body = nodes.container(classes=["fmg-verdict-body"])
         body += render.paragraph(nodes.strong(v.sentence, v.sentence), classes=["fmg-verdict-sentence"])
-        for line in v.policy_lines:
-            body += prose(line, classes=["fmg-policy"])
+        # The state is the box's title and opens the sentence: the policy follows without saying
+        # it a third time, then what a passing gate left out, or why a failing one failed.
+        if v.policy_note:
+            body += prose(v.policy_note, classes=["fmg-policy"])
+        if v.state == "passed" and v.not_gated:
+            left = "; ".join(v.not_gated)
+            body += prose(f"{left[:1].upper()}{left[1:]}.", classes=["fmg-policy"])
         if v.state == "failed" and v.reasons:
             reasons = nodes.bullet_list(classes=["fmg-reasons"])
             reasons.extend(nodes.list_item("", prose(reason)) for reason in v.reasons)
