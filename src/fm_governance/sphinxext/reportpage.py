@@ -131,9 +131,11 @@ class PageLayout:
         if v.state == "passed" and v.not_gated:
             left = "; ".join(v.not_gated)
             body += prose(f"{left[:1].upper()}{left[1:]}.", classes=["fmg-policy"])
-        if v.state == "failed" and v.reasons:
+        # The failing items are the "What blocks approval" table right below; the box lists only
+        # the causes that are not items (a score under fail-under), as the HTML report does.
+        if v.state == "failed" and self.report.blocker_notes:
             reasons = nodes.bullet_list(classes=["fmg-reasons"])
-            reasons.extend(nodes.list_item("", prose(reason)) for reason in v.reasons)
+            reasons.extend(nodes.list_item("", prose(reason)) for reason in self.report.blocker_notes)
             body += reasons
         box += body
         return box
