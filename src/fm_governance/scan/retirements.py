@@ -81,12 +81,19 @@ def catalog_path() -> Path:
     return Path(str(resources.files(__package__).joinpath(CATALOG)))
 
 
-def load_entries() -> list[dict[str, Any]]:
-    """The catalog's model entries, validated against its schema (errors name file:line:column)."""
+def load_entries(path: Path | None = None) -> list[dict[str, Any]]:
+    """The model entries of the built-in catalog, or of a catalog file in the same format, validated
+    against the catalog's schema.
+
+    Raises :class:`~fm_governance.core.errors.InputError` naming the file, line and column of what
+    is wrong (and ``OSError`` when ``path`` cannot be read).
+    """
     package = resources.files(__package__)
-    plain, locate = load_located(package.joinpath(CATALOG).read_text("utf-8"), CATALOG)
+    name = str(path) if path is not None else CATALOG
+    text = path.read_text("utf-8") if path is not None else package.joinpath(CATALOG).read_text("utf-8")
+    plain, locate = load_located(text, name)
     schema = json.loads(package.joinpath(SCHEMA).read_text("utf-8"))
-    data: dict[str, Any] = validate_against(schema, plain, locate, fix=f"fix {CATALOG} to match {SCHEMA}")
+    data: dict[str, Any] = validate_against(schema, plain, locate, fix=f"fix {name} to match the model catalog's schema ({SCHEMA})")
     return list(data["models"])
 
 
