@@ -122,16 +122,23 @@ def test_html_calendar_next_months_first_retired_last(app) -> None:  # type: ign
     gpt5, gpt4o, gpt35 = positions(html, "gpt-5-mini-2025-08-07", "gpt-4o-2024-08-06", "gpt-3.5-turbo-0125")
     assert upcoming < gpt5 < gpt4o < later < retired < gpt35
     row = html[html.index("gpt-4o-2024-08-06") : html.index("</tr>", html.index("gpt-4o-2024-08-06"))]
+    assert "GPT-4o</strong> (OpenAI)" in html
     for cell in (
-        "<td><p>OpenAI</p></td>",
-        "<td><p>2026-10-14</p></td>",
-        "2027-01-14 (in 39 days)",
-        "<td><p>92 days</p></td>",
-        "<td><p>2027-01-06</p></td>",
-        "dates from secondary reports",
+        '<p class="fmg-retirements-date">2027-01-14</p>',
+        "<p>in 39 days</p>",
+        "<p>92 days</p>",
+        '<p>announced <span class="fmg-retirements-date">2026-10-14</span></p>',
+        '<p class="fmg-retirements-date">2027-01-06</p>',
+        "dates from secondary reports (note 2)",
+        "<p>As of 2026-12-06</p>",
     ):
         assert cell in row, cell
     assert 'href="https://developers.openai.com/api/docs/deprecations"' in row
+    # GPT-4o, GPT-4o mini and GPT-4.1 share one lifecycle in the catalog: one note, printed once,
+    # with its addresses as links.
+    notes = html[html.index("fmg-retirements-notes-head") : later]
+    assert notes.count("<li>") == 2 and "GPT-4.1, GPT-4o, GPT-4o mini: </strong>" in notes
+    assert '<a class="reference external" href="https://codersera.com/blog/gpt-4o-gpt-4-1-api-shutdown-migration-2026/">' in notes
     # The retired table says "Retired", and the notes under each table are numbered per table.
     assert '<th class="head"><p>Retired</p></th>' in html[retired:]
     assert '<p class="fmg-retirements-notes-head">Notes:</p>' in html[upcoming:later]
@@ -146,7 +153,7 @@ def test_as_of_and_horizon_options_and_hiding_the_retired(app) -> None:  # type:
     # On 2026-06-01 the July deprecations are upcoming and GPT-5 (2026-12-11) is beyond six months.
     codex, gpt5 = positions(html, "gpt-5.1-codex-max", "gpt-5-nano-2025-08-07")
     assert upcoming < codex < later < gpt5
-    assert "2026-07-23 (in 52 days)" in html
+    assert '<p class="fmg-retirements-date">2026-07-23</p>\n<p>in 52 days</p>' in html
 
 
 @pytest.mark.sphinx("html", testroot="fmg-retirements")
@@ -189,6 +196,8 @@ def test_latex_calendar_escapes_fits_and_compiles(app) -> None:  # type: ignore[
     assert r"\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{} \& \textbackslash{}LaTeX\{\} \$x\$ 100\% \#1" in tex
     assert r"\textbackslash{}textbf\{tex\}" in tex
     assert tex.count(r"\begin{longtable}") >= 6  # every table breaks across pages
+    # A long address in a note cannot break in the PDF: the link shows its host.
+    assert r"\sphinxhref{https://codersera.com/blog/gpt-4o-gpt-4-1-api-shutdown-migration-2026/}{codersera.com}" in tex
     assert "colwidths-given" not in tex and r"\X{39}{100}" in tex  # the four given widths, not auto
     assert shutil.which("latexmk"), "latexmk is missing: run `make system-deps` (Debian: latexmk and TeX Live)"
     run = subprocess.run(
@@ -244,6 +253,6 @@ def test_an_unpinned_calendar_is_rebuilt_on_a_new_day(make_app, tmp_path: Path, 
     again = make_app("html", srcdir=src, builddir=tmp_path / "out")
     build_clean(again)
     html = page(again, "index.html")
-    assert "Calendar as of 2026-12-13" in html and "2027-01-14 (in 32 days)" in html
+    assert "Calendar as of 2026-12-13" in html and "<p>in 32 days</p>" in html
     # GPT-5 retired on 2026-12-11: it has moved to the retired table.
     assert html.index("gpt-5-nano-2025-08-07") > html.index("Already retired")

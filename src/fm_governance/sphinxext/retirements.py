@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import os
+import re
 import urllib.parse
 from collections.abc import Sequence
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from docutils.parsers.rst import directives
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 from sphinx.environment import BuildEnvironment
 from sphinx.util.docutils import SphinxTranslator
 
@@ -56,6 +58,8 @@ DEVELOPERS = {
 MISSING = "—"
 #: Environment attribute: docname → the day a page without ``:as-of:`` was rendered for.
 _DAYS = "fmg_retirement_days"
+#: The calendar's own stylesheet (shipped in ``static/``; the shared ``fmg.css`` stays the badges').
+STYLESHEET = "fmg-retirements.css"
 
 
 class fmg_retirements(nodes.General, nodes.Element):
@@ -126,11 +130,9 @@ def _date(day: _dt.date | None) -> str:
     return day.isoformat() if day else MISSING
 
 
-def _model_cell(row: data.Retirement, *, with_developer: bool) -> list[nodes.Node]:
+def _model_cell(row: data.Retirement) -> list[nodes.Node]:
     ids: list[nodes.Node] = render.joined([nodes.literal(i, i) for i in row.ids]) if row.ids else [nodes.literal(row.pattern, row.pattern)]
-    head: list[nodes.Node] = [nodes.strong(row.family, row.family)]
-    if with_developer:
-        head.append(render.text(f" ({developer(row.developer)})"))
+    head: list[nodes.Node] = [nodes.strong(row.family, row.family), render.text(f" ({developer(row.developer)})")]
     return [render.paragraph(*head), render.paragraph(*ids, classes=["fmg-retirements-ids"])]
 
 
@@ -153,25 +155,58 @@ def _source(row: data.Retirement, note: int | None) -> list[nodes.Node]:
         parts.append(render.text(", dates from secondary reports"))
     if note is not None:
         parts.append(render.text(f" (note {note})"))
-    return [render.paragraph(*parts)]
+    return [render.paragraph(*parts), render.paragraph(render.text(f"As of {row.as_of.isoformat()}"))]
 
 
-def _notes(rows: Sequence[data.Retirement]) -> dict[int, int]:
-    """Row index → note number, for the rows that carry a note."""
+def _notes(rows: Sequence[data.Retirement]) -> tuple[dict[int, int], dict[str, list[data.Retirement]]]:
+    """Row index → note number for the rows that carry a note, and each note's text with its rows.
+
+    Entries that share one lifecycle in the catalog (one deprecation, several families) share its
+    note: it is printed once, and every row refers to the same number.
+    """
+    texts: dict[str, list[data.Retirement]] = {}
     numbers: dict[int, int] = {}
     for index, row in enumerate(rows):
         if row.note:
-            numbers[index] = len(numbers) + 1
-    return numbers
+            texts.setdefault(row.note, []).append(row)
+            numbers[index] = list(texts).index(row.note) + 1
+    return numbers, texts
 
 
-def calendar_table(rows: Sequence[data.Retirement], today: _dt.date, *, compact: bool, past: bool = False) -> list[nodes.Node]:
+_URL = re.compile(r"https://[^\s<>\"']+")
+
+
+def linked(text: str, *, hosts: bool = False) -> list[nodes.Node]:
+    """``text`` with each ``https://`` address in it made a link (trailing punctuation left out).
+
+    ``hosts``: the link shows only the address's host (the PDF, where a long address cannot break
+    and would run into the margin; the link still leads to the full address).
+    """
+    out: list[nodes.Node] = []
+    at = 0
+    for match in _URL.finditer(text):
+        url = match.group(0).rstrip(".,;:)")
+        out.append(render.text(text[at : match.start()]))
+        out.append(render.external_link(url, urllib.parse.urlsplit(url).netloc if hosts else url))  # type: ignore[arg-type]
+        at = match.start() + len(url)
+    out.append(render.text(text[at:]))
+    return [n for n in out if not (isinstance(n, nodes.Text) and not str(n))]
+
+
+def _day(day: _dt.date | None) -> nodes.paragraph:
+    """A date that never breaks at its hyphens (the stylesheet keeps ``fmg-retirements-date`` whole)."""
+    return render.paragraph(render.text(_date(day)), classes=["fmg-retirements-date"])
+
+
+def calendar_table(rows: Sequence[data.Retirement], today: _dt.date, *, compact: bool, past: bool = False, short_links: bool = False) -> list[nodes.Node]:
     """One table of retirements, and the numbered notes its rows refer to.
 
-    On screen, a column per fact. On paper and in plain text nine columns do not fit a portrait
-    page, so the developer joins the model and the dates share one cell, a line each.
+    On screen the retirement date has a column of its own, to scan down, with the notice, the
+    fine-tuning cut-off and the replacement beside it. On paper and in plain text six columns do
+    not fit a portrait page, so the dates share one cell, a line each. The developer goes with the
+    model and the as-of date with the source, in both.
     """
-    numbers = _notes(rows)
+    numbers, texts = _notes(rows)
     body = []
     for index, row in enumerate(rows):
         note = numbers.get(index)
@@ -185,55 +220,37 @@ def calendar_table(rows: Sequence[data.Retirement], today: _dt.date, *, compact:
                     ("Fine-tuning cut-off", _date(row.fine_tuning_cutoff)),
                 )
             ]
-            body.append(
-                [
-                    _model_cell(row, with_developer=True),
-                    dates,
-                    row.replacement or MISSING,
-                    [*_source(row, note), render.paragraph(render.text(f"As of {row.as_of.isoformat()}"))],
-                ]
-            )
+            body.append([_model_cell(row), dates, row.replacement or MISSING, _source(row, note)])
         else:
-            body.append(
-                [
-                    _model_cell(row, with_developer=False),
-                    developer(row.developer),
-                    _date(row.announced),
-                    _retires(row, today),
-                    _notice(row),
-                    _date(row.fine_tuning_cutoff),
-                    row.replacement or MISSING,
-                    _source(row, note),
-                    row.as_of.isoformat(),
+            left = row.days_left(today)
+            retires: list[nodes.Node] = [_day(row.retired)]
+            if left > 0:
+                retires.append(render.paragraph(render.text(f"in {left} day{'s' if left != 1 else ''}")))
+            notice: list[nodes.Node] | str = MISSING
+            if row.announced:
+                notice = [
+                    render.paragraph(render.text(_notice(row))),
+                    render.paragraph(
+                        render.text("announced "), nodes.inline(row.announced.isoformat(), row.announced.isoformat(), classes=["fmg-retirements-date"])
+                    ),
                 ]
-            )
+            body.append([_model_cell(row), retires, notice, [_day(row.fine_tuning_cutoff)], row.replacement or MISSING, _source(row, note)])
     if compact:
         headers, widths = ["Model", "Dates", "Replacement named", "Source"], [39, 25, 16, 20]
     else:
-        headers = [
-            "Model",
-            "Developer",
-            "Announced",
-            "Retired" if past else "Retires",
-            "Notice given",
-            "Fine-tuning cut-off",
-            "Replacement named",
-            "Source",
-            "As of",
-        ]
-        widths = [20, 9, 10, 12, 8, 10, 12, 11, 8]
+        headers = ["Model", "Retired" if past else "Retires", "Notice given", "Fine-tuning cut-off", "Replacement named", "Source"]
+        widths = [28, 13, 14, 12, 15, 18]
     out: list[nodes.Node] = [render.table(headers, body, widths=widths, classes=["fmg-retirements-table", "colwidths-given"])]
-    if numbers:
+    if texts:
         notes = nodes.enumerated_list(classes=["fmg-retirements-notes"], enumtype="arabic", prefix="", suffix=".")
-        for index in numbers:
-            row = rows[index]
-            label = f"{row.family}: "
-            notes += nodes.list_item("", render.paragraph(nodes.strong(label, label), render.text(row.note or "")))
+        for text, sharing in texts.items():
+            label = ", ".join(dict.fromkeys(r.family for r in sharing)) + ": "
+            notes += nodes.list_item("", render.paragraph(nodes.strong(label, label), *linked(text, hosts=short_links)))
         out += [render.paragraph(render.text("Notes:"), classes=["fmg-retirements-notes-head"]), notes]
     return out
 
 
-def calendar_nodes(node: fmg_retirements, *, compact: bool) -> nodes.container:
+def calendar_nodes(node: fmg_retirements, *, compact: bool, short_links: bool = False) -> nodes.container:
     cal: data.Calendar = node["calendar"]
     months: int = node["months"]
     box = nodes.container(classes=["fmg-retirements"])
@@ -254,7 +271,7 @@ def calendar_nodes(node: fmg_retirements, *, compact: bool) -> nodes.container:
     for title, rows, empty, past in sections:
         box += nodes.rubric(title, title, classes=["fmg-retirements-heading"])
         if rows:
-            box.extend(calendar_table(rows, cal.today, compact=compact, past=past))
+            box.extend(calendar_table(rows, cal.today, compact=compact, past=past, short_links=short_links))
         else:
             box += render.paragraph(render.text(empty), classes=["fmg-retirements-empty"])
     return box
@@ -266,7 +283,16 @@ def calendar_nodes(node: fmg_retirements, *, compact: bool) -> nodes.container:
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     compact = app.builder.format != "html" or app.builder.name.startswith("epub")
     for node in list(doctree.findall(fmg_retirements)):
-        node.replace_self(calendar_nodes(node, compact=compact))
+        node.replace_self(calendar_nodes(node, compact=compact, short_links=app.builder.format == "latex"))
+
+
+def _on_write_started(app: Sphinx, builder: Builder) -> None:
+    """Write the calendar's stylesheet before pages link to it."""
+    if builder.format != "html":
+        return
+    static = Path(builder.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / STYLESHEET).write_bytes(Path(__file__).with_name("static").joinpath(STYLESHEET).read_bytes())
 
 
 def _on_builder_inited(app: Sphinx) -> None:
@@ -297,6 +323,8 @@ def _skip(self: SphinxTranslator, node: fmg_retirements) -> None:
 def setup_retirements(app: Sphinx) -> None:
     app.add_node(fmg_retirements, **dict.fromkeys(("html", "latex", "text", "man", "texinfo"), (_skip, None)))
     app.add_directive_to_domain("fmg", "retirements", RetirementsDirective)
+    app.add_css_file(STYLESHEET)
+    app.connect("write-started", _on_write_started)
     app.connect("builder-inited", _on_builder_inited)
     app.connect("env-get-outdated", _on_get_outdated)
     app.connect("env-purge-doc", _on_purge_doc)
