@@ -148,7 +148,13 @@ def test_rerun_and_dry_run(outputs: dict[str, str], example_copy: Path, conf: Mo
     # What the assess guide says about this diff.
     # deprecated-model was raised before (gpt-4o-2024-08-06 was deprecated on 2026-10-14); the
     # fallback's retired snapshot adds its line to the evidence.
-    for line in ("+    - id: anthropic", "-    - id: single-provider", "     - id: deprecated-model", "+      evidence: [app.py:8, app.py:35]", "+      status: retired"):
+    for line in (
+        "+    - id: anthropic",
+        "-    - id: single-provider",
+        "     - id: deprecated-model",
+        "+      evidence: [app.py:8, app.py:35]",
+        "+      status: retired",
+    ):
         assert line in printed
     assert printed.rstrip().endswith(" checklists:"), "the diff should stop before the answers"
     assert "+    - id: claude-3-5-sonnet-20241022" in printed

@@ -256,3 +256,29 @@ def test_an_unpinned_calendar_is_rebuilt_on_a_new_day(make_app, tmp_path: Path, 
     assert "Calendar as of 2026-12-13" in html and "<p>in 32 days</p>" in html
     # GPT-5 retired on 2026-12-11: it has moved to the retired table.
     assert html.index("gpt-5-nano-2025-08-07") > html.index("Already retired")
+
+
+# --- the handbook says what the catalog says ---------------------------------------------------
+
+
+def test_the_continuity_chapters_retirement_table_agrees_with_the_catalog() -> None:
+    """docs/handbook/operational-continuity.md restates the next retirements by hand; every id in
+    its table must carry the same shutdown and notice dates in the catalog the calendar renders."""
+    from fm_governance.scan.catalog import rules
+
+    chapter = (Path(__file__).parents[1] / "docs" / "handbook" / "operational-continuity.md").read_text(encoding="utf-8")
+    table = chapter.split("| Shutdown | Models | Notice given |", 1)[1].split("\n\n", 1)[0]
+    rows = [line for line in table.splitlines() if line.startswith("| ") and not line.startswith("| ---")]
+    assert len(rows) >= 2
+    checked = 0
+    for row in rows:
+        shutdown, models, notice = (cell.strip() for cell in row.strip("|").split("|"))
+        retired = _dt.datetime.strptime(shutdown, "%d %B %Y").date().isoformat()
+        announced = _dt.datetime.strptime(notice, "%d %B %Y").date().isoformat()
+        for model_id in re.findall(r"`([a-z0-9.-]+)`", models):
+            if re.fullmatch(r"\d{4}-\d{2}-\d{2}", model_id):
+                continue  # "their `2025-08-07` snapshots"
+            life = rules().model_info(model_id).lifecycle  # type: ignore[union-attr]
+            assert life is not None and (life["retired"], life["deprecated"]) == (retired, announced), model_id
+            checked += 1
+    assert checked >= 8
