@@ -235,6 +235,15 @@ def test_a_bad_catalog_file_is_a_located_warning(make_app, tmp_path: Path) -> No
     assert "Traceback" not in warnings
 
 
+def test_a_missing_catalog_file_is_a_located_warning(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = _project(tmp_path, "```{fmg:retirements}\n:catalog: nowhere.yaml\n```")
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    app.build()
+    warnings = "\n".join(warnings_of(app))
+    assert "index.md:3: WARNING: fmg:retirements: cannot read the catalog" in warnings and "nowhere.yaml" in warnings
+    assert "[fmg.retirements]" in warnings and "Traceback" not in warnings
+
+
 def test_a_bad_as_of_is_a_directive_error(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     src = _project(tmp_path, "```{fmg:retirements}\n:as-of: 6 December 2026\n```")
     app = make_app("html", srcdir=src, builddir=tmp_path / "out")

@@ -13,8 +13,8 @@ is re-read on the first build of a new day, and every page with the directive is
 catalog file changes, so an incremental build never serves yesterday's calendar.
 
 The table is made when the page is written, once the builder is known (the ``fmg:matrix``
-pattern): on screen one column per fact, as the reader scans down "Retires"; in PDF, EPUB and
-text, four columns that fit a portrait page, with the dates stacked in one cell. Every text from
+pattern): on screen six columns, the retirement date in one of its own to scan down; in PDF,
+EPUB and text, four columns that fit a portrait page, with the dates stacked in one cell. Every text from
 the catalog enters the tree as ``nodes.Text`` (escaped by each writer) and only ``https`` sources
 become links; the container's ``fmg-`` class puts it under :mod:`.latex`'s clean-up of invisible
 characters.
