@@ -40,6 +40,7 @@ AXE_PAGES = ["index.html", "handbook/what-are-foundation-models.html", "checklis
 # ... and pages with wide code blocks, generated references and the 404 page, in the light scheme.
 AXE_MORE_PAGES = [
     "guides/assess.html",
+    "handbook/retirement-calendar.html",
     "checklists/severity.html",
     "reference/cli.html",
     "reference/formats.html",

@@ -146,7 +146,15 @@ def test_rerun_and_dry_run(outputs: dict[str, str], example_copy: Path, conf: Mo
     assert (example_copy / "fm-governance.yaml").read_bytes() == before, "--dry-run wrote the file"
     assert outputs["assess-dry-run.txt"].splitlines()[1:] == [line.rstrip() for line in printed.splitlines()]
     # What the assess guide says about this diff.
-    for line in ("+    - id: anthropic", "-    - id: single-provider", "+    - id: deprecated-model", "+      status: retired"):
+    # deprecated-model was raised before (gpt-4o-2024-08-06 was deprecated on 2026-10-14); the
+    # fallback's retired snapshot adds its line to the evidence.
+    for line in (
+        "+    - id: anthropic",
+        "-    - id: single-provider",
+        "     - id: deprecated-model",
+        "+      evidence: [app.py:8, app.py:35]",
+        "+      status: retired",
+    ):
         assert line in printed
     assert printed.rstrip().endswith(" checklists:"), "the diff should stop before the answers"
     assert "+    - id: claude-3-5-sonnet-20241022" in printed

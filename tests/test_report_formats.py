@@ -373,7 +373,12 @@ def test_the_example_report_reads_the_scanner_inventory_as_tables() -> None:
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     assert "| OpenAI | hosted | app.py:6; app.py:8; app.py:10; requirements.txt:1 |" in lines
-    assert "| gpt-4o-2024-08-06 | openai | pinned | [proprietary](<https://openai.com/policies/services-agreement/>) |  |  |" in lines
+    # The catalog has this model's dates from secondary reports only, and the row says so.
+    assert (
+        "| gpt-4o-2024-08-06 | openai | pinned | [proprietary](<https://openai.com/policies/services-agreement/>) "
+        "| retires 2027-01-14 \\(in 53 days\\), per secondary reports "
+        "| [https://developers.openai.com/api/docs/deprecations](<https://developers.openai.com/api/docs/deprecations>) |"
+    ) in lines
     assert any(line.startswith("| hosted-provider | A provider-hosted model is called | DE‑01, DE‑02,") for line in lines)
     # The scanner's counts, in words (the model's FINDING_LABELS), and the skipped files even when none.
     assert "| uses of a provider or model found | 4 |" in lines

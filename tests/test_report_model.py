@@ -163,11 +163,12 @@ def test_the_inventory_becomes_tables_with_lifecycle_and_its_source(catalog, tmp
     opus, gpt = inv.models
     assert opus.near_retirement and opus.lifecycle == "retired 2026-01-05"
     assert opus.source.startswith("https://")  # from the model catalog
-    assert not gpt.near_retirement and gpt.lifecycle == ""
+    # Deprecated 2026-10-14, shut down 2027-01-14 (the catalog marks those dates as from secondary reports).
+    assert gpt.near_retirement and gpt.lifecycle == "retires 2027-01-14 (in 53 days), per secondary reports" and gpt.secondary
     assert inv.signals[0].title == "A provider-hosted model is called"
     assert inv.findings == {"total": 3, "in_use": 3, "tests_or_prose": 0} and inv.skipped == 2
     assert ("custom.note", "hand-written") in inv.other and ("custom.list", "a, b") in inv.other
-    assert "1 model in use is past or near retirement" in rep.verdict.sentence
+    assert "2 models in use are past or near retirement" in rep.verdict.sentence
 
 
 @pytest.mark.parametrize(("retired", "near"), [("2027-05-01", True), ("2027-06-01", False)])

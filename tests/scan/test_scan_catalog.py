@@ -188,12 +188,19 @@ def test_model_catalog_entries_are_sourced_and_ordered():
 @pytest.mark.parametrize(
     ("model_id", "family", "status", "alias"),
     [
+        # The undated alias is not among the ids the 2026-10-14 deprecation lists; its snapshots are.
         ("gpt-4o", "GPT-4o", None, "floating"),
-        ("gpt-4o-2024-08-06", "GPT-4o", None, "pinned"),
-        # Where OpenAI's lifecycle dates for an id were not read from the primary page, none are
-        # recorded: the catalog says "not known to be deprecated", never a guessed date.
-        ("gpt-3.5-turbo", "GPT-3.5 Turbo", None, "floating"),
+        # Deprecated 2026-10-14, shut down 2027-01-14: dates from consistent secondary reports,
+        # marked `evidence: secondary` in the catalog.
+        ("gpt-4o-2024-08-06", "GPT-4o", "deprecated", "pinned"),
+        ("gpt-4o-mini-2024-07-18", "GPT-4o mini", "deprecated", "pinned"),
+        ("gpt-4.1-nano-2025-04-14", "GPT-4.1", None, "pinned"),
+        # Deprecated 2026-04-22, shut down 2026-10-23 (the deprecations page's recorded history).
+        ("gpt-3.5-turbo", "GPT-3.5 Turbo", "retired", "floating"),
+        # Where OpenAI's lifecycle dates for an id were not read, none are recorded: the catalog
+        # says "not known to be deprecated", never a guessed date.
         ("gpt-4.5-preview", "GPT-4.5", None, "unknown"),
+        ("gpt-5-codex-mini", "GPT-5 / o-series specialised variants", None, "unknown"),
         # Notified 2026-06-11, shut down 2026-12-11 (OpenAI deprecations page, read 2026-12-06).
         ("gpt-5-mini", "GPT-5", "deprecated", "floating"),
         ("gpt-5-2025-08-07", "GPT-5", "deprecated", "pinned"),

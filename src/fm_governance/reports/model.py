@@ -289,6 +289,9 @@ class ModelRow:
     #: Past retirement, deprecated, or retiring within the horizon.
     near_retirement: bool
     evidence: tuple[str, ...]
+    #: The lifecycle dates come from secondary reports, not the developer's page (``source`` is
+    #: then where to check them); ``lifecycle`` says so in words.
+    secondary: bool = False
 
 
 @dataclass(frozen=True)
@@ -679,6 +682,11 @@ def _model_row(m: Mapping[str, Any], today: _dt.date, lookup: ModelLookup | None
         state, near = f"retires {retired.isoformat()}", False
     else:
         state, near = "", False
+    # Dates the catalog could not read on the developer's own page say so wherever they are shown:
+    # the source link next to them is where to check, not where they were read.
+    secondary = lifecycle.get("evidence") == "secondary"
+    if state and secondary:
+        state += ", per secondary reports"
     licence = (info or {}).get("licence") or {}
     return ModelRow(
         id=model_id,
@@ -694,6 +702,7 @@ def _model_row(m: Mapping[str, Any], today: _dt.date, lookup: ModelLookup | None
         lifecycle=state,
         near_retirement=near,
         evidence=_texts(m.get("evidence")),
+        secondary=secondary,
     )
 
 

@@ -27,6 +27,9 @@ MAX_EVIDENCE = 20
 DUTIES = frozenset({"use-policy", "attribution", "naming", "user-threshold", "pass-through-terms", "non-commercial"})
 #: Providers whose role is a model provider (not a layer or hub) count for single-provider.
 MODEL_ROLES = frozenset({"hosted", "self-hosted"})
+#: A model whose retirement date is this many days away or fewer raises ``retiring-model``: enough
+#: time to re-validate a successor (OC-03) and rebuild a fine-tune (OC-06), if the work starts now.
+RETIRING_WITHIN_DAYS = 90
 
 
 def is_live(finding: dict[str, Any]) -> bool:
@@ -73,6 +76,9 @@ def derive(findings: list[dict[str, Any]], models: list[dict[str, Any]], rules: 
     outdated = [m for m in models if (m.get("catalog") or {}).get("status") in ("deprecated", "retired")]
     raise_("deprecated-model", _model_findings(live, outdated), models=sorted({m["id"] for m in outdated}))
 
+    retiring = {m["id"]: day for m in models if (day := retires_within(m, today)) is not None}
+    raise_("retiring-model", _model_findings(live, [m for m in models if m["id"] in retiring]), models=sorted(retiring), retires=dict(sorted(retiring.items())))
+
     fine_tunes = [f for f in live if f["kind"] == "fine-tuned-model"]
     raise_("closed-fine-tune", fine_tunes, models=sorted({f["value"] for f in fine_tunes}))
 
@@ -101,6 +107,19 @@ def derive(findings: list[dict[str, Any]], models: list[dict[str, Any]], rules: 
         entry.update({k: v for k, v in detail.items() if v})
         out.append(entry)
     return out
+
+
+def retires_within(model: dict[str, Any], today: _dt.date, days: int = RETIRING_WITHIN_DAYS) -> str | None:
+    """The model's retirement date (ISO) when it falls after ``today`` and within ``days`` of it.
+
+    A model already past its date is ``deprecated-model``'s business, not this signal's: on the
+    retirement day itself requests fail, so "retiring" means strictly after ``today``.
+    """
+    retired = ((model.get("catalog") or {}).get("lifecycle") or {}).get("retired")
+    if not retired:
+        return None
+    left = (_dt.date.fromisoformat(retired) - today).days
+    return str(retired) if 0 < left <= days else None
 
 
 def _model_findings(live: list[dict[str, Any]], models: list[dict[str, Any]]) -> list[dict[str, Any]]:
