@@ -189,3 +189,20 @@ def test_every_provider_in_the_questionnaire_points_to_a_page_to_start_from() ->
     numbers = set(re.findall(r"^\*\*(\d\.\d)\*\* ", page, re.MULTILINE))
     for cited in re.findall(r"\((\d\.\d)(?:, \d\.\d)*[;)]", section):
         assert cited in numbers, f"the provider notes cite question {cited}, which does not exist"
+
+
+def test_the_downloadable_questionnaire_asks_exactly_the_questions_on_the_page() -> None:
+    page = _page("security-questionnaire")
+    asked = []
+    for block in re.split(r"^### ", page.split("## Provider by provider", 1)[0], flags=re.MULTILINE)[1:]:
+        title, _, body = block.partition("\n")
+        for m in re.finditer(r"^\*\*(\d\.\d)\*\* (.*)\n: \*Ask for:\* ((?:.*\n)(?:  .*\n)*)", body, re.MULTILINE):
+            evidence, _, items = _flat(m[3]).rpartition(" Evidence for ")
+            ids = list(dict.fromkeys(i["id"] for i in ITEM_ROLE.finditer(items)))
+            asked.append((m[1], title.split(". ", 1)[1], m[2], evidence.rstrip(".").lower(), " ".join(ids)))
+    rows = _csv("security-questionnaire.csv")
+    assert list(rows[0])[5:] == ["Provider's answer", "Evidence received", "Reviewed by", "Date"]
+    assert all(not any(list(row.values())[5:]) for row in rows), "the questionnaire must ship unanswered"
+    shipped = [(r["Number"], r["Section"], r["Question"], r["Evidence to ask for"].lower(), r["Checklist items"]) for r in rows]
+    assert shipped == asked
+    assert "{download}`questionnaire <security-questionnaire.csv>`" in page
