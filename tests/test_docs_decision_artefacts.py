@@ -206,3 +206,13 @@ def test_the_downloadable_questionnaire_asks_exactly_the_questions_on_the_page()
     shipped = [(r["Number"], r["Section"], r["Question"], r["Evidence to ask for"].lower(), r["Checklist items"]) for r in rows]
     assert shipped == asked
     assert "{download}`questionnaire <security-questionnaire.csv>`" in page
+
+
+def test_the_decision_matrix_template_carries_the_pages_gates_and_criteria_unfilled() -> None:
+    template = _csv("decision-matrix-template.csv")
+    page = _page("decision-matrix")
+    gates = re.findall(r"^\| (G\d [^|]+?) \| ", page, re.MULTILINE)
+    criteria = [row["Criterion"] for row in _csv("decision-matrix-example.csv")]
+    assert [row["Name"] for row in template] == gates + criteria
+    assert all(not row[c] for row in template for c in ("Weight", "Candidate 1", "Candidate 2", "Candidate 3", "Evidence and who scored it"))
+    assert page.count("{download}`template <decision-matrix-template.csv>`") >= 1
