@@ -99,6 +99,23 @@ def render(portfolio: Portfolio) -> str:
     else:
         out += ["None.", ""]
 
+    out += ["## Projects", ""]
+    out += _table(
+        ["Project", "Criticality", "Owner", "Developers", "Score", "Open critical", "Open high"],
+        [
+            [
+                md_inline(p.name),
+                p.criticality or "unrated",
+                md_inline(p.owner) if p.owner else "–",
+                md_inline(", ".join(p.values("developer"))) or "–",
+                "–" if p.score is None else f"{p.score:g}",
+                str(sum(1 for i in p.open_items if i.severity == "critical")),
+                str(sum(1 for i in p.open_items if i.severity == "high")),
+            ]
+            for p in portfolio.projects
+        ],
+    )
+
     if portfolio.duplicates:
         out += ["## Duplicate project names", "", "Counted once: the most recent assessment.", ""]
         out += [f"- **{md_inline(d.name)}**: kept {md_inline(d.kept)}; not counted: {md_inline(', '.join(d.dropped))}" for d in portfolio.duplicates]
