@@ -104,7 +104,7 @@ class PortfolioDirective(FmgDirective):
                     f"fmg:portfolio: left out of the portfolio: {first.message}" + (f" — {first.fix}" if first.fix else ""),
                     type="fmg",
                     subtype="portfolio",
-                    location=(str(file), first.location.line or None),
+                    location=f"{file}:{first.location.line or 1}",
                 )
         settings = Settings(
             spof_threshold=self.options.get("spof-threshold", 0.5),
