@@ -141,9 +141,17 @@ def test_gate_reasons() -> None:
 def test_open_items_per_owner_and_area_waivers_stale_duplicates_and_excluded() -> None:
     from fm_governance.portfolio.read import WaiverUse
 
-    items = (OpenItem("DE-01", "data-exposure", "Data exposure", "critical", "privacy"), OpenItem("VL-02", "vendor-lock-in", "Vendor lock-in", "high", "procurement"))
+    items = (
+        OpenItem("DE-01", "data-exposure", "Data exposure", "critical", "privacy"),
+        OpenItem("VL-02", "vendor-lock-in", "Vendor lock-in", "high", "procurement"),
+    )
     entries = [
-        project("a", ("x",), open_items=items, waivers=(WaiverUse("DE-03", TODAY + dt.timedelta(days=10), "CRO"), WaiverUse("DE-04", TODAY + dt.timedelta(days=90), "CRO"))),
+        project(
+            "a",
+            ("x",),
+            open_items=items,
+            waivers=(WaiverUse("DE-03", TODAY + dt.timedelta(days=10), "CRO"), WaiverUse("DE-04", TODAY + dt.timedelta(days=90), "CRO")),
+        ),
         project("b", ("x",), open_items=items[:1], date=None),
         project("a", ("y",), date=TODAY - dt.timedelta(days=400), path="old/a/fm-governance.yaml"),
         Excluded("bad/fm-governance.yaml", ("bad/fm-governance.yaml:3:5: broken — fix it",)),
@@ -167,7 +175,9 @@ def test_retirement_windows() -> None:
 
         return ModelUse(model_id, "openai", "openai", "openai", day(deprecated), day(retired))
 
-    p = project("a", critical=True, models=(uses("gone", -5), uses("soon", 30), uses("later", 150), uses("far", 400), uses("old", None, -10), uses("fine", None)))
+    p = project(
+        "a", critical=True, models=(uses("gone", -5), uses("soon", 30), uses("later", 150), uses("far", 400), uses("old", None, -10), uses("fine", None))
+    )
     retirements = build([p], today=TODAY).retirements
     assert [(r.model_id, r.status, r.window) for r in retirements] == [
         ("gone", "retired", "past"),

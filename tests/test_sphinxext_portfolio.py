@@ -29,7 +29,9 @@ def warnings_of(app) -> list[str]:  # type: ignore[no-untyped-def]
 def only_the_broken_file_warns(app) -> None:  # type: ignore[no-untyped-def]
     warnings = warnings_of(app)
     assert len(warnings) == 1, warnings
-    assert re.search(r"broken/bad/fm-governance\.yaml:8: WARNING: fmg:portfolio: left out of the portfolio: .*\"maybe\" is not allowed.*\[fmg\.portfolio\]$", warnings[0]), warnings[0]
+    assert re.search(
+        r"broken/bad/fm-governance\.yaml:8: WARNING: fmg:portfolio: left out of the portfolio: .*\"maybe\" is not allowed.*\[fmg\.portfolio\]$", warnings[0]
+    ), warnings[0]
 
 
 def flat(text: str) -> str:

@@ -60,8 +60,12 @@ FORMATS = ("text", "json", "markdown", "csv", "csv-models", "html")
 )
 @click.option("--fail-on-spof", is_flag=True, help="Fail (exit 1) when there is a single point of failure.")
 @click.option("--max-hhi", type=FiniteFloatRange(0, 10_000), metavar="N", help="Fail (exit 1) when any level's HHI (all projects) is above N (0–10,000).")
-@click.option("--max-age", type=click.IntRange(min=1), default=365, show_default=True, metavar="DAYS", help="List assessments whose project.date is older than this.")
-@click.option("--waiver-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS", help="List waivers that expire within this many days.")
+@click.option(
+    "--max-age", type=click.IntRange(min=1), default=365, show_default=True, metavar="DAYS", help="List assessments whose project.date is older than this."
+)
+@click.option(
+    "--waiver-days", type=click.IntRange(min=0), default=30, show_default=True, metavar="DAYS", help="List waivers that expire within this many days."
+)
 @click.option("--jobs", "-j", type=click.IntRange(min=1), metavar="N", help="Worker processes for large inputs [default: one per CPU].")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Judge waivers, retirements and ages as on this date [default: today].")
 @click.option("--title", default="Model portfolio", show_default=True, help="Title of the HTML page.")
@@ -86,7 +90,7 @@ def portfolio(
     """Measure concentration risk across many assessments.
 
     PATH is an assessment file, a folder (searched for fm-governance.yaml, skipping hidden folders
-    and node_modules), a glob (quote it: 'assessments/**/*.yaml'), or `-` to read such paths from
+    and node_modules), a glob (quote it: `'assessments/**/*.yaml'`), or `-` to read such paths from
     stdin, one a line. A project named in two files is counted once (the most recent assessment).
 
     For each level — model developer, hosting channel, provider contracted — it shows the share of
@@ -121,7 +125,9 @@ def portfolio(
         for line in excluded.errors:
             click.echo(line, err=True)
     for duplicate in built.duplicates:
-        click.echo(f"{duplicate.dropped[0]}: warning: project {duplicate.name!r} is also in {duplicate.kept} — counted once, from the most recent assessment", err=True)
+        click.echo(
+            f"{duplicate.dropped[0]}: warning: project {duplicate.name!r} is also in {duplicate.kept} — counted once, from the most recent assessment", err=True
+        )
     if errors or built.excluded:
         raise SystemExit(EXIT_INPUT)
     reasons = model.gate(built, fail_on_spof=fail_on_spof, max_hhi=max_hhi)

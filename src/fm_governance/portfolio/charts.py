@@ -111,10 +111,13 @@ def hhi_svg(portfolio: Portfolio, *, element_id: str) -> str:
 
 
 def timeline_svg(retirements: tuple[Retirement, ...], today: _dt.date, horizon: int, *, element_id: str) -> str:
-    """Retirement dates of the models in use, from a year ago to ``horizon`` days ahead."""
+    """Retirement dates of the models in use, from a year ago (or the earliest) to ``horizon`` days ahead."""
     dated = [r for r in retirements if r.retired is not None][:12]
     left, scale_w, row_h = 220, 440, 24
-    start, end = today - _dt.timedelta(days=365), today + _dt.timedelta(days=horizon)
+    # From a year back, or from just before the earliest retirement shown, so no mark is clamped.
+    earliest = min((r.retired for r in dated if r.retired is not None), default=today)
+    start = min(today - _dt.timedelta(days=365), earliest - _dt.timedelta(days=30))
+    end = today + _dt.timedelta(days=horizon)
     height = 40 + row_h * max(len(dated), 1) + 28
     width = left + scale_w + 40
 

@@ -30,14 +30,25 @@ def render(portfolio: Portfolio) -> str:
         rows = [[md_inline(s.name), str(s.projects), percent(s.share), str(s.critical), percent(s.critical_share)] for s in level.shares]
         unknown = n - level.known
         if unknown:
-            rows.append([f"*{NOT_FOUND}*", str(unknown), percent(unknown / n), str(critical - level.critical_known), percent((critical - level.critical_known) / critical if critical else None)])
+            rows.append(
+                [
+                    f"*{NOT_FOUND}*",
+                    str(unknown),
+                    percent(unknown / n),
+                    str(critical - level.critical_known),
+                    percent((critical - level.critical_known) / critical if critical else None),
+                ]
+            )
         if rows:
             out += _table(["Name", "Projects", "Share", "Critical", "Of critical"], rows)
         line = f"HHI **{hhi_text(level.hhi, level.band)}** over {level.known} of {plural(n, 'project')}"
         if critical:
             line += f"; critical projects: **{hhi_text(level.hhi_critical, level.band_critical)}** over {level.critical_known} of {critical}"
         out += [line + ".", ""]
-    out += [f"HHI bands: [{md_inline(HHI_SOURCE)}]({HHI_SOURCE_URL}). Shares of projects can add up to more than 100%: a project that uses two developers depends on both.", ""]
+    out += [
+        f"HHI bands: [{md_inline(HHI_SOURCE)}]({HHI_SOURCE_URL}). Shares of projects can add up to more than 100%: a project that uses two developers depends on both.",
+        "",
+    ]
 
     out += [f"## Single points of failure (more than {percent(portfolio.settings.spof_threshold)} of critical projects)", ""]
     if not critical:
@@ -45,7 +56,9 @@ def render(portfolio: Portfolio) -> str:
     elif not portfolio.single_points:
         out += ["None.", ""]
     else:
-        out += [f"- **{s.level} {md_inline(s.name)}**: {s.critical} of {s.critical_total} critical projects ({percent(s.share)})" for s in portfolio.single_points]
+        out += [
+            f"- **{s.level} {md_inline(s.name)}**: {s.critical} of {s.critical_total} critical projects ({percent(s.share)})" for s in portfolio.single_points
+        ]
         out.append("")
 
     out += ["## Models retired, retiring or deprecated", ""]
@@ -68,16 +81,22 @@ def render(portfolio: Portfolio) -> str:
     else:
         out += ["None.", ""]
 
-    for title, rows, label in (
+    for title, counts, label in (
         ("Open critical and high items per owner role", portfolio.open_by_owner, "Owner"),
         ("Open critical and high items per area", portfolio.open_by_area, "Area"),
     ):
         out += [f"## {title}", ""]
-        out += _table([label, "Critical", "High", "Projects"], [[md_inline(c.name), str(c.critical), str(c.high), str(c.projects)] for c in rows]) if rows else ["None.", ""]
+        out += (
+            _table([label, "Critical", "High", "Projects"], [[md_inline(c.name), str(c.critical), str(c.high), str(c.projects)] for c in counts])
+            if counts
+            else ["None.", ""]
+        )
 
     scores = portfolio.scores
     out += ["## Scores", ""]
-    out += _table(["Score", "Projects"], [[name, str(count)] for name, count in scores.bands] + ([["not scored", str(scores.unscored)]] if scores.unscored else []))
+    out += _table(
+        ["Score", "Projects"], [[name, str(count)] for name, count in scores.bands] + ([["not scored", str(scores.unscored)]] if scores.unscored else [])
+    )
     if scores.median is not None:
         out += [f"Median {scores.median:g}, mean {scores.mean:g}, lowest {scores.lowest:g}.", ""]
 
@@ -94,7 +113,10 @@ def render(portfolio: Portfolio) -> str:
     if portfolio.stale:
         out += _table(
             ["Project", "Date", "Age (days)", "File"],
-            [[md_inline(s.project), s.date.isoformat() if s.date else "–", "–" if s.age_days is None else str(s.age_days), md_inline(s.path)] for s in portfolio.stale],
+            [
+                [md_inline(s.project), s.date.isoformat() if s.date else "–", "–" if s.age_days is None else str(s.age_days), md_inline(s.path)]
+                for s in portfolio.stale
+            ],
         )
     else:
         out += ["None.", ""]

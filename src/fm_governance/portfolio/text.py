@@ -90,7 +90,13 @@ def render(portfolio: Portfolio, *, width: int = DEFAULT_WIDTH, color: bool = Fa
             t.add_row(Text(terminal_line(s.name)), str(s.projects), percent(s.share), str(s.critical), percent(s.critical_share))
         unknown = n - level.known
         if unknown:
-            t.add_row(Text(NOT_FOUND, style="italic"), str(unknown), percent(unknown / n), str(critical - level.critical_known), percent((critical - level.critical_known) / critical if critical else None))
+            t.add_row(
+                Text(NOT_FOUND, style="italic"),
+                str(unknown),
+                percent(unknown / n),
+                str(critical - level.critical_known),
+                percent((critical - level.critical_known) / critical if critical else None),
+            )
         if level.shares or unknown:
             console.print(t)
         rows_note(len(level.shares))
@@ -103,8 +109,10 @@ def render(portfolio: Portfolio, *, width: int = DEFAULT_WIDTH, color: bool = Fa
         wrapped("None measurable: no project has criticality: critical.", indent="  ")
     elif not portfolio.single_points:
         wrapped("None.", indent="  ")
-    for s in portfolio.single_points:
-        wrapped(f"{s.level} {s.name}: {s.critical} of {s.critical_total} critical projects ({percent(s.share)})", indent="  ", style="bold red")
+    for point in portfolio.single_points:
+        wrapped(
+            f"{point.level} {point.name}: {point.critical} of {point.critical_total} critical projects ({percent(point.share)})", indent="  ", style="bold red"
+        )
 
     days90, days180 = portfolio.settings.retire_days
     heading(f"Models retired, retiring within {days180} days, or deprecated")
@@ -147,9 +155,9 @@ def render(portfolio: Portfolio, *, width: int = DEFAULT_WIDTH, color: bool = Fa
         wrapped("None.", indent="  ")
 
     heading(f"Assessments older than {portfolio.settings.max_age_days} days, or undated")
-    for s in portfolio.stale[:MAX_ROWS]:
-        when = f"{s.date.isoformat()} ({plural(s.age_days or 0, 'day')} old)" if s.date else "no project.date"
-        wrapped(f"{s.project}: {when} — {s.path}", indent="  ")
+    for stale in portfolio.stale[:MAX_ROWS]:
+        age = f"{stale.date.isoformat()} ({plural(stale.age_days or 0, 'day')} old)" if stale.date else "no project.date"
+        wrapped(f"{stale.project}: {age} — {stale.path}", indent="  ")
     rows_note(len(portfolio.stale))
     if not portfolio.stale:
         wrapped("None.", indent="  ")

@@ -149,7 +149,9 @@ class PortfolioPage:
         elif not p.single_points:
             out.append(render.paragraph("None."))
         else:
-            out.append(render.bullet_list(f"{s.level} {s.name}: {s.critical} of {s.critical_total} critical projects ({percent(s.share)})" for s in p.single_points))
+            out.append(
+                render.bullet_list(f"{s.level} {s.name}: {s.critical} of {s.critical_total} critical projects ({percent(s.share)})" for s in p.single_points)
+            )
 
         out.append(self.heading("Concentration"))
         out.append(self.chart(charts["hhi"]))
@@ -172,20 +174,24 @@ class PortfolioPage:
             out.append(
                 self.table(
                     ["Model", "Status", "Retired", "Projects", "Critical"],
-                    [
-                        [r.model_id, r.status, r.retired.isoformat() if r.retired else "–", ", ".join(r.projects), str(r.critical)]
-                        for r in p.retirements
-                    ],
-                    (30, 15, 15, 30, 10),
+                    [[r.model_id, r.status, r.retired.isoformat() if r.retired else "–", ", ".join(r.projects), str(r.critical)] for r in p.retirements],
+                    (32, 12, 16, 30, 10),
                 )
             )
         else:
             out.append(render.paragraph("None."))
 
-        for title, rows_, label in (("Open critical and high items per owner role", p.open_by_owner, "Owner"), ("Open critical and high items per area", p.open_by_area, "Area")):
+        for title, rows_, label in (
+            ("Open critical and high items per owner role", p.open_by_owner, "Owner"),
+            ("Open critical and high items per area", p.open_by_area, "Area"),
+        ):
             out.append(self.heading(title))
             if rows_:
-                out.append(self.table([label, "Critical", "High", "Projects"], [[c.name, str(c.critical), str(c.high), str(c.projects)] for c in rows_], (40, 20, 20, 20)))
+                out.append(
+                    self.table(
+                        [label, "Critical", "High", "Projects"], [[c.name, str(c.critical), str(c.high), str(c.projects)] for c in rows_], (40, 20, 20, 20)
+                    )
+                )
             else:
                 out.append(render.paragraph("None."))
 
@@ -204,7 +210,9 @@ class PortfolioPage:
         )
         out.append(self.heading(f"Assessments older than {p.settings.max_age_days} days, or undated"))
         out.append(
-            render.bullet_list(f"{s.project}: " + (f"{s.date.isoformat()} ({plural(s.age_days or 0, 'day')} old)" if s.date else "no project.date") for s in p.stale)
+            render.bullet_list(
+                f"{s.project}: " + (f"{s.date.isoformat()} ({plural(s.age_days or 0, 'day')} old)" if s.date else "no project.date") for s in p.stale
+            )
             if p.stale
             else render.paragraph("None.")
         )
@@ -214,7 +222,13 @@ class PortfolioPage:
             self.table(
                 ["Project", "Criticality", "Owner", "Developers", "Score"],
                 [
-                    [pr.name, pr.criticality or "unrated", pr.owner or "–", ", ".join(pr.values("developer")) or "–", "–" if pr.score is None else f"{pr.score:g}"]
+                    [
+                        pr.name,
+                        pr.criticality or "unrated",
+                        pr.owner or "–",
+                        ", ".join(pr.values("developer")) or "–",
+                        "–" if pr.score is None else f"{pr.score:g}",
+                    ]
                     for pr in p.projects
                 ],
                 (30, 15, 20, 25, 10),
