@@ -369,3 +369,18 @@ def test_criticality_is_validated_and_read(tmp_path: Path) -> None:
     path.write_text(path.read_text(encoding="utf-8").replace('"critical"', '"vital"'), encoding="utf-8")
     code, _, err = run(str(path), "--as-of", "2026-12-06")
     assert code == 2 and "project.criticality" in err and str(path) in err
+
+
+def test_parallel_reading_gives_the_same_portfolio(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from fm_governance.portfolio import read
+
+    files = helpers.sample(tmp_path / "org")
+    bad = tmp_path / "org" / "bad" / "fm-governance.yaml"
+    bad.parent.mkdir()
+    bad.write_text("project: [\n", encoding="utf-8")
+    paths = sorted([*files, bad], key=str)
+    serial = read.read_all(paths, today=TODAY, jobs=1)
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+    parallel = read.read_all(paths, today=TODAY, jobs=2)
+    assert parallel == serial
+    assert isinstance(parallel[0], Excluded) and parallel[0].path == str(bad)

@@ -85,3 +85,21 @@ def test_epub_build(app) -> None:  # type: ignore[no-untyped-def]
     only_the_broken_file_warns(app)
     xhtml = (Path(app.outdir) / "index.xhtml").read_text(encoding="utf-8")
     assert "developer openai: 2 of 3 critical projects (67%)" in xhtml
+
+
+def test_parallel_build_and_a_new_file_on_the_next_build(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-portfolio", src)
+    app = make_app("html", srcdir=src, freshenv=True, parallel=2)
+    app.build()
+    only_the_broken_file_warns(app)
+    assert "4 projects (3 critical)" in (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    # A file collected after the last build matches the glob: the page counts it next time.
+    new = src / "assessments" / "epsilon" / "fm-governance.yaml"
+    new.parent.mkdir()
+    new.write_text((src / "assessments" / "delta" / "fm-governance.yaml").read_text(encoding="utf-8").replace("name: delta", "name: epsilon"), encoding="utf-8")
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "5 projects (3 critical)" in (Path(again.outdir) / "index.html").read_text(encoding="utf-8")
