@@ -3,7 +3,8 @@
 ``tests/roots/test-fmg-portfolio`` holds four assessments: three critical (two on OpenAI's models,
 one of them through Azure; one on a retired Anthropic model, with markup in its name and owner)
 and a low-criticality self-hosted one assessed in 2024; ``broken.md`` adds a file the schema
-refuses. The figures on the page are the ones :func:`fm_governance.portfolio.model.build` gives.
+refuses, and ``gamma.md`` renders one project's own assessment page, which the portfolio's row for
+it links to. The figures on the page are the ones :func:`fm_governance.portfolio.model.build` gives.
 """
 
 from __future__ import annotations
@@ -53,6 +54,9 @@ def test_html_page_has_the_figures_charts_and_escapes_names(app) -> None:  # typ
     for chart in ("hhi", "developer", "channel", "provider", "timeline"):
         assert f'id="fmg-portfolio-index-{chart}" role="img"' in html
     assert "<script>x()" not in html and "&lt;script&gt;x()&lt;/script&gt;" in html
+    # gamma has its own page (fmg:assessment in gamma.md): its row links there; the others have none.
+    assert re.search(r'<a class="[^"]*reference internal" href="gamma.html"><span class="fmg-portfolio-project">gamma</span></a>', html)
+    assert '<span class="fmg-portfolio-project">alpha</span>' in html and 'href="broken.html"><span class="fmg-portfolio-project">' not in html
     assert "<b>Risk</b>" not in html
     broken = flat(re.sub(r"<[^>]+>", " ", (Path(app.outdir) / "broken.html").read_text(encoding="utf-8")))
     assert "incomplete: 1 file could not be read" in broken

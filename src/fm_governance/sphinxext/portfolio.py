@@ -80,6 +80,7 @@ class PortfolioDirective(FmgDirective):
     def render(self) -> list[nodes.Node]:
         # A glob can match a new file on any build: read this page again every time.
         self.env.note_reread()
+        _pages(self.env).add(self.env.docname)
         srcdir = Path(self.env.srcdir)
         base = Path(self.env.doc2path(self.env.docname)).parent
         patterns = [str(base / p) for p in self.arguments[0].split()]
@@ -90,9 +91,11 @@ class PortfolioDirective(FmgDirective):
         today = self.options.get("as-of") or _dt.date.today()
         models = _Catalog()
         entries: list[Project | Excluded] = []
+        sources: dict[str, str] = {}  # the path shown -> the file, to find the project's own page
         for file in files:
             self.depend(str(file))
             shown = os.path.relpath(file, srcdir)
+            sources[shown] = os.path.realpath(file)
             try:
                 entries.append(replace(read_project(file, self.loaded.catalog, today, models), path=shown))
             except InputError as exc:
@@ -112,15 +115,23 @@ class PortfolioDirective(FmgDirective):
             waiver_days=self.options.get("waiver-days", 30),
         )
         portfolio = build(entries, today=today, settings=settings)
-        return [*warnings, *PortfolioPage(portfolio, self.env.docname).nodes()]
+        return [*warnings, *PortfolioPage(portfolio, self.env.docname, sources).nodes()]
 
 
 class PortfolioPage:
     """The portfolio laid out as docutils nodes (one method per part, in page order)."""
 
-    def __init__(self, portfolio: Portfolio, docname: str) -> None:
+    def __init__(self, portfolio: Portfolio, docname: str, sources: dict[str, str] | None = None) -> None:
         self.p = portfolio
         self.prefix = "fmg-portfolio-" + (nodes.make_id(docname) or "page")
+        self.sources = sources or {}
+
+    def project_name(self, project: Project) -> nodes.inline:
+        """The name, marked with its file: linked to the project's own page when the docs have one."""
+        node = nodes.inline(project.name, project.name, classes=["fmg-portfolio-project"])
+        if project.path in self.sources:
+            node[_FILE] = self.sources[project.path]
+        return node
 
     @staticmethod
     def heading(title: str) -> nodes.rubric:
@@ -223,7 +234,7 @@ class PortfolioPage:
                 ["Project", "Criticality", "Owner", "Developers", "Score"],
                 [
                     [
-                        pr.name,
+                        self.project_name(pr),
                         pr.criticality or "unrated",
                         pr.owner or "–",
                         ", ".join(pr.values("developer")) or "–",
@@ -243,8 +254,64 @@ class PortfolioPage:
         return out
 
 
+# --- links to each project's own page --------------------------------------------------------
+#
+# A project's row links to the page that renders its assessment (``fmg:assessment``) when the docs
+# have one. That page is found by what Sphinx already records: every directive that reads a file
+# depends on it (``env.dependencies``), so the page that depends on the project's file, other than
+# a portfolio page, is its page. Links are made when the page is written, so they follow pages
+# added or removed since it was read; only HTML builders get them (a row is text elsewhere).
+
+_FILE = "fmg_portfolio_file"
+_ENV_KEY = "fmg_portfolio_pages"
+
+
+def _pages(env: Any) -> set[str]:
+    pages: set[str] | None = getattr(env, _ENV_KEY, None)
+    if pages is None:
+        pages = set()
+        setattr(env, _ENV_KEY, pages)
+    return pages
+
+
+def _on_purge(app: Sphinx, env: Any, docname: str) -> None:
+    _pages(env).discard(docname)
+
+
+def _on_merge(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
+    _pages(env).update(d for d in _pages(other) if d in docnames)
+
+
+def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
+    if app.builder.format != "html":
+        return
+    env = app.env
+    portfolio_pages = _pages(env)
+    owners: dict[str, str] | None = None
+    for node in list(doctree.findall(nodes.inline)):
+        target = node.get(_FILE)
+        if not target:
+            continue
+        if owners is None:
+            owners = {}
+            for doc, files in sorted(env.dependencies.items()):
+                if doc in portfolio_pages:
+                    continue
+                for file in files:
+                    owners.setdefault(os.path.realpath(file), doc)
+        page = owners.get(target)
+        if page is None:
+            continue
+        ref = nodes.reference("", "", internal=True, refuri=app.builder.get_relative_uri(docname, page))
+        ref += node.deepcopy()
+        node.replace_self(ref)
+
+
 def setup_portfolio(app: Sphinx) -> None:
     app.add_directive_to_domain("fmg", "portfolio", PortfolioDirective)
+    app.connect("env-purge-doc", _on_purge)
+    app.connect("env-merge-info", _on_merge)
+    app.connect("doctree-resolved", _on_doctree_resolved)
 
 
 __all__ = ["PortfolioDirective", "PortfolioPage", "setup_portfolio"]
