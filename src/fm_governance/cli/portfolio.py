@@ -35,6 +35,8 @@ if TYPE_CHECKING:
     import datetime as _dt
     from pathlib import Path
 
+    from ..portfolio.model import Portfolio
+
 FORMATS = ("text", "json", "markdown", "csv", "csv-models", "html")
 
 
@@ -136,11 +138,9 @@ def portfolio(
     raise SystemExit(EXIT_GATE if reasons else EXIT_OK)
 
 
-def _render(built: object, fmt: str, output: Path | None, title: str) -> None:
+def _render(built: Portfolio, fmt: str, output: Path | None, title: str) -> None:
     from ..portfolio import csvout, html, jsondoc, markdown, text
-    from ..portfolio.model import Portfolio
 
-    assert isinstance(built, Portfolio)
     if fmt == "json":
         _emit(jsondoc.render(built), output)
     elif fmt == "markdown":

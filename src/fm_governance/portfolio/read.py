@@ -26,9 +26,12 @@ import os
 from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ..core.errors import InputError, InputErrors
+
+if TYPE_CHECKING:
+    from ..core.checklists import Catalog
 
 #: Inputs at least this large are read in parallel processes (below it, starting them costs more).
 PARALLEL_FROM = 200
@@ -118,7 +121,7 @@ def _text(value: object) -> str:
     return value.strip() if isinstance(value, str) else ""
 
 
-class _Catalog:
+class ModelCatalog:
     """The model catalog and the provider roles, compiled on first use (~0.2 s)."""
 
     def __init__(self) -> None:
@@ -150,7 +153,7 @@ class _Catalog:
         return provider if role == "hosted" else ""
 
 
-def _models(inventory: dict[str, Any], catalog: _Catalog) -> tuple[ModelUse, ...]:
+def _models(inventory: dict[str, Any], catalog: ModelCatalog) -> tuple[ModelUse, ...]:
     found: list[ModelUse] = []
     for entry in inventory.get("models") or ():
         if not isinstance(entry, dict) or not _text(entry.get("id")):
@@ -171,7 +174,7 @@ def _models(inventory: dict[str, Any], catalog: _Catalog) -> tuple[ModelUse, ...
     return tuple(found)
 
 
-def _providers(inventory: dict[str, Any], catalog: _Catalog) -> tuple[str, ...]:
+def _providers(inventory: dict[str, Any], catalog: ModelCatalog) -> tuple[str, ...]:
     """The providers prompts are sent to under a contract: those the scanner saw in a hosted role."""
     found: list[str] = []
     for entry in inventory.get("providers") or ():
@@ -184,12 +187,12 @@ def _providers(inventory: dict[str, Any], catalog: _Catalog) -> tuple[str, ...]:
     return tuple(dict.fromkeys(found))
 
 
-def read_project(path: str | Path, catalog: Any, today: _dt.date, models: _Catalog | None = None) -> Project:
+def read_project(path: str | Path, catalog: Catalog, today: _dt.date, models: ModelCatalog | None = None) -> Project:
     """Read, validate and score one assessment (raises :class:`InputError` when ``check`` would)."""
     from ..core.assessment import read_assessment
     from ..core.scoring import Status, score
 
-    models = models or _Catalog()
+    models = models or ModelCatalog()
     assessment = read_assessment(Path(path), catalog)
     result = score(assessment, catalog, today=today)
     inventory = assessment.inventory if isinstance(assessment.inventory, dict) else {}
@@ -228,7 +231,7 @@ def _start_worker(checklists_dirs: tuple[str, ...], today: _dt.date) -> None:
     from ..core.checklists import load_catalog
 
     _worker["catalog"] = load_catalog(tuple(Path(d) for d in checklists_dirs))
-    _worker["models"] = _Catalog()
+    _worker["models"] = ModelCatalog()
     _worker["today"] = today
 
 

@@ -37,7 +37,7 @@ from sphinx.util import logging
 from ..core.errors import InputError, InputErrors
 from ..portfolio import inputs
 from ..portfolio.model import HHI_SOURCE, HHI_SOURCE_URL, NOT_FOUND, Portfolio, Settings, build, percent, plural
-from ..portfolio.read import Excluded, Project, _Catalog, read_project
+from ..portfolio.read import Excluded, ModelCatalog, Project, read_project
 from ..portfolio.text import level_note
 from . import render
 from .directives import FmgDirective
@@ -89,7 +89,7 @@ class PortfolioDirective(FmgDirective):
         for error in errors:
             warnings += self.warn(f"fmg:portfolio: {error.message} — {error.fix}", "portfolio")
         today = self.options.get("as-of") or _dt.date.today()
-        models = _Catalog()
+        models = ModelCatalog()
         entries: list[Project | Excluded] = []
         sources: dict[str, str] = {}  # the path shown -> the file, to find the project's own page
         for file in files:
