@@ -59,7 +59,12 @@ def main(argv: list[str]) -> int:
         rows = []
         for jobs in ("2", "1"):
             start = time.perf_counter()
-            done = subprocess.run([CLI, "portfolio", str(folder), "--format", "json", "-o", str(Path(tmp) / f"out{jobs}.json"), "-j", jobs], capture_output=True, text=True, check=False)
+            done = subprocess.run(
+                [CLI, "portfolio", str(folder), "--format", "json", "-o", str(Path(tmp) / f"out{jobs}.json"), "-j", jobs],
+                capture_output=True,
+                text=True,
+                check=False,
+            )
             seconds = time.perf_counter() - start
             peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
             rows.append((jobs, seconds, peak_mb, done.returncode))
