@@ -132,7 +132,7 @@ def test_a_set_is_never_rewritten_as_a_mapping_of_nulls(project: Path) -> None:
 )
 def test_bad_scalars_are_located_errors_not_internal_errors(project: Path, value: str, fragment: str) -> None:
     edit(project, "        notes: null\n", f"        notes: {value}\n")
-    both_refuse(project, "19:16", fragment)
+    both_refuse(project, "21:16", fragment)
 
 
 def test_installed_command_locates_a_bad_tag(project: Path, installed_cli: str) -> None:
@@ -140,7 +140,7 @@ def test_installed_command_locates_a_bad_tag(project: Path, installed_cli: str) 
     for command in (["check", str(path_of(project))], ["assess", str(project), "--no-scan"]):
         done = subprocess.run([installed_cli, *command, "--checklists-dir", checklists_dir(project)], capture_output=True, text=True, check=False, timeout=120)
         assert done.returncode == 2, done.stderr
-        assert done.stderr.startswith(f"{path_of(project)}:19:16: YAML tag '!!int' is not allowed"), done.stderr
+        assert done.stderr.startswith(f"{path_of(project)}:21:16: YAML tag '!!int' is not allowed"), done.stderr
         assert "Traceback" not in done.stderr
 
 
@@ -154,7 +154,7 @@ def test_installed_command_locates_a_bad_tag(project: Path, installed_cli: str) 
         (
             "        waiver: null\n",
             "        waiver:\n          reason: r\n          approved_by: a\n          expires: 2025-02-30\n",
-            "24:20",
+            "26:20",
             'waiver.expires: "2025-02-30" is not a valid date',
         ),
     ],
@@ -263,7 +263,7 @@ def test_nesting_too_deep_is_located(project: Path) -> None:
 
 def test_item_ids_ending_in_a_newline_are_refused(project: Path) -> None:
     edit(project, "      AL-01:  #", '      "AL-01\\n":  #')
-    both_refuse(project, "17:7", 'checklists.alpha.items: "AL-01\\n" is not well-formed')
+    both_refuse(project, "19:7", 'checklists.alpha.items: "AL-01\\n" is not well-formed')
 
 
 @pytest.mark.parametrize("ending", ["\r", "\r\n"])

@@ -161,7 +161,7 @@ def test_any_text_matches_the_emitter(cases: list[Checklist], project_name: str 
         # The fast path only writes files that read back as the blank assessment they describe.
         assert loaded[0] == "ok", loaded
         data = loaded[1]
-        assert data["project"] == {"name": project_name, "assessors": [], "date": None}
+        assert data["project"] == {"name": project_name, "assessors": [], "date": None, "criticality": None, "owner": None}
         assert data["context"] == {"modes": modes}
         sections = data["checklists"] or {}
         assert list(sections) == [c.id for c in cases]

@@ -66,6 +66,8 @@ from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate,
 DEFAULT_FILENAME = "fm-governance.yaml"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 ANSWER_HINT = "yes | partial | no | n/a"
+CRITICALITY_HINT = "critical | high | medium | low: how much the business depends on this project"
+OWNER_HINT = "the business unit or team accountable for it"
 
 _HEADER = """\
 fm-governance assessment: answer every item yes, partial, no or n/a (n/a needs notes).
@@ -104,6 +106,12 @@ def _new_document(project_name: str | None, modes: Sequence[str]) -> CommentedMa
     project["name"] = project_name
     project["assessors"] = CommentedSeq()
     project["date"] = None
+    # Optional, for the portfolio (``fm-governance portfolio``): null until a person rates them.
+    # Only a new file gets them; a re-run never adds keys to a person's ``project:`` section.
+    project["criticality"] = None
+    project.yaml_add_eol_comment(CRITICALITY_HINT, "criticality", column=len("  criticality: null") + 2)
+    project["owner"] = None
+    project.yaml_add_eol_comment(OWNER_HINT, "owner", column=len("  owner: null") + 2)
     doc["project"] = project
     context = CommentedMap()
     context["modes"] = CommentedSeq(modes)
@@ -348,7 +356,7 @@ _COMMENT_UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
 
 _MODES_COMMENT = f"# any of: {', '.join(MODES)}; empty = every item applies"
 _FAST_HEAD = "".join(f"# {line}\n" for line in _HEADER.splitlines()) + "project:\n  name: "
-_FAST_PROJECT_REST = "\n  assessors: []\n  date: null\ncontext:\n"
+_FAST_PROJECT_REST = f"\n  assessors: []\n  date: null\n  criticality: null  # {CRITICALITY_HINT}\n  owner: null  # {OWNER_HINT}\ncontext:\n"
 _FAST_INVENTORY = "inventory: {} # written by the project scanner on every run; edits here are replaced\n"
 _FAST_RESPONSE = f"        answer: null  # {ANSWER_HINT}\n        notes: null\n        evidence: []\n        waiver: null\n"
 
@@ -1250,6 +1258,8 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
         inventory=dict(plain.get("inventory") or {}),
         unknown_keys=tuple(unknown_keys),
         policy=_policy_values(plain.get("policy"), locate),
+        criticality=project.get("criticality"),
+        owner=str(project.get("owner") or "").strip(),
     )
 
 

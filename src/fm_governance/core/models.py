@@ -213,3 +213,7 @@ class Assessment:
     #: The ``policy:`` section's values as written, each with where it stands: (key, value, where),
     #: keys ``fail-on``, ``fail-under`` and ``waivers.max-days``. :mod:`.policy` interprets them.
     policy: tuple[tuple[str, object, Location], ...] = ()
+    #: ``project.criticality`` (critical, high, medium, low) and ``project.owner`` (business unit):
+    #: optional, read by the portfolio; None or "" when the file does not say.
+    criticality: str | None = None
+    owner: str = ""

@@ -12,6 +12,7 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
 * :mod:`.assessment` — ``fmg:assessment``, laid out by :mod:`.reportpage` from the report model,
   with the score chart of :mod:`.scorechart`;
 * :mod:`.retirements` — ``fmg:retirements``, the model retirement calendar;
+* :mod:`.portfolio` — ``fmg:portfolio``, many assessments' concentration risk as one page;
 * :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS;
 * :mod:`.latex` — text from data files made safe for LaTeX (invisible controls, pdflatex);
 * :mod:`.guidance` — the safe Markdown subset of checklist guidance.
@@ -33,6 +34,7 @@ from .htmlbody import setup_htmlbody
 from .latex import setup_latex
 from .matrix import setup_matrix
 from .output import setup_output
+from .portfolio import setup_portfolio
 from .retirements import setup_retirements
 from .scorechart import setup_scorechart
 
@@ -53,6 +55,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_htmlbody(app)
     setup_matrix(app)
     setup_assessment(app)
+    setup_portfolio(app)
     setup_scorechart(app)
     setup_output(app)
     setup_latex(app)

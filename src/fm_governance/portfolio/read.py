@@ -1,0 +1,276 @@
+"""Read and score each assessment, and keep only what the portfolio measures.
+
+Each file goes through exactly the reader and scorer ``check`` uses
+(:func:`~fm_governance.core.assessment.read_assessment`, :func:`~fm_governance.core.scoring.score`),
+so a file the portfolio counts is a file ``check`` accepts, scored the same. It is then reduced to a
+:class:`Project`: plain, frozen, picklable data (so large portfolios are read in worker processes
+and only these small records travel back), holding the models in use with their developer,
+channel and lifecycle, the contracted providers, the open critical and high items, the waivers and
+the score.
+
+Where a model's developer or channel comes from: an inventory model may carry ``developer`` and
+``channel`` (newer scanners write them); when it does not, the developer is the model catalog's
+maker of that model id, and the channel is the provider that serves it (``self-hosted`` for a
+provider the scanner knows as self-hosted inference). A model the catalog does not know has no
+developer: it is counted as "not found", never guessed. Lifecycle dates are the inventory's
+(``deprecated``, ``retired``), else the catalog's.
+
+The inventory is written by the scanner but sits in a file people can edit, and the schema only
+says it is a mapping: every value is checked for its type here, and anything else is ignored.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import os
+from collections.abc import Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from ..core.errors import InputError, InputErrors
+
+if TYPE_CHECKING:
+    from ..core.checklists import Catalog
+
+#: Inputs at least this large are read in parallel processes (below it, starting them costs more).
+PARALLEL_FROM = 200
+
+
+@dataclass(frozen=True)
+class ModelUse:
+    """One model a project's inventory names."""
+
+    id: str
+    provider: str
+    developer: str  # "" when not found
+    channel: str  # "" when not found
+    deprecated: _dt.date | None
+    retired: _dt.date | None
+
+
+@dataclass(frozen=True)
+class OpenItem:
+    """A critical or high item that is unanswered or answered no, without a valid waiver."""
+
+    item_id: str
+    checklist_id: str
+    area: str
+    severity: str
+    owner: str
+
+
+@dataclass(frozen=True)
+class WaiverUse:
+    """A waiver that is valid on the day the portfolio is built."""
+
+    item_id: str
+    expires: _dt.date
+    approved_by: str
+
+
+@dataclass(frozen=True)
+class Project:
+    """What the portfolio needs of one assessment."""
+
+    path: str
+    name: str
+    criticality: str | None
+    owner: str
+    date: _dt.date | None
+    score: float | None
+    models: tuple[ModelUse, ...]
+    providers: tuple[str, ...]
+    open_items: tuple[OpenItem, ...]
+    waivers: tuple[WaiverUse, ...]
+
+    @property
+    def is_critical(self) -> bool:
+        return self.criticality == "critical"
+
+    def values(self, level: str) -> tuple[str, ...]:
+        """The distinct developers, channels or providers this project depends on (sorted)."""
+        if level == "provider":
+            return tuple(sorted(set(self.providers)))
+        found = {m.developer if level == "developer" else m.channel for m in self.models}
+        return tuple(sorted(v for v in found if v))
+
+
+@dataclass(frozen=True)
+class Excluded:
+    """A file left out of every figure, with the one-line error that says why and how to fix it."""
+
+    path: str
+    errors: tuple[str, ...]
+
+
+def _date(value: object) -> _dt.date | None:
+    if isinstance(value, _dt.datetime):
+        return value.date()
+    if isinstance(value, _dt.date):
+        return value
+    if isinstance(value, str):
+        try:
+            return _dt.date.fromisoformat(value.strip())
+        except ValueError:
+            return None
+    return None
+
+
+def _text(value: object) -> str:
+    return value.strip() if isinstance(value, str) else ""
+
+
+class ModelCatalog:
+    """The model catalog and the provider roles, compiled on first use (~0.2 s)."""
+
+    def __init__(self) -> None:
+        self._rules: Any = None
+
+    @property
+    def rules(self) -> Any:
+        if self._rules is None:
+            from ..scan.catalog import rules
+
+            self._rules = rules()
+        return self._rules
+
+    def maker(self, model_id: str) -> tuple[str, _dt.date | None, _dt.date | None]:
+        info = self.rules.model_info(model_id)
+        if info is None:
+            return "", None, None
+        lifecycle = info.lifecycle or {}
+        return str(info.maker), _date(lifecycle.get("deprecated")), _date(lifecycle.get("retired"))
+
+    def channel(self, provider: str) -> str:
+        if not provider:
+            return ""
+        if provider not in self.rules.providers:
+            return provider  # a provider this catalog does not know: still a channel, by its id
+        role = self.rules.role_of(provider)
+        if role == "self-hosted":
+            return "self-hosted"
+        return provider if role == "hosted" else ""
+
+
+def _models(inventory: dict[str, Any], catalog: ModelCatalog) -> tuple[ModelUse, ...]:
+    found: list[ModelUse] = []
+    for entry in inventory.get("models") or ():
+        if not isinstance(entry, dict) or not _text(entry.get("id")):
+            continue
+        model_id = _text(entry["id"])
+        provider = _text(entry.get("provider"))
+        maker, deprecated, retired = catalog.maker(model_id)
+        found.append(
+            ModelUse(
+                id=model_id,
+                provider=provider,
+                developer=_text(entry.get("developer")) or maker,
+                channel=_text(entry.get("channel")) or catalog.channel(provider),
+                deprecated=_date(entry.get("deprecated")) or deprecated,
+                retired=_date(entry.get("retired")) or retired,
+            )
+        )
+    return tuple(found)
+
+
+def _providers(inventory: dict[str, Any], catalog: ModelCatalog) -> tuple[str, ...]:
+    """The providers prompts are sent to under a contract: those the scanner saw in a hosted role."""
+    found: list[str] = []
+    for entry in inventory.get("providers") or ():
+        if not isinstance(entry, dict) or not _text(entry.get("id")):
+            continue
+        roles = entry.get("roles")
+        hosted = "hosted" in roles if isinstance(roles, list) else catalog.rules.role_of(_text(entry["id"])) == "hosted"
+        if hosted:
+            found.append(_text(entry["id"]))
+    return tuple(dict.fromkeys(found))
+
+
+def read_project(path: str | Path, catalog: Catalog, today: _dt.date, models: ModelCatalog | None = None) -> Project:
+    """Read, validate and score one assessment (raises :class:`InputError` when ``check`` would)."""
+    from ..core.assessment import read_assessment
+    from ..core.scoring import Status, score
+
+    models = models or ModelCatalog()
+    assessment = read_assessment(Path(path), catalog)
+    result = score(assessment, catalog, today=today)
+    inventory = assessment.inventory if isinstance(assessment.inventory, dict) else {}
+    open_items = tuple(
+        OpenItem(r.item.id, c.checklist.id, c.checklist.title, r.item.severity.value, r.item.owner)
+        for c in result.checklists
+        for r in c.items
+        if r.is_open and r.item.severity.value in ("critical", "high")
+    )
+    waivers = tuple(
+        WaiverUse(r.item.id, r.response.waiver.expires, r.response.waiver.approved_by)
+        for r in result.items
+        if r.status == Status.WAIVED and r.response is not None and r.response.waiver is not None
+    )
+    name = assessment.project_name.strip() or Path(path).resolve().parent.name or str(path)
+    return Project(
+        path=str(path),
+        name=name,
+        criticality=assessment.criticality,
+        owner=assessment.owner,
+        date=_date(assessment.date),
+        score=result.score,
+        models=_models(inventory, models),
+        providers=_providers(inventory, models),
+        open_items=open_items,
+        waivers=waivers,
+    )
+
+
+# --- many files ---------------------------------------------------------------------------------
+
+_worker: dict[str, Any] = {}
+
+
+def _start_worker(checklists_dirs: tuple[str, ...], today: _dt.date) -> None:
+    from ..core.checklists import load_catalog
+
+    _worker["catalog"] = load_catalog(tuple(Path(d) for d in checklists_dirs))
+    _worker["models"] = ModelCatalog()
+    _worker["today"] = today
+
+
+def _read_one(path: str) -> Project | Excluded:
+    try:
+        return read_project(path, _worker["catalog"], _worker["today"], _worker["models"])
+    except InputErrors as exc:
+        return Excluded(path, tuple(exc.lines()))
+    except InputError as exc:
+        return Excluded(path, (exc.one_line(),))
+    except OSError as exc:
+        return Excluded(path, (f"{path}: {exc.strerror or exc} — check the path and permissions",))
+
+
+def read_all(
+    paths: Sequence[Path | str],
+    checklists_dirs: Sequence[Path | str] = (),
+    *,
+    today: _dt.date,
+    jobs: int | None = None,
+) -> list[Project | Excluded]:
+    """Each file read and scored, in the order given; a bad file becomes an :class:`Excluded`.
+
+    ``jobs`` is the number of worker processes (default: one per CPU, and none below
+    :data:`PARALLEL_FROM` files). Checklists are loaded once per process.
+    """
+    names = [str(p) for p in paths]
+    dirs = tuple(str(d) for d in checklists_dirs)
+    workers = jobs if jobs is not None else (os.cpu_count() or 1)
+    if workers <= 1 or len(names) < PARALLEL_FROM:
+        _start_worker(dirs, today)
+        return [_read_one(n) for n in names]
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # fork where the platform has it: the workers inherit the imported modules instead of
+    # importing them again (spawn costs ~0.3 s a worker); elsewhere the platform's default.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    chunk = max(1, min(256, len(names) // (workers * 8)))
+    with ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_start_worker, initargs=(dirs, today)) as pool:
+        return list(pool.map(_read_one, names, chunksize=chunk))
