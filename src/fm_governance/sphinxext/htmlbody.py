@@ -32,6 +32,7 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from ..core.models import FRAMEWORK_TITLES, Item
+from .render import consulted_value
 from .output import badge_classes
 
 logger = logging.getLogger(__name__)
@@ -108,6 +109,9 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
             references.append(ReferenceView(label=unit[0], id=unit[1][len(_ID_SEP) :], note=note, framework=True))
     badges = [BadgeView("severity", item.severity.value, badge_classes("severity", item.severity.value, config))]
     badges.append(BadgeView("owner", item.owner, badge_classes("owner", item.owner, config)))
+    if item.consulted:
+        value, shown = consulted_value(item)
+        badges.append(BadgeView("consulted", shown, badge_classes("consulted", value, config, shown=shown)))
     badges += [BadgeView("mode", m, badge_classes("mode", m, config)) for m in item.applies_to]
     if not item.applies_to:
         badges.append(BadgeView("mode", "all modes", badge_classes("mode", "all", config, shown="all modes")))
