@@ -1,11 +1,12 @@
-"""A checklist version that re-grades items, met by an assessment merged at the version before.
+"""Checklist versions met by assessments merged at older ones.
 
 Version 1.2.0 of the four checklists re-graded 15 items against the severity rubric
-(docs/checklists/severity.md) and changed no item; 1.2.1 then corrected facts and guidance only
-(a patch: no question, grade or applicability changed). An assessment written at 1.1.1 must still
-be read and scored (`check` warns that it is behind), and `assess` must bring it up to date: the
-new version, each re-graded item's comment with its new severity, and every answer, note, piece
-of evidence and waiver exactly as it was. The example project is the assessment people copy, so it is
+(docs/checklists/severity.md) and changed no item; 1.2.1 then corrected facts and guidance only;
+1.3.0 added eleven items and changed no existing grade or question. An assessment written at an
+older version must still be read and scored (`check` warns that it is behind and counts the
+missing items as open), and `assess` must bring it up to date: the new version, the new items
+unanswered, each re-graded item's comment with its new severity, and every answer, note, piece of
+evidence and waiver exactly as it was. The example project is the assessment people copy, so it is
 the one checked here.
 """
 
@@ -26,7 +27,7 @@ from fm_governance.core.checklists import load_catalog
 EXAMPLE = Path(__file__).parents[1] / "examples" / "support-bot"
 CHECKLISTS = ("data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity")
 #: The version every checklist is at now.
-CURRENT = "1.2.1"
+CURRENT = "1.3.0"
 
 #: The grades version 1.1.1 gave the items that 1.2.0 re-graded.
 REGRADED_FROM = {
@@ -53,10 +54,29 @@ def run(*args: str) -> tuple[int, str, str]:
     return result.exit_code, result.stdout, result.stderr
 
 
+#: The items 1.3.0 added, per checklist: an assessment merged before 1.3.0 does not have them.
+ADDED_IN_1_3_0 = {
+    "data-exposure": ["DE-14", "DE-15"],
+    "vendor-lock-in": ["VL-12", "VL-13", "VL-14"],
+    "intellectual-property": ["IP-12", "IP-13", "IP-14", "IP-15"],
+    "operational-continuity": ["OC-14", "OC-15"],
+}
+
+
+def without_1_3_0_items(text: str, version: str) -> str:
+    """The example as `assess` wrote it before 1.3.0: ``version`` recorded, the new items absent."""
+    text, versions = re.subn(rf'^    version: "{re.escape(CURRENT)}"$', f'    version: "{version}"', text, flags=re.MULTILINE)
+    assert versions == len(CHECKLISTS)
+    for item_id in (i for ids in ADDED_IN_1_3_0.values() for i in ids):
+        # The item's line with its tool comment, then its indented fields.
+        text, n = re.subn(rf"^      {item_id}:  # .*\n(?:        .*\n)*", "", text, flags=re.MULTILINE)
+        assert n == 1, item_id
+    return text
+
+
 def as_merged_at_1_1_1(text: str) -> str:
-    """The example as `assess` wrote it at checklist version 1.1.1: old versions, old grades."""
-    text, versions = re.subn(rf'^    version: "{re.escape(CURRENT)}"$', '    version: "1.1.1"', text, flags=re.MULTILINE)
-    assert versions == 4
+    """The example as `assess` wrote it at checklist version 1.1.1: old versions, old grades, no 1.3.0 items."""
+    text = without_1_3_0_items(text, "1.1.1")
     for item_id, old in REGRADED_FROM.items():
         text, n = re.subn(rf"^(      {item_id}:  # \[)[a-z]+( · )", rf"\g<1>{old}\g<2>", text, flags=re.MULTILINE)
         assert n == 1, item_id
@@ -112,7 +132,8 @@ def test_assess_updates_versions_and_grades_and_keeps_every_answer(old_example: 
     after = yaml.safe_load(after_text)
     for checklist, section in before["checklists"].items():
         assert after["checklists"][checklist]["version"] == CURRENT
-        assert after["checklists"][checklist]["items"] == section["items"], checklist
+        items = after["checklists"][checklist]["items"]
+        assert {k: v for k, v in items.items() if k not in ADDED_IN_1_3_0[checklist]} == section["items"], checklist
     assert "DE-08:  # [critical · privacy]" in after_text and "OC-08:  # [high · engineering]" in after_text
     # And the second run has nothing left to do.
     code, out, _ = run("assess", str(old_example), "--no-scan")
@@ -127,27 +148,42 @@ def test_assess_json_lists_each_regraded_item(old_example: Path) -> None:
     assert regraded == {item_id: (old, catalog.item(item_id).severity.value) for item_id, old in REGRADED_FROM.items()}  # type: ignore[union-attr]
 
 
-def test_a_patch_version_changes_only_the_recorded_versions(tmp_path: Path) -> None:
-    """1.2.0 → 1.2.1 corrected facts and guidance only: `assess` records the new version, keeps
-    every answer and item comment as it was, and the scores do not move."""
+def test_the_1_3_0_upgrade_adds_the_new_items_and_keeps_every_answer(tmp_path: Path) -> None:
+    """1.2.1 → 1.3.0 added items and changed no grade: `check` counts the missing items as open
+    and says so; `assess` records the new version, adds each new item unanswered, keeps every
+    answer and item comment as it was, and re-grades nothing."""
     project = tmp_path / "support-bot"
     shutil.copytree(EXAMPLE, project)
     file = project / "fm-governance.yaml"
     text = (EXAMPLE / "fm-governance.yaml").read_text(encoding="utf-8")
-    old, n = re.subn(rf'^    version: "{re.escape(CURRENT)}"$', '    version: "1.2.0"', text, flags=re.MULTILINE)
-    assert n == len(CHECKLISTS)
-    file.write_text(old, encoding="utf-8")
-    code, before, _ = run("check", str(file), "--format", "json")
+    file.write_text(without_1_3_0_items(text, "1.2.1"), encoding="utf-8")
+    before = yaml.safe_load(file.read_text(encoding="utf-8"))
+    code, out, err = run("check", str(file))
     assert code == 0
-    code, out, _ = run("assess", str(project), "--no-scan")
+    for checklist, added in ADDED_IN_1_3_0.items():
+        assert f"{checklist} was merged at version 1.2.1; the checklist is now {CURRENT}" in out + err
+        for item_id in added:
+            assert f"{item_id} is missing from the file (counted as open)" in out + err
+    code, before_scores, _ = run("check", str(file), "--format", "json")
+    code, out, _ = run("assess", str(project), "--no-scan", "--format", "json")
     assert code == 0
-    for checklist in CHECKLISTS:
-        assert f"{checklist}: 1.2.0 → {CURRENT}" in out
-    assert "→" not in out.replace(f"1.2.0 → {CURRENT}", "")  # nothing re-graded, nothing else renamed
-    assert file.read_text(encoding="utf-8") == text
-    code, after, _ = run("check", str(file), "--format", "json")
+    summary = {c["checklist"]: c for c in json.loads(out)["checklists"]}
+    for checklist, added in ADDED_IN_1_3_0.items():
+        assert (summary[checklist]["old_version"], summary[checklist]["new_version"]) == ("1.2.1", CURRENT)
+        assert summary[checklist]["added"] == added
+        assert summary[checklist]["regraded"] == [] and summary[checklist]["retired"] == []
+    # Exactly the committed example: the upgrade adds the new items and changes the versions, nothing else.
+    after_text = file.read_text(encoding="utf-8")
+    assert after_text == text
+    after = yaml.safe_load(after_text)
+    for checklist, section in before["checklists"].items():
+        items = after["checklists"][checklist]["items"]
+        assert {k: v for k, v in items.items() if k not in ADDED_IN_1_3_0[checklist]} == section["items"], checklist
+        assert all(items[item_id]["answer"] is None for item_id in ADDED_IN_1_3_0[checklist])
+    # The new items were already counted as open, so the scores do not move.
+    code, after_scores, _ = run("check", str(file), "--format", "json")
     assert code == 0
-    assert _scores(after) == _scores(before)
+    assert _scores(after_scores) == _scores(before_scores)
 
 
 def _scores(report: str) -> dict[str, float]:
