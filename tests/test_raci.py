@@ -57,7 +57,11 @@ def consulted_disagreements(text: str, items: dict[str, Item]) -> list[str]:
     found = []
     for decision, letters, cited in rows(text):
         for item_id in cited:
-            found += [f"{item_id} consults {role}, but {decision!r} marks {role} {letters[role]}" for role in items[item_id].consulted if letters[role] not in ("C", "R")]
+            found += [
+                f"{item_id} consults {role}, but {decision!r} marks {role} {letters[role]}"
+                for role in items[item_id].consulted
+                if letters[role] not in ("C", "R")
+            ]
     return found
 
 

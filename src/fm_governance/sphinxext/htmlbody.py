@@ -32,8 +32,8 @@ from sphinx.config import Config
 from sphinx.util import logging
 
 from ..core.models import FRAMEWORK_TITLES, Item
-from .render import consulted_value
 from .output import badge_classes
+from .render import consulted_value
 
 logger = logging.getLogger(__name__)
 
@@ -74,6 +74,8 @@ class ItemView:
     why: str
     severity: str
     owner: str
+    #: Roles consulted beside the owner; empty when the item names none.
+    consulted: list[str]
     modes: list[str]
     badges: list[BadgeView]
     evidence: list[str]
@@ -122,6 +124,7 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
         why=why,
         severity=item.severity.value,
         owner=item.owner,
+        consulted=list(item.consulted),
         modes=list(item.applies_to),
         badges=badges,
         evidence=evidence,
