@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -118,3 +119,12 @@ def test_builtin_consulted_roles_are_roles_and_never_the_owner() -> None:
     assert consulted, "no built-in item names the roles it consults"
     for it in consulted:
         assert set(it.consulted) <= set(OWNERS) and it.owner not in it.consulted, it.id
+
+
+def test_a_bad_consulted_role_is_one_located_line_and_exit_2_from_the_command(installed_cli: str, tmp_path: Path) -> None:
+    path = write_checklist(tmp_path / "mine", "alpha", [item("AL-01", consulted=["marketing"])])
+    done = subprocess.run([installed_cli, "checklists", "--checklists-dir", str(path.parent)], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith(f"{path}:") and 'consulted[0]: "marketing" is not allowed' in lines[0]
