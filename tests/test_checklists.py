@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -85,3 +86,45 @@ def test_a_custom_checklist_cannot_shadow_a_builtin(tmp_path: Path) -> None:
 def test_unknown_reference_framework_is_refused(tmp_path: Path) -> None:
     path = write_checklist(tmp_path, "alpha", [item("AL-01", references=[{"framework": "astrology", "id": "1"}])])
     assert 'references[0].framework: "astrology" is not allowed' in one_error(path)
+
+
+def test_consulted_roles_are_loaded_in_order(tmp_path: Path) -> None:
+    path = write_checklist(tmp_path, "alpha", [item("AL-01", consulted=["privacy", "engineering"]), item("AL-02")])
+    checklist = load_checklist(path)
+    assert checklist.items[0].consulted == ("privacy", "engineering")
+    assert checklist.items[1].consulted == ()
+
+
+def test_a_consulted_role_must_be_one_of_the_six(tmp_path: Path) -> None:
+    path = write_checklist(tmp_path, "alpha", [item("AL-01", consulted=["privacy", "marketing"])])
+    error = one_error(path)
+    assert error.startswith(f"{path}:") and error.split(":")[1].isdigit()
+    assert 'consulted[1]: "marketing" is not allowed' in error
+    assert "use one of: legal, procurement, risk, security, privacy, engineering" in error
+
+
+def test_the_owner_is_not_among_the_roles_consulted(tmp_path: Path) -> None:
+    path = write_checklist(tmp_path, "alpha", [item("AL-01", owner="legal", consulted=["privacy", "legal"])])
+    lines = one_error(path).splitlines()
+    assert len(lines) == 1
+    assert "AL-01 lists its owner 'legal' among the roles consulted — remove it from `consulted`" in lines[0]
+    # Located at the offending entry: the second line of the consulted list.
+    text = path.read_text(encoding="utf-8").splitlines()
+    line = int(lines[0].split(":")[1])
+    assert text[line - 1].strip() == "- legal"
+
+
+def test_builtin_consulted_roles_are_roles_and_never_the_owner() -> None:
+    consulted = [it for c in load_catalog() for it in c.items if it.consulted]
+    assert consulted, "no built-in item names the roles it consults"
+    for it in consulted:
+        assert set(it.consulted) <= set(OWNERS) and it.owner not in it.consulted, it.id
+
+
+def test_a_bad_consulted_role_is_one_located_line_and_exit_2_from_the_command(installed_cli: str, tmp_path: Path) -> None:
+    path = write_checklist(tmp_path / "mine", "alpha", [item("AL-01", consulted=["marketing"])])
+    done = subprocess.run([installed_cli, "checklists", "--checklists-dir", str(path.parent)], capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Traceback" not in done.stderr
+    assert lines[0].startswith(f"{path}:") and 'consulted[0]: "marketing" is not allowed' in lines[0]

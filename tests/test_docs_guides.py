@@ -169,7 +169,7 @@ def test_check_text_and_what_the_guides_say_about_it(outputs: dict[str, str], ex
     assert shown[1:] == lines[:14]
     rows = {line.split("  ")[1].strip(): line.split() for line in lines if line.startswith("  ") and not line.startswith("  fm-")}
     assert rows["Operational continuity"][-1] == "3", "assess.md: three n/a in operational continuity"
-    assert rows["Overall"][1] == "16.4", "ci.md: the overall score is 16.4"
+    assert rows["Overall"][1] == "13.2", "ci.md: the overall score is 13.2"
     expired = outputs["check-expired.txt"]
     assert "VL-02: waiver expired on 2027-03-31" in expired
     assert "n/a needs notes" in outputs["check-na.txt"]

@@ -189,7 +189,7 @@ def test_a_project_can_override_the_template(make_app, html_src: Path) -> None: 
     build_clean(app)
     page = content(app, "checklist.html")
     assert '<div class="mine" data-severity="critical">Does the “provider’s” contract' in page
-    assert "[critical][legal][hosted-api][hosted-fine-tuning]" in page
+    assert "[critical][legal][consulted: privacy, procurement][hosted-api][hosted-fine-tuning]" in page
     # The guidance may be shown twice: each place gets its own copy of the nodes.
     assert page.count("Ask the provider’s counsel") == 2
     assert "fmg-body" not in page

@@ -87,6 +87,15 @@ def load_checklist(path: Path) -> Checklist:
                 )
             )
         seen[item_id] = index
+        owner = raw.get("owner") or plain["owner"]
+        if owner in raw.get("consulted", []):
+            errors.append(
+                InputError(
+                    locate(["items", index, "consulted", raw["consulted"].index(owner)]),
+                    f"{item_id} lists its owner {owner!r} among the roles consulted",
+                    "remove it from `consulted`: the owner answers the item, `consulted` names the other roles it asks",
+                )
+            )
         for s_index, signal in enumerate(raw.get("signals", [])):
             if signal not in signals:
                 errors.append(
@@ -125,6 +134,7 @@ def _item(raw: dict[str, Any], default_owner: str, checklist_id: str, location: 
         evidence=tuple(e.strip() for e in raw["evidence"]),
         severity=Severity(raw["severity"]),
         owner=raw.get("owner") or default_owner,
+        consulted=tuple(raw.get("consulted") or ()),
         applies_to=tuple(raw.get("applies_to") or ()),
         signals=tuple(raw.get("signals") or ()),
         references=tuple(Reference(**ref) for ref in raw.get("references") or ()),

@@ -127,6 +127,8 @@ class Item:
     evidence: tuple[str, ...]
     severity: Severity
     owner: str
+    #: Roles whose input the owner's answer needs (never the owner), in the file's order.
+    consulted: tuple[str, ...] = ()
     applies_to: tuple[str, ...] = ()
     signals: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()

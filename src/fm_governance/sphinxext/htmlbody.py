@@ -33,6 +33,7 @@ from sphinx.util import logging
 
 from ..core.models import FRAMEWORK_TITLES, Item
 from .output import badge_classes
+from .render import consulted_value
 
 logger = logging.getLogger(__name__)
 
@@ -73,6 +74,8 @@ class ItemView:
     why: str
     severity: str
     owner: str
+    #: Roles consulted beside the owner; empty when the item names none.
+    consulted: list[str]
     modes: list[str]
     badges: list[BadgeView]
     evidence: list[str]
@@ -108,6 +111,9 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
             references.append(ReferenceView(label=unit[0], id=unit[1][len(_ID_SEP) :], note=note, framework=True))
     badges = [BadgeView("severity", item.severity.value, badge_classes("severity", item.severity.value, config))]
     badges.append(BadgeView("owner", item.owner, badge_classes("owner", item.owner, config)))
+    if item.consulted:
+        value, shown = consulted_value(item)
+        badges.append(BadgeView("consulted", shown, badge_classes("consulted", value, config, shown=shown)))
     badges += [BadgeView("mode", m, badge_classes("mode", m, config)) for m in item.applies_to]
     if not item.applies_to:
         badges.append(BadgeView("mode", "all modes", badge_classes("mode", "all", config, shown="all modes")))
@@ -118,6 +124,7 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
         why=why,
         severity=item.severity.value,
         owner=item.owner,
+        consulted=list(item.consulted),
         modes=list(item.applies_to),
         badges=badges,
         evidence=evidence,

@@ -369,22 +369,35 @@ def item_body(item: Item, document: nodes.document, *, badge_row: bool = False, 
     applies = [badge("mode", m) for m in item.applies_to]
     meta: nodes.Element
     if badge_row:
-        badges = [badge("severity", item.severity.value), badge("owner", item.owner), *(applies or [badge("mode", "all", "all modes")])]
+        badges = [badge("severity", item.severity.value), badge("owner", item.owner), *consulted_badge(item)]
+        badges += applies or [badge("mode", "all", "all modes")]
         meta = paragraph(*joined(badges, " "), classes=["fmg-badges", "fmg-meta"])
     else:
-        meta = field_list(
-            [
-                field("Severity", badge("severity", item.severity.value)),
-                field("Owner", badge("owner", item.owner)),
-                field("Applies to", paragraph(*joined(applies or [text("all modes")]))),
-            ],
-            classes=["fmg-meta"],
-        )
+        fields = [field("Severity", badge("severity", item.severity.value)), field("Owner", badge("owner", item.owner))]
+        if item.consulted:
+            fields.append(field("Consulted", paragraph(*joined([badge("consulted", role) for role in item.consulted]))))
+        fields.append(field("Applies to", paragraph(*joined(applies or [text("all modes")]))))
+        meta = field_list(fields, classes=["fmg-meta"])
     body = [field("Why", item.why), field("Guidance", guidance_node(item, document, parsed, lineno))]
     body.append(field("Evidence", bullet_list(item.evidence)))
     if item.references:
         body.append(field("References", bullet_list(reference_entry(r) for r in item.references)))
     return [question, meta, field_list(body, classes=["fmg-body"])]
+
+
+def consulted_value(item: Item) -> tuple[str, str]:
+    """The consulted roles as one badge's value and its shown text ("consulted: legal, privacy"):
+    one badge, so a row of badges still reads severity, owner, who is asked, modes."""
+    value = ", ".join(item.consulted)
+    return value, f"consulted: {value}"
+
+
+def consulted_badge(item: Item) -> list[nodes.inline]:
+    """The badge row's consulted badge, or nothing when the item names no consulted roles."""
+    if not item.consulted:
+        return []
+    value, shown = consulted_value(item)
+    return [badge("consulted", value, shown)]
 
 
 def guidance_node(item: Item, document: nodes.document, parsed: nodes.Element | None, lineno: int) -> nodes.Element:
