@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from ..core.schemas import validate_against
 from ..core.yamlio import load_located
 from .credentials import Credentials
@@ -47,8 +49,8 @@ def _load_validated(name: str, schema_name: str) -> dict[str, Any]:
 
 
 def normalise_pypi(name: str) -> str:
-    """PEP 503 normalisation, so ``Sentence_Transformers`` and ``sentence-transformers`` agree."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """PEP 503 normalisation (``packaging``), so ``Sentence_Transformers`` and ``sentence-transformers`` agree."""
+    return str(canonicalize_name(name))
 
 
 def _trie_pattern(words: Iterable[str]) -> str:

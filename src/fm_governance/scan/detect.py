@@ -22,12 +22,16 @@ cells) are reported but do not make a provider "used".
 from __future__ import annotations
 
 import bisect
+import configparser
 import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 from . import manifests
 from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
@@ -84,8 +88,12 @@ _INSTALL_TOOL = re.compile(r"\b(npm|pnpm|yarn|bun|dotnet|gem|bundle|composer|go|
 _IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
 _REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
 
-_REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
-_REQ_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@].*)?")
+#: pip's comment rule: ``#`` at the start of a line or after whitespace (``#egg=`` in a URL is not one).
+_REQ_COMMENT = re.compile(r"(?:^|\s)#.*")
+#: Per-requirement options pip accepts after a requirement (``--hash=...``, ``--config-settings ...``).
+_REQ_OPTIONS = re.compile(r"\s+--?[A-Za-z].*$")
+#: A conda package spec's name: ``openai``, ``openai=1.0``, ``conda-forge::openai>=1``.
+_CONDA_NAME = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9][\w.-]*)")
 _TOML_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
 _NPM_LOCK_KEY = re.compile(r'"(?:node_modules/)+((?:@[^/"]+/)?[^/"]+)"\s*:')
 _YARN_LOCK = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@/"\s]+)@', re.M)
@@ -401,11 +409,11 @@ def _install_command(scan: FileScan, command: str, args: str, number: int, rules
                 name = token.split("@")[0]
             hits = rules.npm.lookup(name)
         else:
-            m = _REQ_LINE.match(token)
-            if not m:
-                continue
-            name = normalise_pypi(m.group(1))
-            hits = rules.pypi.lookup(name) + (rules.pypi.lookup(name + m.group(2).lower().replace(" ", "")) if m.group(2) else [])
+            requirement = requirement_of(token)
+            if requirement is None:
+                continue  # a path, a URL, shell text: not a package name
+            name = normalise_pypi(requirement.name)
+            hits = _pypi_hits(rules, name, requirement.extras)
         for hit in hits:
             scan.add(hit, "install-command", number, name, "medium", context, **extra)
 
@@ -584,13 +592,9 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
     kind = "lockfile" if lock else "dependency"
     lines = LineIndex(text)
 
-    def pypi(name: str, extras: str = "", line: int | None = None) -> None:
+    def pypi(name: str, extras: Iterable[str] = (), line: int | None = None) -> None:
         norm = normalise_pypi(name)
-        hits = rules.pypi.lookup(norm)
-        if extras:
-            for extra in extras.strip("[]").split(","):
-                hits = hits + [h for h in rules.pypi.lookup(f"{norm}[{extra.strip().lower()}]") if h not in hits]
-        for hit in hits:
+        for hit in _pypi_hits(rules, norm, extras):
             scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), norm, confidence, "dependency")
 
     def npm(name: str, line: int | None = None) -> None:
@@ -601,23 +605,37 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
         for m in pattern.finditer(text):
             handler(m, lines.line(m.start()))
 
-    if fmt in ("requirements", "setup.cfg", "conda"):
+    if fmt == "requirements":
+        for number, spec in _requirement_lines(text):
+            requirement = requirement_of(spec)
+            if requirement is None:
+                scan.skipped.append((f"{scan.rel}:{number}", f"not a requirement packaging can read ({_refusal(spec)}); line skipped"))
+            else:
+                pypi(requirement.name, requirement.extras, number)
+    elif fmt == "setup.cfg":
+        _setup_cfg(scan, text, pypi)
+    elif fmt == "conda":
         for number, raw in enumerate(text.split("\n"), start=1):
-            line = raw.split("#", 1)[0]
-            if fmt == "conda":
-                line = line.strip().lstrip("-").strip()
-            m = _REQ_LINE.match(line)
-            if m and not line.lstrip().startswith("-"):
-                pypi(m.group(1), m.group(2) or "", number)
+            item = _REQ_COMMENT.sub("", raw).strip()
+            if not item.startswith("-"):
+                continue
+            item = item[1:].strip()
+            # Items under ``- pip:`` are PEP 508 requirements; the others are conda specs.
+            requirement = requirement_of(item)
+            if requirement is not None:
+                pypi(requirement.name, requirement.extras, number)
+            elif m := _CONDA_NAME.match(item):
+                pypi(m.group(1), (), number)
     elif fmt == "setup.py":
-        # install_requires / extras_require entries are quoted requirement strings.
+        # install_requires / extras_require entries are quoted requirement strings; any other
+        # string that packaging refuses is simply not one.
         for number, raw in enumerate(text.split("\n"), start=1):
             for q in _QUOTED.finditer(raw):
-                m = _REQ_SPEC.fullmatch(q.group(2))
-                if m:
-                    pypi(m.group(1), m.group(2) or "", number)
+                requirement = requirement_of(q.group(2))
+                if requirement is not None:
+                    pypi(requirement.name, requirement.extras, number)
     elif fmt == "pyproject":
-        _pyproject(text, pypi)
+        _pyproject(scan, text, pypi)
     elif fmt == "pipfile":
         data = _toml(text)
         for section in ("packages", "dev-packages"):
@@ -673,15 +691,15 @@ def _json(text: str) -> Any:
     return manifests.parse_json(text)
 
 
-def _pyproject(text: str, pypi: Any) -> None:
+def _pyproject(scan: FileScan, text: str, pypi: Any) -> None:
     data = _toml(text)
-    specs: list[str] = []
+    specs: list[Any] = []
     project = data.get("project", {}) or {}
     specs += list(project.get("dependencies", []) or [])
     for group in (project.get("optional-dependencies", {}) or {}).values():
         specs += list(group or [])
     for group in (data.get("dependency-groups", {}) or {}).values():
-        specs += [g for g in group or [] if isinstance(g, str)]
+        specs += [g for g in group or [] if isinstance(g, str)]  # ``{include-group = ...}`` tables name no package
     tool = data.get("tool", {}) or {}
     specs += list((tool.get("uv", {}) or {}).get("dev-dependencies", []) or [])
     poetry = tool.get("poetry", {}) or {}
@@ -689,9 +707,87 @@ def _pyproject(text: str, pypi: Any) -> None:
     for group in (poetry.get("group", {}) or {}).values():
         names += list(((group or {}).get("dependencies", {}) or {}).keys())
     for spec in specs:
-        m = _REQ_LINE.match(str(spec))
-        if m:
-            pypi(m.group(1), m.group(2) or "")
+        requirement = requirement_of(str(spec))
+        if requirement is None:
+            scan.skipped.append((scan.rel, f"a dependency packaging cannot read ({_refusal(str(spec))}); that entry skipped"))
+        else:
+            pypi(requirement.name, requirement.extras)
     for name in names:
         if name != "python":
             pypi(name)
+
+
+def requirement_of(text: str) -> Requirement | None:
+    """``text`` as a PEP 508 requirement (``packaging``), or None when packaging refuses it."""
+    try:
+        return Requirement(text.strip())
+    except InvalidRequirement:
+        return None
+
+
+def _refusal(text: str) -> str:
+    """packaging's reason for refusing ``text``, on one line and without the text itself (which may
+    hold a URL with a token in it)."""
+    try:
+        Requirement(text.strip())
+    except InvalidRequirement as exc:
+        return str(exc).split("\n", 1)[0].rstrip(".")
+    return "unknown reason"
+
+
+def _requirement_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, requirement) for each requirement of a pip requirements file.
+
+    pip's own line rules: ``#`` comments, ``\\`` continuations (numbered by their first line),
+    option lines (``-r``, ``-e``, ``--index-url`` ...: not package names, skipped silently) and
+    per-requirement options after a requirement (``--hash=...``), which are cut off.
+    """
+    out: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = _REQ_COMMENT.sub("", raw).rstrip()
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        joined = " ".join([*pending, line]).strip()
+        pending = []
+        if not joined or joined.startswith("-"):
+            continue
+        out.append((start, _REQ_OPTIONS.sub("", joined)))
+    return out
+
+
+def _setup_cfg(scan: FileScan, text: str, pypi: Any) -> None:
+    """``[options] install_requires`` and ``[options.extras_require]`` of a setup.cfg (configparser)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        raise ManifestError(f"not a valid setup.cfg ({str(exc).splitlines()[0]}); dependencies not read") from exc
+    values: list[str] = []
+    if parser.has_option("options", "install_requires"):
+        values.append(parser.get("options", "install_requires"))
+    if parser.has_section("options.extras_require"):
+        values.extend(value for _key, value in parser.items("options.extras_require"))
+    for value in values:
+        # setuptools' "list-semi": one entry per line when the value spans lines, else ";"-separated.
+        for spec in value.splitlines() if "\n" in value else value.split(";"):
+            spec = spec.strip()
+            if not spec or spec.startswith("#"):
+                continue
+            requirement = requirement_of(spec)
+            if requirement is None:
+                scan.skipped.append((scan.rel, f"a requirement packaging cannot read ({_refusal(spec)}); that entry skipped"))
+            else:
+                pypi(requirement.name, requirement.extras)
+
+
+def _pypi_hits(rules: Rules, name: str, extras: Iterable[str]) -> list[Hit]:
+    """Provider hits of a PyPI name (normalised), plus those of ``name[extra]`` for each extra."""
+    hits = rules.pypi.lookup(name)
+    for extra in extras:
+        hits = hits + [h for h in rules.pypi.lookup(f"{name}[{extra.strip().lower()}]") if h not in hits]
+    return hits

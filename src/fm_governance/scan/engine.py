@@ -47,29 +47,40 @@ def _scan_chunk(root: str, rels: list[str]) -> tuple[list[dict[str, Any]], list[
 
 
 class Progress:
-    """A one-line progress bar on a terminal; silent otherwise."""
+    """A progress bar (``rich.progress``) on stderr while a scan runs; silent when not enabled.
+
+    The caller decides ``enabled``: only when stderr is a terminal, so logs and pipes never get bar
+    frames. The bar is transient (it clears itself when the scan ends) and holds no text from the
+    scanned files, only counts.
+    """
 
     def __init__(self, total: int, enabled: bool, stream: TextIO | None = None) -> None:
         self.total = total
         self.done = 0
         self.enabled = enabled and total > 0
-        self.stream = stream or sys.stderr
-        self._last = 0.0
+        self._bar: Any = None
+        if self.enabled:
+            # Imported here: rich's progress machinery is not needed by a scan without a bar.
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
+            console = Console(file=stream or sys.stderr, force_terminal=True, highlight=False, emoji=False, markup=False)
+            self._bar = RichProgress(
+                TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeElapsedColumn(), console=console, transient=True
+            )
+            self._task = self._bar.add_task("scanning", total=total)
+            self._bar.start()
 
     def advance(self, n: int) -> None:
         self.done += n
-        now = time.monotonic()
-        if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
-            self._last = now
-            width = 30
-            filled = int(width * self.done / self.total)
-            self.stream.write(f"\rscanning [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
 
     def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 70 + "\r")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 def _chunks(files: list[str], n: int) -> Iterable[list[str]]:
