@@ -21,6 +21,7 @@ cells) are reported but do not make a provider "used".
 
 from __future__ import annotations
 
+import ast
 import bisect
 import configparser
 import json
@@ -112,6 +113,9 @@ class FileScan:
         self.skipped: list[tuple[str, str]] = []
         #: Package names the file's manifest declares: never model ids (``"google/cloud-ai"``).
         self.declared: set[str] = set()
+        #: ``org/model`` strings that are a hub repository or a router's ``provider/model`` id,
+        #: decided once the whole file has been read (see :func:`_resolve_routes`).
+        self.ambiguous: list[tuple[int, str, Hit, str, dict[str, Any]]] = []
 
     def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
         provider, role = hit
@@ -205,9 +209,15 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
     hits = rules.prefilter.hits(data.lower())
     if not hits:
         return
-    for number, line, full in _hit_lines(data, hits, rules):
-        _scan_line(scan, line, number, rules, _base_context(kind), kind, secrets_only=not full)
-    _neighbour_secrets(scan, data, rules, _base_context(kind))
+    found = _hit_lines(data, hits, rules)
+    context = _base_context(kind)
+    # Docstrings are documentation: their lines are prose (found with ``ast``, only in Python files
+    # that hold a triple-quoted string and a line worth reading).
+    docs = _docstring_lines(data) if kind.kind == "code" and kind.lang == "python" and (b'"""' in data or b"'''" in data) else frozenset()
+    for number, line, full in found:
+        _scan_line(scan, line, number, rules, "prose" if number in docs else context, kind, secrets_only=not full)
+    _neighbour_secrets(scan, data, rules, context)
+    _resolve_routes(scan)
 
 
 def _hit_lines(data: bytes, hits: list[tuple[int, int]], rules: Rules) -> list[tuple[int, str, bool]]:
@@ -264,8 +274,18 @@ def _base_context(kind: FileKind) -> str:
 def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, secrets_only: bool = False, **extra: Any) -> None:
     stripped = line.lstrip()
     lang = kind.lang
-    if context in ("code", "config") and lang and stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
-        context = "prose"
+    if context in ("code", "config") and lang:
+        if stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
+            context = "prose"
+        else:
+            # A trailing comment is prose: the code before it is read as code, the comment after it
+            # as prose (``client = OpenAI()  # or anthropic``). Code first, so the code's finding
+            # wins where both name the same thing.
+            at = comment_start(line, lang)
+            if at > 0:
+                _scan_line(scan, line[:at], number, rules, context, kind, secrets_only, **extra)
+                _scan_line(scan, line[at:], number, rules, "prose", kind, secrets_only, **extra)
+                return
     if len(line) > 4000:  # minified bundles: look at the start only
         line = line[:4000]
     if secrets_only:  # the line holds only a credential stem ("key", "eyJ"): nothing else can match
@@ -298,7 +318,10 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             add(group_payload(m, rules.download_hits), "hub-download", number, m.group(0).rstrip("(").lstrip("."), "medium", context, pinned=pinned, **extra)
     install = _INSTALL.search(line)
     if install:
-        _install_command(scan, install.group(0), install.group(1), number, rules, context, extra)
+        where = context
+        if context == "config" and kind.fmt in _JSON_FORMATS and _inside_json_prose(line, install.start()):
+            where = "prose"  # "Run pip install openai to ..." in a JSON string of documentation
+        _install_command(scan, install.group(0), install.group(1), number, rules, where, extra)
     _model_ids(scan, line, number, rules, context, kind, extra)
     _secrets(scan, line, number, rules, context, extra)
 
@@ -389,7 +412,8 @@ def _install_command(scan: FileScan, command: str, args: str, number: int, rules
     for token in args.split():
         if token.startswith("-"):
             continue
-        token = token.strip("\"'")
+        # Quotes and the punctuation of the text around a command (``"pip install x",``).
+        token = _TOKEN_EDGES.sub("", token)
         if tool == "dotnet":
             name, hits = token, rules.nuget.lookup(token.lower())
         elif tool in ("gem", "bundle"):
@@ -416,6 +440,9 @@ def _install_command(scan: FileScan, command: str, args: str, number: int, rules
             hits = _pypi_hits(rules, name, requirement.extras)
         for hit in hits:
             scan.add(hit, "install-command", number, name, "medium", context, **extra)
+
+
+_TOKEN_EDGES = re.compile(r"^[\"'`(]+|[\"'`,;)]+$")
 
 
 def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, extra: dict[str, Any]) -> None:
@@ -463,12 +490,147 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
         scan.add((provider, role), "model-id", number, value, "high", context, model=rest, routed=True, **extra)
         return
     if rest and head_l in rules.hub_orgs and _HUB_REST.fullmatch(rest) and not rest.endswith(_NOT_MODEL_SUFFIXES):
+        hosted = _hosted_model(rest, rules)
+        if hosted is not None:
+            # ``google/gemini-2.5-pro``: ``google`` is a hub organisation, but Gemini is served only by
+            # Google's API; routers (OpenRouter, the Vercel AI gateway) name it this way. Which one
+            # it is depends on the file: decided in _resolve_routes once every line has been read.
+            scan.ambiguous.append((number, value, hosted, context, extra))
+            return
         scan.add(("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
         return
     if rules.model_ids is not None:
         m = rules.model_ids.fullmatch(value)
         if m:
             scan.add(group_payload(m, rules.model_hits), "model-id", number, value, "medium", context, model=value, **extra)
+
+
+def _hosted_model(model: str, rules: Rules) -> Hit | None:
+    """The hosted provider that serves ``model`` under its own name (``gemini-2.5-pro``), or None."""
+    if rules.model_ids is None:
+        return None
+    m = rules.model_ids.fullmatch(model)
+    if not m:
+        return None
+    hit: Hit | None = group_payload(m, rules.model_hits)
+    return hit if hit is not None and hit[1] == "hosted" else None
+
+
+#: Evidence that a file fetches models from the Hugging Face hub: then ``org/model`` is a hub repo.
+_HUB_KINDS = frozenset({"hub-download", "import", "dependency"})
+
+
+def _resolve_routes(scan: FileScan) -> None:
+    """Decide each ambiguous ``org/model`` string of a file by the file's context.
+
+    In a file that downloads from the hub (``from_pretrained(``, ``hf_hub_download(``, an import of
+    ``transformers`` or ``huggingface_hub``) it is a hub repository; elsewhere it is a router-style
+    ``provider/model`` id of the hosted model it names, credited to the provider that serves it.
+    """
+    if not scan.ambiguous:
+        return
+    hub = any(f["provider"] == "huggingface" and f["kind"] in _HUB_KINDS for f in scan.findings)
+    for number, value, hosted, context, extra in scan.ambiguous:
+        if hub:
+            scan.add(("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
+        else:
+            scan.add(hosted, "model-id", number, value, "high", context, model=value.partition("/")[2], routed=True, **extra)
+    scan.ambiguous = []
+
+
+#: Line comment markers per comment style (``files.CODE_LANGUAGES``' ``lang``).
+_LINE_COMMENT = {
+    "python": ("#",),
+    "hash": ("#",),
+    "ruby": ("#",),
+    "js": ("//", "/*"),
+    "go": ("//", "/*"),
+    "rust": ("//", "/*"),
+    "java": ("//", "/*"),
+    "csharp": ("//", "/*"),
+    "c": ("//", "/*"),
+    "php": ("//", "/*", "#"),
+    "lua": ("--",),
+    "sql": ("--",),
+}
+#: Styles where ``#`` or ``--`` starts a comment only at the start or after whitespace (shell, YAML,
+#: TOML: ``a#b`` is a word, ``url#frag`` a URL).
+_NEEDS_SPACE = frozenset({"hash", "lua", "sql"})
+
+
+def comment_start(line: str, lang: str) -> int:
+    """Offset of a comment that ends ``line`` (outside any string), or -1.
+
+    Strings are double-, single- and back-quoted, with backslash escapes. Conservative: a quote
+    left open (an apostrophe in prose, a Rust lifetime) means no comment is found, so the line stays
+    code.
+    """
+    markers = _LINE_COMMENT.get(lang)
+    if not markers or not any(m in line for m in markers):
+        return -1
+    first = {m[0] for m in markers}
+    quote = ""
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "\"'`":
+            quote = c
+        elif c in first:
+            for marker in markers:
+                if line.startswith(marker, i) and (lang not in _NEEDS_SPACE or i == 0 or line[i - 1] in " \t"):
+                    if marker == "//" and i > 0 and line[i - 1] == ":":
+                        break  # ``https://`` outside quotes (YAML-like values): not a comment
+                    if marker == "/*":
+                        end = line.find("*/", i + 2)
+                        if end != -1:  # ``f(/* note */ "x")``: a comment inside the code, skipped over
+                            i = end + 1
+                            break
+                    return i
+        i += 1
+    return -1
+
+
+_JSON_FORMATS = frozenset({"json", "jsonc", "json5"})
+
+
+def _inside_json_prose(line: str, at: int) -> bool:
+    """Whether offset ``at`` of a JSON line sits in a string of text rather than a command.
+
+    The string holding ``at`` is found by walking the line's quotes (JSON escapes with ``\\``); it is
+    a command when nothing but other shell commands joined by ``&&``, ``;`` or ``|`` comes before
+    ``at`` in it, and prose when words do ("To use it, run pip install ...", or a ``\\n`` of a
+    longer text).
+    """
+    start = -1
+    i = 0
+    while i < at:
+        c = line[i]
+        if c == "\\" and start >= 0:
+            i += 2
+            continue
+        if c == '"':
+            start = i + 1 if start < 0 else -1
+        i += 1
+    if start < 0:
+        return False  # not in a string: a bare value
+    before = line[start:at].strip()
+    if not before:
+        return False
+    return not _shell_prefix(before)
+
+
+def _shell_prefix(text: str) -> bool:
+    """``text`` ends with a shell operator, or is only commands joined by them."""
+    if "\\n" in text:
+        return False  # an escaped newline: a document of several lines
+    return text.rstrip().endswith(("&&", "||", ";", "|"))
 
 
 def _secrets(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
@@ -482,6 +644,27 @@ def _add_secret(scan: FileScan, hit: Credential, number: int, rules: Rules, cont
     confidence = "medium" if hit.variable else "high"
     more = {"variable": hit.variable} if hit.variable else {}
     scan.add((hit.provider, role), "secret", number, hit.kind, confidence, context, **more, **extra)
+
+
+# --------------------------------------------------------------------------- docstrings
+
+
+def _docstring_lines(data: bytes) -> frozenset[int]:
+    """Line numbers of a Python file's docstrings: string literals that stand alone as statements.
+
+    Module, class and function docstrings and any bare string statement (attribute docs) document
+    code and never run, so a model name or an ``import`` inside one is prose. Read with ``ast``;
+    a file that does not parse (Python 2, a template) has none.
+    """
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    lines: set[int] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
+            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    return frozenset(lines)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -517,6 +700,7 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         _neighbour_secrets(scan, text.encode("utf-8", "surrogatepass"), rules, "code" if is_code else "prose", cell=index)
         if is_code:
             _scan_outputs(scan, cell.get("outputs"), index, rules)
+    _resolve_routes(scan)
 
 
 def _scan_outputs(scan: FileScan, outputs: Any, index: int, rules: Rules) -> None:
@@ -605,11 +789,14 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
         for m in pattern.finditer(text):
             handler(m, lines.line(m.start()))
 
+    if not scan.kind.test and not lock:
+        _own_name(scan, fmt, text)
+
     if fmt == "requirements":
         for number, spec in _requirement_lines(text):
             requirement = requirement_of(spec)
             if requirement is None:
-                scan.skipped.append((f"{scan.rel}:{number}", f"not a requirement packaging can read ({_refusal(spec)}); line skipped"))
+                scan.skipped.append((f"{scan.rel}:{number}", f"{_refusal(spec)}; line skipped"))
             else:
                 pypi(requirement.name, requirement.extras, number)
     elif fmt == "setup.cfg":
@@ -709,12 +896,47 @@ def _pyproject(scan: FileScan, text: str, pypi: Any) -> None:
     for spec in specs:
         requirement = requirement_of(str(spec))
         if requirement is None:
-            scan.skipped.append((scan.rel, f"a dependency packaging cannot read ({_refusal(str(spec))}); that entry skipped"))
+            scan.skipped.append((scan.rel, f"a dependency entry skipped: {_refusal(str(spec))}"))
         else:
             pypi(requirement.name, requirement.extras)
     for name in names:
         if name != "python":
             pypi(name)
+
+
+#: ``setup(name="x", ...)`` in a setup.py.
+_SETUP_PY_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z0-9][\w.-]*)["']""")
+
+
+def _own_name(scan: FileScan, fmt: str, text: str) -> None:
+    """Record the name of the package this manifest builds, as a ``project-name`` finding.
+
+    The engine leaves a project's own packages out of its dependencies (scanning the ``instructor``
+    repository must not report that it uses ``instructor``) and then drops these records. Manifests
+    under a test folder are fixtures, not the project: they name nothing.
+    """
+    own: list[tuple[str, Any]] = []
+    try:
+        if fmt == "pyproject":
+            data = _toml(text)
+            own = [("pypi", (data.get("project") or {}).get("name") or ((data.get("tool") or {}).get("poetry") or {}).get("name"))]
+        elif fmt == "setup.cfg":
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            parser.read_string(text)
+            own = [("pypi", parser.get("metadata", "name"))] if parser.has_option("metadata", "name") else []
+        elif fmt == "setup.py":
+            m = _SETUP_PY_NAME.search(text)
+            own = [("pypi", m.group(1))] if m else []
+        elif fmt == "package.json":
+            data = _json(text)
+            own = [("npm", data.get("name") if isinstance(data, dict) else None)]
+        else:
+            own = list(manifests.project_name(fmt, text, scan.rel.rsplit("/", 1)[-1]))
+    except (ManifestError, configparser.Error, AttributeError):
+        return  # the dependency parse below reports a broken manifest
+    for ecosystem, name in own:
+        if isinstance(name, str) and name:
+            scan.add((None, None), "project-name", 0, name, "high", "config", ecosystem=ecosystem)
 
 
 def requirement_of(text: str) -> Requirement | None:
@@ -725,14 +947,20 @@ def requirement_of(text: str) -> Requirement | None:
         return None
 
 
+#: A requirement that is a URL or a local path (``git+https://...``, ``./pkg``, ``file.whl``).
+_URL_OR_PATH = re.compile(r"^(?:[\w+.-]+://|\.{0,2}/|[\w.-]+\.(?:whl|tar\.gz|zip)$)")
+
+
 def _refusal(text: str) -> str:
-    """packaging's reason for refusing ``text``, on one line and without the text itself (which may
-    hold a URL with a token in it)."""
+    """Why packaging refuses ``text``, on one line and without the text itself (which may hold a URL
+    with a token in it)."""
+    if _URL_OR_PATH.match(text.strip()):
+        return "a URL or a path, not a package name: its package is not known before it is built"
     try:
         Requirement(text.strip())
     except InvalidRequirement as exc:
-        return str(exc).split("\n", 1)[0].rstrip(".")
-    return "unknown reason"
+        return "not a requirement packaging can read: " + str(exc).split("\n", 1)[0].rstrip(".")
+    return "not a requirement packaging can read"
 
 
 def _requirement_lines(text: str) -> list[tuple[int, str]]:
@@ -780,7 +1008,7 @@ def _setup_cfg(scan: FileScan, text: str, pypi: Any) -> None:
                 continue
             requirement = requirement_of(spec)
             if requirement is None:
-                scan.skipped.append((scan.rel, f"a requirement packaging cannot read ({_refusal(spec)}); that entry skipped"))
+                scan.skipped.append((scan.rel, f"a requirement entry skipped: {_refusal(spec)}"))
             else:
                 pypi(requirement.name, requirement.extras)
 
