@@ -244,6 +244,7 @@ class Rules:
     fine_tune_hits: list[Hit]
     litellm: dict[str, Hit]
     hub_orgs: frozenset[str]
+    hub_org_developers: dict[str, str]  # lowercased hub organisation -> developer id
     weights: dict[str, Hit]
     weight_exts: frozenset[str]
     credentials: Credentials
@@ -418,6 +419,7 @@ def rules() -> Rules:
         fine_tune_hits=fine_tune_hits,
         litellm=litellm,
         hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
+        hub_org_developers={org.lower(): lab for org, lab in (data.get("hub_org_developers") or {}).items()},
         weights=weights,
         weight_exts=frozenset(weights),
         credentials=credentials,

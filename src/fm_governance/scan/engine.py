@@ -23,6 +23,7 @@ from typing import Any, TextIO
 from ..core.errors import InputError, Location
 from ..core.files import is_temporary_name
 from .catalog import Rules, rules
+from .channels import add_lineage
 from .detect import scan_file
 from .files import classify, list_files
 from .redact import clean, clean_findings, clean_skipped
@@ -160,6 +161,7 @@ def scan_project(
     findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
     _attribute_shared_sdk(findings)
     models = _aggregate_models(findings, compiled, today or _dt.date.today())
+    add_lineage(models, findings, compiled)
     providers = _aggregate_providers(findings, compiled)
     try:
         items = items_by_signal(catalog)
