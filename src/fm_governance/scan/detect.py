@@ -213,7 +213,9 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
     context = _base_context(kind)
     # Docstrings are documentation: their lines are prose (found with ``ast``, only in Python files
     # that hold a triple-quoted string and a line worth reading).
-    docs = _docstring_lines(data) if kind.kind == "code" and kind.lang == "python" and (b'"""' in data or b"'''" in data) else frozenset()
+    docs: frozenset[int] = frozenset()
+    if found and kind.kind == "code" and kind.lang == "python" and len(data) <= _DOCSTRING_MAX_BYTES and (b'"""' in data or b"'''" in data):
+        docs = _docstring_lines(data)
     for number, line, full in found:
         _scan_line(scan, line, number, rules, "prose" if number in docs else context, kind, secrets_only=not full)
     _neighbour_secrets(scan, data, rules, context)
@@ -647,6 +649,11 @@ def _add_secret(scan: FileScan, hit: Credential, number: int, rules: Rules, cont
 
 
 # --------------------------------------------------------------------------- docstrings
+
+
+#: Python files larger than this (generated code, data as code) are not parsed for docstrings: a
+#: parse costs about a millisecond per 10 kB and such files are rarely documentation.
+_DOCSTRING_MAX_BYTES = 512 * 1024
 
 
 def _docstring_lines(data: bytes) -> frozenset[int]:
