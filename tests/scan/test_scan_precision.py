@@ -194,6 +194,26 @@ def test_docstrings_are_prose(tmp_path):
     assert used(result) == ["mistral"]
 
 
+def test_docstrings_of_methods_in_nested_blocks_are_prose(tmp_path):
+    source = (
+        "try:\n"
+        "    import fast\n"
+        "except ImportError:\n"
+        "    class Client:\n"
+        "        def ask(self):\n"
+        '            """Calls "gpt-4o" by default."""\n'
+        '            return self.call(model="command-r-plus")\n'
+    )
+    result = scan(tmp_path, {"client.py": source})
+    assert ("openai", "model-id", "prose", 6, "gpt-4o") in found(result)
+    assert ("cohere", "model-id", "code", 7, "command-r-plus") in found(result)
+
+
+def test_a_file_that_does_not_parse_as_python_keeps_its_lines_as_code(tmp_path):
+    result = scan(tmp_path, {"legacy.py": 'print "hello"\n"""\nmodel = "gpt-4o"\n"""\n'})
+    assert ("openai", "model-id", "code", 3, "gpt-4o") in found(result)
+
+
 def test_a_prompt_template_in_triple_quotes_is_code(tmp_path):
     # Only a string that stands alone as a statement documents code; one that is assigned runs.
     result = scan(tmp_path, {"prompts.py": 'CONFIG = """\nmodel: "gpt-4o"\n"""\n'})

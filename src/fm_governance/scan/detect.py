@@ -214,7 +214,7 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
     # Docstrings are documentation: their lines are prose (found with ``ast``, only in Python files
     # that hold a triple-quoted string and a line worth reading).
     docs: frozenset[int] = frozenset()
-    if found and kind.kind == "code" and kind.lang == "python" and len(data) <= _DOCSTRING_MAX_BYTES and (b'"""' in data or b"'''" in data):
+    if found and kind.kind == "code" and kind.lang == "python" and len(data) <= _DOCSTRING_MAX_BYTES and _in_triple_quotes(data, [n for n, _l, _f in found]):
         docs = _docstring_lines(data)
     for number, line, full in found:
         _scan_line(scan, line, number, rules, "prose" if number in docs else context, kind, secrets_only=not full)
@@ -656,21 +656,55 @@ def _add_secret(scan: FileScan, hit: Credential, number: int, rules: Rules, cont
 _DOCSTRING_MAX_BYTES = 512 * 1024
 
 
+def _in_triple_quotes(data: bytes, numbers: list[int]) -> bool:
+    """Whether any of the lines ``numbers`` may sit in a triple-quoted string: a cheap test on the
+    raw bytes (delimiters paired in order), so that only those files are parsed with ``ast``."""
+    if b'"""' not in data and b"'''" not in data:
+        return False
+    regions: list[tuple[int, int]] = []
+    pos = 0
+    line = 1
+    while True:
+        a, b = data.find(b'"""', pos), data.find(b"'''", pos)
+        start = min(x for x in (a, b) if x != -1) if a != -1 or b != -1 else -1
+        if start == -1:
+            break
+        end = data.find(data[start : start + 3], start + 3)
+        if end == -1:
+            end = len(data)
+        line += data.count(b"\n", pos, start)
+        last = line + data.count(b"\n", start, end)
+        regions.append((line, last))
+        line = last
+        pos = end + 3
+    return any(first <= n <= last for n in numbers for first, last in regions)
+
+
 def _docstring_lines(data: bytes) -> frozenset[int]:
     """Line numbers of a Python file's docstrings: string literals that stand alone as statements.
 
     Module, class and function docstrings and any bare string statement (attribute docs) document
     code and never run, so a model name or an ``import`` inside one is prose. Read with ``ast``;
-    a file that does not parse (Python 2, a template) has none.
+    only statement lists are visited (a docstring is a statement), not expressions. A file that
+    does not parse (Python 2, a template) has none.
     """
     try:
         tree = ast.parse(data)
     except (SyntaxError, ValueError, RecursionError, MemoryError):
         return frozenset()
     lines: set[int] = set()
-    for node in ast.walk(tree):
-        if isinstance(node, ast.Expr) and isinstance(node.value, ast.Constant) and isinstance(node.value.value, str):
-            lines.update(range(node.lineno, (node.end_lineno or node.lineno) + 1))
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, name, None)
+            if not isinstance(children, list):
+                continue  # ``Lambda.body`` and ``IfExp.body`` are expressions
+            for child in children:
+                if isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant) and isinstance(child.value.value, str):
+                    lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+                elif isinstance(child, ast.AST):
+                    stack.append(child)
     return frozenset(lines)
 
 
