@@ -245,6 +245,7 @@ def test_a_trailing_comment_is_prose_and_the_code_before_it_is_code(tmp_path, re
         ("app.py", 'URL = "https://example.com/#anchor"; MODEL = "gpt-4o"\n'),
         ("app.ts", 'const url = "https://example.com/x"; const model = "gpt-4o";\n'),
         ("app.ts", 'call(/* model */ "gpt-4o");\n'),
+        ("app.ts", 'const url = /https?:\\/\\//; const model = "gpt-4o";\n'),
         ("config.yaml", "url: https://example.com/v1 \nmodel: gpt-4o\n"),
         ("run.sh", "echo a#b gpt-4o-model=gpt-4o\nexport MODEL='gpt-4o'\n"),
     ],

@@ -587,8 +587,8 @@ def comment_start(line: str, lang: str) -> int:
         elif c in first:
             for marker in markers:
                 if line.startswith(marker, i) and (lang not in _NEEDS_SPACE or i == 0 or line[i - 1] in " \t"):
-                    if marker == "//" and i > 0 and line[i - 1] == ":":
-                        break  # ``https://`` outside quotes (YAML-like values): not a comment
+                    if marker == "//" and i > 0 and line[i - 1] in ":\\":
+                        break  # ``https://`` outside quotes, ``\/\/`` in a regular expression literal
                     if marker == "/*":
                         end = line.find("*/", i + 2)
                         if end != -1:  # ``f(/* note */ "x")``: a comment inside the code, skipped over
