@@ -138,11 +138,15 @@ def test_checklists_lists_a_hostile_title_inertly(tmp_path: Path) -> None:
 
 
 def test_a_location_is_never_an_emoji(tmp_path: Path) -> None:
-    import shutil
-
     example = Path(__file__).parents[1] / "examples" / "support-bot" / "fm-governance.yaml"
     copy = tmp_path / "fm-governance.yaml"
-    shutil.copy(example, copy)
+    # DE-11 must sit on line 100 however long the example's inventory grows: its header comments
+    # are replaced with as many comment lines as that takes.
+    lines = example.read_text("utf-8").splitlines(keepends=True)
+    body = [line for line in lines[1:] if not line.startswith("#")]
+    at = next(i for i, line in enumerate(body) if line.strip().startswith("DE-11:"))
+    assert 98 - at >= 0
+    copy.write_text(lines[0] + "# padding\n" * (98 - at) + "".join(body), "utf-8")
     result = CliRunner().invoke(main, ["check", str(copy), "--as-of", "2026-11-22"])
     assert f"{copy}:100:7: DE-11" in result.stdout  # rich's emoji codes made this fm-governance.yaml💯7
     assert "💯" not in result.stdout
