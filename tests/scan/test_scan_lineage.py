@@ -42,7 +42,9 @@ CASES = {
         [("claude-3-5-sonnet-20241022", "anthropic", "anthropic", "api")],
     ),
     "claude through the anthropic sdk's vertex client, by its vertex id": (
-        {"app.py": 'from anthropic import AnthropicVertex\nclient = AnthropicVertex(region="us-east5")\nclient.messages.create(model="claude-3-5-sonnet-v2@20241022")\n'},
+        {
+            "app.py": 'from anthropic import AnthropicVertex\nclient = AnthropicVertex(region="us-east5")\nclient.messages.create(model="claude-3-5-sonnet-v2@20241022")\n'
+        },
         [("claude-3-5-sonnet-v2@20241022", "anthropic", "anthropic", "vertex")],
     ),
     "gemini through vertex ai": (
