@@ -299,3 +299,24 @@ def test_pyproject_entry_packaging_refuses_is_skipped_with_a_reason(tmp_path):
     (entry,) = result.skipped
     assert entry["path"] == "pyproject.toml"
     assert entry["reason"].startswith("a dependency entry skipped: not a requirement packaging can read")
+
+
+def test_conda_environment_specs_and_its_pip_section(tmp_path):
+    env = (
+        "name: rag\n"
+        "channels:\n"
+        "  - conda-forge\n"
+        "dependencies:\n"
+        "  - python=3.11\n"
+        "  - conda-forge::openai=1.51  # the SDK from conda-forge\n"
+        "  - pip\n"
+        "  - pip:\n"
+        "      - anthropic[vertex]>=0.40\n"
+    )
+    result = scan(tmp_path, {"environment.yml": env})
+    assert {(f["provider"], f["kind"], f["line"]) for f in result.findings} == {
+        ("openai", "dependency", 6),
+        ("anthropic", "dependency", 9),
+        ("google", "dependency", 9),
+    }
+    assert result.skipped == []
