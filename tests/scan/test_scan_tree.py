@@ -8,6 +8,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import subprocess
 
@@ -169,14 +170,24 @@ def test_inventory_is_stable_and_plain(tmp_path):
 def test_progress_bar_draws_only_when_enabled():
     out = io.StringIO()
     bar = Progress(10, True, out)
-    bar.advance(10)
+    bar.advance(4)
+    bar.advance(6)
     bar.close()
-    assert "10/10 files" in out.getvalue()
+    drawn = re.sub(r"\x1b\[[0-9;?]*[A-Za-z]", "", out.getvalue())  # rich's colours and cursor moves
+    assert "10/10 files" in drawn
+    assert out.getvalue().endswith("\x1b[2K")  # transient: the bar erases itself when the scan ends
     quiet = io.StringIO()
     bar = Progress(10, False, quiet)
     bar.advance(10)
     bar.close()
     assert quiet.getvalue() == ""
+
+
+def test_no_progress_bar_when_stderr_is_not_a_terminal(tmp_path, capfd):
+    for i in range(250):
+        (tmp_path / f"m{i}.py").write_text("x = 1\n")
+    scan_project(tmp_path, workers=1)  # progress=None: a bar only on a terminal, and pytest's stderr is not one
+    assert capfd.readouterr().err == ""
 
 
 @pytest.mark.parametrize(
@@ -192,6 +203,20 @@ def test_progress_bar_draws_only_when_enabled():
         ("out/", "out", True, True),
         ("a/**/z", "a/b/c/z", False, True),
         ("[ab].txt", "b.txt", False, True),
+        # anchoring: a slash in the middle anchors too; a pattern without one matches at any depth
+        ("doc/frotz", "doc/frotz", True, True),
+        ("doc/frotz", "a/doc/frotz", True, False),
+        ("frotz", "a/doc/frotz", True, True),
+        # directory-only patterns: a folder and everything under it, never a file of that name
+        ("build/", "src/build", True, True),
+        ("build/", "src/build", False, False),
+        ("logs/**", "logs/a/b.txt", False, True),
+        # escapes and trailing spaces, as git reads them
+        ("\\#notes.py", "#notes.py", False, True),
+        ("\\!important.py", "!important.py", False, True),
+        ("tmp.py   ", "tmp.py", False, True),
+        ("**/foo/bar", "x/y/foo/bar", False, True),
+        ("a?c.py", "a/c.py", False, False),
     ],
 )
 def test_gitignore_matching(tmp_path, pattern, path, is_dir, ignored):
@@ -211,6 +236,40 @@ def test_gitignore_negation_and_nesting(tmp_path):
     assert not rules.ignored("keep.txt", False)
     assert rules.ignored("sub/local.py", False)
     assert not rules.ignored("local.py", False)
+
+
+def test_negation_last_match_wins(tmp_path):
+    rules = IgnoreRules()
+    rules.add_lines("", ["*.py", "!keep*.py", "keep_not.py"])
+    assert rules.ignored("a.py", False)
+    assert not rules.ignored("keep_me.py", False)
+    assert rules.ignored("keep_not.py", False)
+
+
+def test_nested_ignore_files_override_their_parents_in_a_walked_tree(tmp_path):
+    # The root ignores generated files; a sub-folder re-includes one of its own and ignores another
+    # name, anchored to itself. Deeper .gitignore files win, as in git.
+    (tmp_path / ".gitignore").write_text("*.gen.py\n")
+    sub = tmp_path / "pkg"
+    sub.mkdir()
+    (sub / ".gitignore").write_text("!client.gen.py\n/local.py\n")
+    (sub / "client.gen.py").write_text("import anthropic\n")
+    (sub / "other.gen.py").write_text("import openai\n")
+    (sub / "local.py").write_text("import cohere\n")
+    (sub / "deeper").mkdir()
+    (sub / "deeper" / "local.py").write_text("import groq\n")
+    (tmp_path / "top.gen.py").write_text("import mistralai\n")
+    result = scan_project(tmp_path, progress=False)
+    assert result.stats["listing"] == "walk"
+    assert providers(result) == ["anthropic", "groq"]
+
+
+def test_an_ignored_folder_is_not_entered_even_when_a_file_in_it_is_negated(tmp_path):
+    # git: "It is not possible to re-include a file if a parent directory of that file is excluded."
+    (tmp_path / ".gitignore").write_text("out/\n!out/keep.py\n")
+    (tmp_path / "out").mkdir()
+    (tmp_path / "out" / "keep.py").write_text("import openai\n")
+    assert providers(scan_project(tmp_path, progress=False)) == []
 
 
 def test_a_failing_process_pool_falls_back_to_scanning_in_process(tmp_path, monkeypatch):

@@ -24,6 +24,8 @@ from dataclasses import dataclass, field
 from importlib import resources
 from typing import Any
 
+from packaging.utils import canonicalize_name
+
 from ..core.schemas import validate_against
 from ..core.yamlio import load_located
 from .credentials import Credentials
@@ -47,8 +49,8 @@ def _load_validated(name: str, schema_name: str) -> dict[str, Any]:
 
 
 def normalise_pypi(name: str) -> str:
-    """PEP 503 normalisation, so ``Sentence_Transformers`` and ``sentence-transformers`` agree."""
-    return re.sub(r"[-_.]+", "-", name).lower()
+    """PEP 503 normalisation (``packaging``), so ``Sentence_Transformers`` and ``sentence-transformers`` agree."""
+    return str(canonicalize_name(name))
 
 
 def _trie_pattern(words: Iterable[str]) -> str:
@@ -242,6 +244,7 @@ class Rules:
     fine_tune_hits: list[Hit]
     litellm: dict[str, Hit]
     hub_orgs: frozenset[str]
+    hub_org_developers: dict[str, str]  # lowercased hub organisation -> developer id
     weights: dict[str, Hit]
     weight_exts: frozenset[str]
     credentials: Credentials
@@ -416,6 +419,7 @@ def rules() -> Rules:
         fine_tune_hits=fine_tune_hits,
         litellm=litellm,
         hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
+        hub_org_developers={org.lower(): lab for org, lab in (data.get("hub_org_developers") or {}).items()},
         weights=weights,
         weight_exts=frozenset(weights),
         credentials=credentials,

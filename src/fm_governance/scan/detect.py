@@ -21,13 +21,18 @@ cells) are reported but do not make a provider "used".
 
 from __future__ import annotations
 
+import ast
 import bisect
+import configparser
 import json
 import os
 import re
 import stat
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
+
+from packaging.requirements import InvalidRequirement, Requirement
 
 from . import manifests
 from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
@@ -84,8 +89,12 @@ _INSTALL_TOOL = re.compile(r"\b(npm|pnpm|yarn|bun|dotnet|gem|bundle|composer|go|
 _IMAGE_LINE = re.compile(r"^\s*(?:-\s*)?(?:image|FROM)\b\s*[:=]?\s*[\"']?([\w./:@-]+)", re.I)
 _REVISION = re.compile(r"revision\s*=\s*[\"'][0-9a-f]{40}[\"']")
 
-_REQ_LINE = re.compile(r"^\s*([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@ ]|$)")
-_REQ_SPEC = re.compile(r"([A-Za-z0-9][A-Za-z0-9._-]*)\s*(\[[^\]]*\])?\s*(?:[<>=!~;@].*)?")
+#: pip's comment rule: ``#`` at the start of a line or after whitespace (``#egg=`` in a URL is not one).
+_REQ_COMMENT = re.compile(r"(?:^|\s)#.*")
+#: Per-requirement options pip accepts after a requirement (``--hash=...``, ``--config-settings ...``).
+_REQ_OPTIONS = re.compile(r"\s+--?[A-Za-z].*$")
+#: A conda package spec's name: ``openai``, ``openai=1.0``, ``conda-forge::openai>=1``.
+_CONDA_NAME = re.compile(r"^(?:[\w.-]+::)?([A-Za-z0-9][\w.-]*)")
 _TOML_LOCK_NAME = re.compile(r'^name\s*=\s*"([^"]+)"', re.M)
 _NPM_LOCK_KEY = re.compile(r'"(?:node_modules/)+((?:@[^/"]+/)?[^/"]+)"\s*:')
 _YARN_LOCK = re.compile(r'^"?((?:@[^@/"\s]+/)?[^@/"\s]+)@', re.M)
@@ -104,6 +113,9 @@ class FileScan:
         self.skipped: list[tuple[str, str]] = []
         #: Package names the file's manifest declares: never model ids (``"google/cloud-ai"``).
         self.declared: set[str] = set()
+        #: ``org/model`` strings that are a hub repository or a router's ``provider/model`` id,
+        #: decided once the whole file has been read (see :func:`_resolve_routes`).
+        self.ambiguous: list[tuple[int, str, Hit, str, dict[str, Any]]] = []
 
     def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
         provider, role = hit
@@ -197,9 +209,17 @@ def _scan_bytes(scan: FileScan, data: bytes, rules: Rules) -> None:
     hits = rules.prefilter.hits(data.lower())
     if not hits:
         return
-    for number, line, full in _hit_lines(data, hits, rules):
-        _scan_line(scan, line, number, rules, _base_context(kind), kind, secrets_only=not full)
-    _neighbour_secrets(scan, data, rules, _base_context(kind))
+    found = _hit_lines(data, hits, rules)
+    context = _base_context(kind)
+    # Docstrings are documentation: their lines are prose (found with ``ast``, only in Python files
+    # that hold a triple-quoted string and a line worth reading).
+    docs: frozenset[int] = frozenset()
+    if found and kind.kind == "code" and kind.lang == "python" and len(data) <= _DOCSTRING_MAX_BYTES and _in_triple_quotes(data, [n for n, _l, _f in found]):
+        docs = _docstring_lines(data)
+    for number, line, full in found:
+        _scan_line(scan, line, number, rules, "prose" if number in docs else context, kind, secrets_only=not full)
+    _neighbour_secrets(scan, data, rules, context)
+    _resolve_routes(scan)
 
 
 def _hit_lines(data: bytes, hits: list[tuple[int, int]], rules: Rules) -> list[tuple[int, str, bool]]:
@@ -256,8 +276,18 @@ def _base_context(kind: FileKind) -> str:
 def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, secrets_only: bool = False, **extra: Any) -> None:
     stripped = line.lstrip()
     lang = kind.lang
-    if context in ("code", "config") and lang and stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
-        context = "prose"
+    if context in ("code", "config") and lang:
+        if stripped.startswith(_COMMENT_PREFIX.get(lang, ("#",))):
+            context = "prose"
+        else:
+            # A trailing comment is prose: the code before it is read as code, the comment after it
+            # as prose (``client = OpenAI()  # or anthropic``). Code first, so the code's finding
+            # wins where both name the same thing.
+            at = comment_start(line, lang)
+            if at > 0:
+                _scan_line(scan, line[:at], number, rules, context, kind, secrets_only, **extra)
+                _scan_line(scan, line[at:], number, rules, "prose", kind, secrets_only, **extra)
+                return
     if len(line) > 4000:  # minified bundles: look at the start only
         line = line[:4000]
     if secrets_only:  # the line holds only a credential stem ("key", "eyJ"): nothing else can match
@@ -290,7 +320,10 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             add(group_payload(m, rules.download_hits), "hub-download", number, m.group(0).rstrip("(").lstrip("."), "medium", context, pinned=pinned, **extra)
     install = _INSTALL.search(line)
     if install:
-        _install_command(scan, install.group(0), install.group(1), number, rules, context, extra)
+        where = context
+        if context == "config" and kind.fmt in _JSON_FORMATS and _inside_json_prose(line, install.start()):
+            where = "prose"  # "Run pip install openai to ..." in a JSON string of documentation
+        _install_command(scan, install.group(0), install.group(1), number, rules, where, extra)
     _model_ids(scan, line, number, rules, context, kind, extra)
     _secrets(scan, line, number, rules, context, extra)
 
@@ -381,7 +414,8 @@ def _install_command(scan: FileScan, command: str, args: str, number: int, rules
     for token in args.split():
         if token.startswith("-"):
             continue
-        token = token.strip("\"'")
+        # Quotes and the punctuation of the text around a command (``"pip install x",``).
+        token = _TOKEN_EDGES.sub("", token)
         if tool == "dotnet":
             name, hits = token, rules.nuget.lookup(token.lower())
         elif tool in ("gem", "bundle"):
@@ -401,13 +435,16 @@ def _install_command(scan: FileScan, command: str, args: str, number: int, rules
                 name = token.split("@")[0]
             hits = rules.npm.lookup(name)
         else:
-            m = _REQ_LINE.match(token)
-            if not m:
-                continue
-            name = normalise_pypi(m.group(1))
-            hits = rules.pypi.lookup(name) + (rules.pypi.lookup(name + m.group(2).lower().replace(" ", "")) if m.group(2) else [])
+            requirement = requirement_of(token)
+            if requirement is None:
+                continue  # a path, a URL, shell text: not a package name
+            name = normalise_pypi(requirement.name)
+            hits = _pypi_hits(rules, name, requirement.extras)
         for hit in hits:
             scan.add(hit, "install-command", number, name, "medium", context, **extra)
+
+
+_TOKEN_EDGES = re.compile(r"^[\"'`(]+|[\"'`,;)]+$")
 
 
 def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, extra: dict[str, Any]) -> None:
@@ -455,12 +492,147 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
         scan.add((provider, role), "model-id", number, value, "high", context, model=rest, routed=True, **extra)
         return
     if rest and head_l in rules.hub_orgs and _HUB_REST.fullmatch(rest) and not rest.endswith(_NOT_MODEL_SUFFIXES):
+        hosted = _hosted_model(rest, rules)
+        if hosted is not None:
+            # ``google/gemini-2.5-pro``: ``google`` is a hub organisation, but Gemini is served only by
+            # Google's API; routers (OpenRouter, the Vercel AI gateway) name it this way. Which one
+            # it is depends on the file: decided in _resolve_routes once every line has been read.
+            scan.ambiguous.append((number, value, hosted, context, extra))
+            return
         scan.add(("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
         return
     if rules.model_ids is not None:
         m = rules.model_ids.fullmatch(value)
         if m:
             scan.add(group_payload(m, rules.model_hits), "model-id", number, value, "medium", context, model=value, **extra)
+
+
+def _hosted_model(model: str, rules: Rules) -> Hit | None:
+    """The hosted provider that serves ``model`` under its own name (``gemini-2.5-pro``), or None."""
+    if rules.model_ids is None:
+        return None
+    m = rules.model_ids.fullmatch(model)
+    if not m:
+        return None
+    hit: Hit | None = group_payload(m, rules.model_hits)
+    return hit if hit is not None and hit[1] == "hosted" else None
+
+
+#: Evidence that a file fetches models from the Hugging Face hub: then ``org/model`` is a hub repo.
+_HUB_KINDS = frozenset({"hub-download", "import", "dependency"})
+
+
+def _resolve_routes(scan: FileScan) -> None:
+    """Decide each ambiguous ``org/model`` string of a file by the file's context.
+
+    In a file that downloads from the hub (``from_pretrained(``, ``hf_hub_download(``, an import of
+    ``transformers`` or ``huggingface_hub``) it is a hub repository; elsewhere it is a router-style
+    ``provider/model`` id of the hosted model it names, credited to the provider that serves it.
+    """
+    if not scan.ambiguous:
+        return
+    hub = any(f["provider"] == "huggingface" and f["kind"] in _HUB_KINDS for f in scan.findings)
+    for number, value, hosted, context, extra in scan.ambiguous:
+        if hub:
+            scan.add(("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
+        else:
+            scan.add(hosted, "model-id", number, value, "high", context, model=value.partition("/")[2], routed=True, **extra)
+    scan.ambiguous = []
+
+
+#: Line comment markers per comment style (``files.CODE_LANGUAGES``' ``lang``).
+_LINE_COMMENT = {
+    "python": ("#",),
+    "hash": ("#",),
+    "ruby": ("#",),
+    "js": ("//", "/*"),
+    "go": ("//", "/*"),
+    "rust": ("//", "/*"),
+    "java": ("//", "/*"),
+    "csharp": ("//", "/*"),
+    "c": ("//", "/*"),
+    "php": ("//", "/*", "#"),
+    "lua": ("--",),
+    "sql": ("--",),
+}
+#: Styles where ``#`` or ``--`` starts a comment only at the start or after whitespace (shell, YAML,
+#: TOML: ``a#b`` is a word, ``url#frag`` a URL).
+_NEEDS_SPACE = frozenset({"hash", "lua", "sql"})
+
+
+def comment_start(line: str, lang: str) -> int:
+    """Offset of a comment that ends ``line`` (outside any string), or -1.
+
+    Strings are double-, single- and back-quoted, with backslash escapes. Conservative: a quote
+    left open (an apostrophe in prose, a Rust lifetime) means no comment is found, so the line stays
+    code.
+    """
+    markers = _LINE_COMMENT.get(lang)
+    if not markers or not any(m in line for m in markers):
+        return -1
+    first = {m[0] for m in markers}
+    quote = ""
+    i = 0
+    n = len(line)
+    while i < n:
+        c = line[i]
+        if quote:
+            if c == "\\":
+                i += 2
+                continue
+            if c == quote:
+                quote = ""
+        elif c in "\"'`":
+            quote = c
+        elif c in first:
+            for marker in markers:
+                if line.startswith(marker, i) and (lang not in _NEEDS_SPACE or i == 0 or line[i - 1] in " \t"):
+                    if marker == "//" and i > 0 and line[i - 1] in ":\\":
+                        break  # ``https://`` outside quotes, ``\/\/`` in a regular expression literal
+                    if marker == "/*":
+                        end = line.find("*/", i + 2)
+                        if end != -1:  # ``f(/* note */ "x")``: a comment inside the code, skipped over
+                            i = end + 1
+                            break
+                    return i
+        i += 1
+    return -1
+
+
+_JSON_FORMATS = frozenset({"json", "jsonc", "json5"})
+
+
+def _inside_json_prose(line: str, at: int) -> bool:
+    """Whether offset ``at`` of a JSON line sits in a string of text rather than a command.
+
+    The string holding ``at`` is found by walking the line's quotes (JSON escapes with ``\\``); it is
+    a command when nothing but other shell commands joined by ``&&``, ``;`` or ``|`` comes before
+    ``at`` in it, and prose when words do ("To use it, run pip install ...", or a ``\\n`` of a
+    longer text).
+    """
+    start = -1
+    i = 0
+    while i < at:
+        c = line[i]
+        if c == "\\" and start >= 0:
+            i += 2
+            continue
+        if c == '"':
+            start = i + 1 if start < 0 else -1
+        i += 1
+    if start < 0:
+        return False  # not in a string: a bare value
+    before = line[start:at].strip()
+    if not before:
+        return False
+    return not _shell_prefix(before)
+
+
+def _shell_prefix(text: str) -> bool:
+    """``text`` ends with a shell operator, or is only commands joined by them."""
+    if "\\n" in text:
+        return False  # an escaped newline: a document of several lines
+    return text.rstrip().endswith(("&&", "||", ";", "|"))
 
 
 def _secrets(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
@@ -474,6 +646,66 @@ def _add_secret(scan: FileScan, hit: Credential, number: int, rules: Rules, cont
     confidence = "medium" if hit.variable else "high"
     more = {"variable": hit.variable} if hit.variable else {}
     scan.add((hit.provider, role), "secret", number, hit.kind, confidence, context, **more, **extra)
+
+
+# --------------------------------------------------------------------------- docstrings
+
+
+#: Python files larger than this (generated code, data as code) are not parsed for docstrings: a
+#: parse costs about a millisecond per 10 kB and such files are rarely documentation.
+_DOCSTRING_MAX_BYTES = 512 * 1024
+
+
+def _in_triple_quotes(data: bytes, numbers: list[int]) -> bool:
+    """Whether any of the lines ``numbers`` may sit in a triple-quoted string: a cheap test on the
+    raw bytes (delimiters paired in order), so that only those files are parsed with ``ast``."""
+    if b'"""' not in data and b"'''" not in data:
+        return False
+    regions: list[tuple[int, int]] = []
+    pos = 0
+    line = 1
+    while True:
+        a, b = data.find(b'"""', pos), data.find(b"'''", pos)
+        start = min(x for x in (a, b) if x != -1) if a != -1 or b != -1 else -1
+        if start == -1:
+            break
+        end = data.find(data[start : start + 3], start + 3)
+        if end == -1:
+            end = len(data)
+        line += data.count(b"\n", pos, start)
+        last = line + data.count(b"\n", start, end)
+        regions.append((line, last))
+        line = last
+        pos = end + 3
+    return any(first <= n <= last for n in numbers for first, last in regions)
+
+
+def _docstring_lines(data: bytes) -> frozenset[int]:
+    """Line numbers of a Python file's docstrings: string literals that stand alone as statements.
+
+    Module, class and function docstrings and any bare string statement (attribute docs) document
+    code and never run, so a model name or an ``import`` inside one is prose. Read with ``ast``;
+    only statement lists are visited (a docstring is a statement), not expressions. A file that
+    does not parse (Python 2, a template) has none.
+    """
+    try:
+        tree = ast.parse(data)
+    except (SyntaxError, ValueError, RecursionError, MemoryError):
+        return frozenset()
+    lines: set[int] = set()
+    stack: list[ast.AST] = [tree]
+    while stack:
+        node = stack.pop()
+        for name in ("body", "orelse", "finalbody", "handlers", "cases"):
+            children = getattr(node, name, None)
+            if not isinstance(children, list):
+                continue  # ``Lambda.body`` and ``IfExp.body`` are expressions
+            for child in children:
+                if isinstance(child, ast.Expr) and isinstance(child.value, ast.Constant) and isinstance(child.value.value, str):
+                    lines.update(range(child.lineno, (child.end_lineno or child.lineno) + 1))
+                elif isinstance(child, ast.AST):
+                    stack.append(child)
+    return frozenset(lines)
 
 
 # --------------------------------------------------------------------------- notebooks
@@ -509,6 +741,7 @@ def _scan_notebook(scan: FileScan, data: bytes, rules: Rules) -> None:
         _neighbour_secrets(scan, text.encode("utf-8", "surrogatepass"), rules, "code" if is_code else "prose", cell=index)
         if is_code:
             _scan_outputs(scan, cell.get("outputs"), index, rules)
+    _resolve_routes(scan)
 
 
 def _scan_outputs(scan: FileScan, outputs: Any, index: int, rules: Rules) -> None:
@@ -584,13 +817,9 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
     kind = "lockfile" if lock else "dependency"
     lines = LineIndex(text)
 
-    def pypi(name: str, extras: str = "", line: int | None = None) -> None:
+    def pypi(name: str, extras: Iterable[str] = (), line: int | None = None) -> None:
         norm = normalise_pypi(name)
-        hits = rules.pypi.lookup(norm)
-        if extras:
-            for extra in extras.strip("[]").split(","):
-                hits = hits + [h for h in rules.pypi.lookup(f"{norm}[{extra.strip().lower()}]") if h not in hits]
-        for hit in hits:
+        for hit in _pypi_hits(rules, norm, extras):
             scan.add(hit, kind, line if line is not None else _dependency_line(text, name, lines), norm, confidence, "dependency")
 
     def npm(name: str, line: int | None = None) -> None:
@@ -601,23 +830,40 @@ def _scan_manifest(scan: FileScan, text: str, rules: Rules) -> None:
         for m in pattern.finditer(text):
             handler(m, lines.line(m.start()))
 
-    if fmt in ("requirements", "setup.cfg", "conda"):
+    if not scan.kind.test and not lock:
+        _own_name(scan, fmt, text)
+
+    if fmt == "requirements":
+        for number, spec in _requirement_lines(text):
+            requirement = requirement_of(spec)
+            if requirement is None:
+                scan.skipped.append((f"{scan.rel}:{number}", f"{_refusal(spec)}; line skipped"))
+            else:
+                pypi(requirement.name, requirement.extras, number)
+    elif fmt == "setup.cfg":
+        _setup_cfg(scan, text, pypi)
+    elif fmt == "conda":
         for number, raw in enumerate(text.split("\n"), start=1):
-            line = raw.split("#", 1)[0]
-            if fmt == "conda":
-                line = line.strip().lstrip("-").strip()
-            m = _REQ_LINE.match(line)
-            if m and not line.lstrip().startswith("-"):
-                pypi(m.group(1), m.group(2) or "", number)
+            item = _REQ_COMMENT.sub("", raw).strip()
+            if not item.startswith("-"):
+                continue
+            item = item[1:].strip()
+            # Items under ``- pip:`` are PEP 508 requirements; the others are conda specs.
+            requirement = requirement_of(item)
+            if requirement is not None:
+                pypi(requirement.name, requirement.extras, number)
+            elif m := _CONDA_NAME.match(item):
+                pypi(m.group(1), (), number)
     elif fmt == "setup.py":
-        # install_requires / extras_require entries are quoted requirement strings.
+        # install_requires / extras_require entries are quoted requirement strings; any other
+        # string that packaging refuses is simply not one.
         for number, raw in enumerate(text.split("\n"), start=1):
             for q in _QUOTED.finditer(raw):
-                m = _REQ_SPEC.fullmatch(q.group(2))
-                if m:
-                    pypi(m.group(1), m.group(2) or "", number)
+                requirement = requirement_of(q.group(2))
+                if requirement is not None:
+                    pypi(requirement.name, requirement.extras, number)
     elif fmt == "pyproject":
-        _pyproject(text, pypi)
+        _pyproject(scan, text, pypi)
     elif fmt == "pipfile":
         data = _toml(text)
         for section in ("packages", "dev-packages"):
@@ -673,15 +919,15 @@ def _json(text: str) -> Any:
     return manifests.parse_json(text)
 
 
-def _pyproject(text: str, pypi: Any) -> None:
+def _pyproject(scan: FileScan, text: str, pypi: Any) -> None:
     data = _toml(text)
-    specs: list[str] = []
+    specs: list[Any] = []
     project = data.get("project", {}) or {}
     specs += list(project.get("dependencies", []) or [])
     for group in (project.get("optional-dependencies", {}) or {}).values():
         specs += list(group or [])
     for group in (data.get("dependency-groups", {}) or {}).values():
-        specs += [g for g in group or [] if isinstance(g, str)]
+        specs += [g for g in group or [] if isinstance(g, str)]  # ``{include-group = ...}`` tables name no package
     tool = data.get("tool", {}) or {}
     specs += list((tool.get("uv", {}) or {}).get("dev-dependencies", []) or [])
     poetry = tool.get("poetry", {}) or {}
@@ -689,9 +935,128 @@ def _pyproject(text: str, pypi: Any) -> None:
     for group in (poetry.get("group", {}) or {}).values():
         names += list(((group or {}).get("dependencies", {}) or {}).keys())
     for spec in specs:
-        m = _REQ_LINE.match(str(spec))
-        if m:
-            pypi(m.group(1), m.group(2) or "")
+        requirement = requirement_of(str(spec))
+        if requirement is None:
+            scan.skipped.append((scan.rel, f"a dependency entry skipped: {_refusal(str(spec))}"))
+        else:
+            pypi(requirement.name, requirement.extras)
     for name in names:
         if name != "python":
             pypi(name)
+
+
+#: ``setup(name="x", ...)`` in a setup.py.
+_SETUP_PY_NAME = re.compile(r"""\bname\s*=\s*["']([A-Za-z0-9][\w.-]*)["']""")
+
+
+def _own_name(scan: FileScan, fmt: str, text: str) -> None:
+    """Record the name of the package this manifest builds, as a ``project-name`` finding.
+
+    The engine leaves a project's own packages out of its dependencies (scanning the ``instructor``
+    repository must not report that it uses ``instructor``) and then drops these records. Manifests
+    under a test folder are fixtures, not the project: they name nothing.
+    """
+    own: list[tuple[str, Any]] = []
+    try:
+        if fmt == "pyproject":
+            data = _toml(text)
+            own = [("pypi", (data.get("project") or {}).get("name") or ((data.get("tool") or {}).get("poetry") or {}).get("name"))]
+        elif fmt == "setup.cfg":
+            parser = configparser.ConfigParser(interpolation=None, strict=False)
+            parser.read_string(text)
+            own = [("pypi", parser.get("metadata", "name"))] if parser.has_option("metadata", "name") else []
+        elif fmt == "setup.py":
+            m = _SETUP_PY_NAME.search(text)
+            own = [("pypi", m.group(1))] if m else []
+        elif fmt == "package.json":
+            data = _json(text)
+            own = [("npm", data.get("name") if isinstance(data, dict) else None)]
+        else:
+            own = list(manifests.project_name(fmt, text, scan.rel.rsplit("/", 1)[-1]))
+    except (ManifestError, configparser.Error, AttributeError):
+        return  # the dependency parse below reports a broken manifest
+    for ecosystem, name in own:
+        if isinstance(name, str) and name:
+            scan.add((None, None), "project-name", 0, name, "high", "config", ecosystem=ecosystem)
+
+
+def requirement_of(text: str) -> Requirement | None:
+    """``text`` as a PEP 508 requirement (``packaging``), or None when packaging refuses it."""
+    try:
+        return Requirement(text.strip())
+    except InvalidRequirement:
+        return None
+
+
+#: A requirement that is a URL or a local path (``git+https://...``, ``./pkg``, ``file.whl``).
+_URL_OR_PATH = re.compile(r"^(?:[\w+.-]+://|\.{0,2}/|[\w.-]+\.(?:whl|tar\.gz|zip)$)")
+
+
+def _refusal(text: str) -> str:
+    """Why packaging refuses ``text``, on one line and without the text itself (which may hold a URL
+    with a token in it)."""
+    if _URL_OR_PATH.match(text.strip()):
+        return "a URL or a path, not a package name: its package is not known before it is built"
+    try:
+        Requirement(text.strip())
+    except InvalidRequirement as exc:
+        return "not a requirement packaging can read: " + str(exc).split("\n", 1)[0].rstrip(".")
+    return "not a requirement packaging can read"
+
+
+def _requirement_lines(text: str) -> list[tuple[int, str]]:
+    """(line number, requirement) for each requirement of a pip requirements file.
+
+    pip's own line rules: ``#`` comments, ``\\`` continuations (numbered by their first line),
+    option lines (``-r``, ``-e``, ``--index-url`` ...: not package names, skipped silently) and
+    per-requirement options after a requirement (``--hash=...``), which are cut off.
+    """
+    out: list[tuple[int, str]] = []
+    pending: list[str] = []
+    start = 0
+    for number, raw in enumerate(text.split("\n"), start=1):
+        line = _REQ_COMMENT.sub("", raw).rstrip()
+        if not pending:
+            start = number
+        if line.endswith("\\"):
+            pending.append(line[:-1])
+            continue
+        joined = " ".join([*pending, line]).strip()
+        pending = []
+        if not joined or joined.startswith("-"):
+            continue
+        out.append((start, _REQ_OPTIONS.sub("", joined)))
+    return out
+
+
+def _setup_cfg(scan: FileScan, text: str, pypi: Any) -> None:
+    """``[options] install_requires`` and ``[options.extras_require]`` of a setup.cfg (configparser)."""
+    parser = configparser.ConfigParser(interpolation=None, strict=False)
+    try:
+        parser.read_string(text)
+    except configparser.Error as exc:
+        raise ManifestError(f"not a valid setup.cfg ({str(exc).splitlines()[0]}); dependencies not read") from exc
+    values: list[str] = []
+    if parser.has_option("options", "install_requires"):
+        values.append(parser.get("options", "install_requires"))
+    if parser.has_section("options.extras_require"):
+        values.extend(value for _key, value in parser.items("options.extras_require"))
+    for value in values:
+        # setuptools' "list-semi": one entry per line when the value spans lines, else ";"-separated.
+        for spec in value.splitlines() if "\n" in value else value.split(";"):
+            spec = spec.strip()
+            if not spec or spec.startswith("#"):
+                continue
+            requirement = requirement_of(spec)
+            if requirement is None:
+                scan.skipped.append((scan.rel, f"a requirement entry skipped: {_refusal(spec)}"))
+            else:
+                pypi(requirement.name, requirement.extras)
+
+
+def _pypi_hits(rules: Rules, name: str, extras: Iterable[str]) -> list[Hit]:
+    """Provider hits of a PyPI name (normalised), plus those of ``name[extra]`` for each extra."""
+    hits = rules.pypi.lookup(name)
+    for extra in extras:
+        hits = hits + [h for h in rules.pypi.lookup(f"{name}[{extra.strip().lower()}]") if h not in hits]
+    return hits

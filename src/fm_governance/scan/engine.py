@@ -23,8 +23,9 @@ from typing import Any, TextIO
 from ..core.errors import InputError, Location
 from ..core.files import is_temporary_name
 from .catalog import Rules, rules
+from .channels import add_lineage
 from .detect import scan_file
-from .files import list_files
+from .files import classify, list_files
 from .redact import clean, clean_findings, clean_skipped
 from .result import ScanResult, location
 from .signals import derive, is_live, items_by_signal
@@ -47,29 +48,40 @@ def _scan_chunk(root: str, rels: list[str]) -> tuple[list[dict[str, Any]], list[
 
 
 class Progress:
-    """A one-line progress bar on a terminal; silent otherwise."""
+    """A progress bar (``rich.progress``) on stderr while a scan runs; silent when not enabled.
+
+    The caller decides ``enabled``: only when stderr is a terminal, so logs and pipes never get bar
+    frames. The bar is transient (it clears itself when the scan ends) and holds no text from the
+    scanned files, only counts.
+    """
 
     def __init__(self, total: int, enabled: bool, stream: TextIO | None = None) -> None:
         self.total = total
         self.done = 0
         self.enabled = enabled and total > 0
-        self.stream = stream or sys.stderr
-        self._last = 0.0
+        self._bar: Any = None
+        if self.enabled:
+            # Imported here: rich's progress machinery is not needed by a scan without a bar.
+            from rich.console import Console
+            from rich.progress import BarColumn, MofNCompleteColumn, TextColumn, TimeElapsedColumn
+            from rich.progress import Progress as RichProgress
+
+            console = Console(file=stream or sys.stderr, force_terminal=True, highlight=False, emoji=False, markup=False)
+            self._bar = RichProgress(
+                TextColumn("scanning"), BarColumn(), MofNCompleteColumn(), TextColumn("files"), TimeElapsedColumn(), console=console, transient=True
+            )
+            self._task = self._bar.add_task("scanning", total=total)
+            self._bar.start()
 
     def advance(self, n: int) -> None:
         self.done += n
-        now = time.monotonic()
-        if self.enabled and (now - self._last > 0.1 or self.done >= self.total):
-            self._last = now
-            width = 30
-            filled = int(width * self.done / self.total)
-            self.stream.write(f"\rscanning [{'#' * filled}{'.' * (width - filled)}] {self.done}/{self.total} files")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.update(self._task, completed=self.done)
 
     def close(self) -> None:
-        if self.enabled:
-            self.stream.write("\r" + " " * 70 + "\r")
-            self.stream.flush()
+        if self._bar is not None:
+            self._bar.stop()
+            self._bar = None
 
 
 def _chunks(files: list[str], n: int) -> Iterable[list[str]]:
@@ -141,6 +153,7 @@ def scan_project(
         bar.advance(len(chunk))
     bar.close()
 
+    findings, own = _leave_out_own_packages(findings)
     # The boundary: from here on, nothing the scanner keeps holds a credential, an undecodable byte
     # or a control character (see redact.py).
     findings = clean_findings(findings, compiled.credentials)
@@ -148,6 +161,7 @@ def scan_project(
     findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
     _attribute_shared_sdk(findings)
     models = _aggregate_models(findings, compiled, today or _dt.date.today())
+    add_lineage(models, findings, compiled)
     providers = _aggregate_providers(findings, compiled)
     try:
         items = items_by_signal(catalog)
@@ -168,9 +182,83 @@ def scan_project(
             "prefilter": compiled.prefilter.engine,
             "workers": used_workers,
             "seconds": round(time.perf_counter() - started, 3),
+            "own_packages": [clean(name, compiled.credentials) for name in own],
         },
         catalog_as_of=compiled.as_of,
     )
+
+
+#: Manifest and lock formats (``files.classify``), and code comment styles, by package ecosystem.
+_FORMAT_ECOSYSTEMS = {
+    **dict.fromkeys(("pyproject", "setup.py", "setup.cfg", "pipfile", "pipfile.lock", "requirements", "conda"), ("pypi",)),
+    "toml-lock": ("pypi", "cargo"),
+    **dict.fromkeys(("package.json", "npm-lock", "yarn-lock", "pnpm-lock"), ("npm",)),
+    "cargo": ("cargo",),
+    **dict.fromkeys(("go.mod", "go.sum"), ("go",)),
+    **dict.fromkeys(("msbuild", "packages.config", "nuget-lock"), ("nuget",)),
+    **dict.fromkeys(("composer", "composer-lock"), ("composer",)),
+    **dict.fromkeys(("gemfile", "gemspec", "gemfile-lock"), ("gem",)),
+}
+_LANG_ECOSYSTEMS = {"python": ("pypi",), "js": ("npm",), "rust": ("cargo",), "go": ("go",), "csharp": ("nuget",), "php": ("composer",), "ruby": ("gem",)}
+#: Findings that say "this package is used"; the project's own package is not.
+_PACKAGE_KINDS = frozenset({"dependency", "lockfile", "import", "install-command"})
+
+
+def _leave_out_own_packages(findings: list[dict[str, Any]]) -> tuple[list[dict[str, Any]], list[str]]:
+    """Drop the ``project-name`` records and every finding that names one of those packages.
+
+    A project's own package is not a dependency of itself: the ``instructor`` repository imports
+    ``instructor`` in its examples, a monorepo's packages depend on each other. A finding is the
+    project's own when it names a package (or, for an import, a module under it) that a manifest in
+    the tree builds, in the same ecosystem (install commands: any ecosystem). Returns the findings
+    kept and the own package names, for ``stats``.
+    """
+    own: dict[str, set[str]] = {}
+    for f in findings:
+        if f["kind"] == "project-name":
+            own.setdefault(f["ecosystem"], set()).add(_canonical(f["ecosystem"], f["value"]))
+    if not own:
+        return findings, []
+    kept = []
+    for f in findings:
+        if f["kind"] == "project-name":
+            continue
+        if f["kind"] in _PACKAGE_KINDS and _is_own(f, own):
+            continue
+        kept.append(f)
+    return kept, sorted({name for names in own.values() for name in names})
+
+
+def _canonical(ecosystem: str, name: str) -> str:
+    if ecosystem in ("pypi", "cargo"):
+        return re.sub(r"[-_.]+", "-", name).lower()
+    return name if ecosystem == "go" else name.lower()
+
+
+def _is_own(f: dict[str, Any], own: dict[str, set[str]]) -> bool:
+    value: str = f["value"]
+    if f["kind"] == "install-command":
+        ecosystems: tuple[str, ...] = tuple(own)
+    elif f["kind"] == "import":
+        ecosystems = _LANG_ECOSYSTEMS.get(classify(f["file"]).lang, ())
+    else:
+        ecosystems = _FORMAT_ECOSYSTEMS.get(classify(f["file"]).fmt, ())
+    for ecosystem in ecosystems:
+        names = own.get(ecosystem)
+        if not names:
+            continue
+        if ecosystem == "go":
+            if any(value == name or value.startswith(name + "/") for name in names):
+                return True
+            continue
+        if _canonical(ecosystem, value) in names:
+            return True
+        if f["kind"] == "import":
+            # ``import instructor.patch``, ``using Acme.Sdk.Chat;``: a module under the own package.
+            parts = re.split(r"[.\\/]", value)
+            if any(_canonical(ecosystem, ".".join(parts[:i])) in names for i in range(1, len(parts))):
+                return True
+    return False
 
 
 def _relative_paths(root: Path, paths: Iterable[Path]) -> set[str]:

@@ -3,8 +3,8 @@
 Listing: in a git work tree, ``git ls-files --cached --others --exclude-standard`` is both the fastest
 and the most faithful answer to "what belongs to this project" (it honours every ``.gitignore``,
 ``.git/info/exclude`` and the global excludes file exactly as git does). Outside git, the tree is
-walked without following symlinks and ``.gitignore`` files are applied with :class:`IgnoreRules`, a
-small implementation of gitignore's matching rules.
+walked without following symlinks and ``.gitignore`` files are applied with :class:`IgnoreRules`, which
+matches with ``pathspec`` (git's wildmatch semantics) and adds git's nesting of ignore files.
 
 Either way, folders that are never the project's own code (virtual environments, ``node_modules``,
 vendored copies, caches) are pruned and reported once each in ``skipped``.
@@ -23,6 +23,8 @@ import stat
 import subprocess
 from dataclasses import dataclass
 from pathlib import Path
+
+import pathspec
 
 #: Folders pruned wherever they appear, with the reason reported.
 SKIP_DIRS: dict[str, str] = {
@@ -249,91 +251,45 @@ def classify(rel: str, weight_exts: frozenset[str] | set[str] = frozenset()) -> 
 
 
 class IgnoreRules:
-    """gitignore matching for trees that are not git repositories.
+    """gitignore matching for trees that are not git repositories, with ``pathspec``.
 
-    Implements the rules people rely on: ``#`` comments, ``!`` negation (last match wins), a leading
-    or inner ``/`` anchoring a pattern to the ``.gitignore``'s folder, a trailing ``/`` matching only
-    folders, ``*`` and ``?`` not crossing ``/``, ``**`` crossing any number of folders, and ``[...]``
-    classes. Each ``.gitignore`` applies below its own folder.
+    ``pathspec.GitIgnoreSpec`` implements git's own wildmatch rules (``!`` negation where the last
+    matching pattern wins, a leading or inner ``/`` anchoring a pattern to its ``.gitignore``'s
+    folder, a trailing ``/`` matching folders only, ``*``/``?``/``[...]`` not crossing ``/``, ``**``
+    crossing folders, escapes and trailing spaces); hand-written matching got several of these
+    subtly wrong. What git adds on top, and this class does, is nesting: each ``.gitignore`` applies
+    to paths below its own folder, relative to that folder, and a deeper file's verdict overrides a
+    shallower one's (the walk adds files parent first, so the last verdict is the deepest).
     """
 
     def __init__(self) -> None:
-        self._rules: list[tuple[str, re.Pattern[str], bool, bool]] = []  # (base, regex, negate, dir_only)
+        self._specs: list[tuple[str, pathspec.GitIgnoreSpec]] = []  # (base folder, its patterns)
 
     def add_file(self, base: str, path: Path) -> None:
         try:
             text = path.read_text("utf-8", errors="replace")
         except OSError:
             return
-        for raw in text.splitlines():
-            line = raw.rstrip()
-            if not line or line.startswith("#"):
-                continue
-            negate = line.startswith("!")
-            if negate:
-                line = line[1:]
-            line = line.replace("\\#", "#").replace("\\!", "!")
-            dir_only = line.endswith("/")
-            line = line.rstrip("/")
-            if not line:
-                continue
-            anchored = "/" in line
-            line = line.lstrip("/")
-            regex = self._translate(line)
-            if not anchored:
-                regex = "(?:.*/)?" + regex
-            self._rules.append((base, re.compile(regex + "$"), negate, dir_only))
+        self.add_lines(base, text.splitlines())
 
-    @staticmethod
-    def _translate(pattern: str) -> str:
-        out = []
-        i = 0
-        while i < len(pattern):
-            c = pattern[i]
-            if pattern.startswith("**/", i):
-                out.append("(?:.*/)?")
-                i += 3
-                continue
-            if pattern.startswith("/**", i) and i + 3 == len(pattern):
-                out.append("/.*")
-                i += 3
-                continue
-            if pattern.startswith("**", i):
-                out.append(".*")
-                i += 2
-                continue
-            if c == "*":
-                out.append("[^/]*")
-            elif c == "?":
-                out.append("[^/]")
-            elif c == "[":
-                end = pattern.find("]", i + 1)
-                if end == -1:
-                    out.append(re.escape(c))
-                else:
-                    body = pattern[i + 1 : end].replace("\\", "\\\\")
-                    if body.startswith("!"):
-                        body = "^" + body[1:]
-                    out.append(f"[{body}]")
-                    i = end
-            else:
-                out.append(re.escape(c))
-            i += 1
-        return "".join(out)
+    def add_lines(self, base: str, lines: list[str]) -> None:
+        spec = pathspec.GitIgnoreSpec.from_lines(lines)
+        if spec.patterns:
+            self._specs.append((base, spec))
 
     def ignored(self, rel: str, is_dir: bool) -> bool:
         result = False
-        for base, regex, negate, dir_only in self._rules:
-            if dir_only and not is_dir:
-                continue
+        for base, spec in self._specs:
             if base:
                 if not rel.startswith(base + "/"):
                     continue
                 sub = rel[len(base) + 1 :]
             else:
                 sub = rel
-            if regex.match(sub):
-                result = not negate
+            # pathspec tells a folder from a file by a trailing "/" (for directory-only patterns).
+            verdict = spec.check_file(sub + "/" if is_dir else sub).include
+            if verdict is not None:
+                result = verdict
         return result
 
 

@@ -38,7 +38,7 @@ from xml.etree.ElementTree import ParseError
 from defusedxml import DefusedXmlException
 from defusedxml.ElementTree import DefusedXMLParser
 
-__all__ = ["FORMATS", "Declared", "ManifestError", "parse", "parse_json", "toml"]
+__all__ = ["FORMATS", "Declared", "ManifestError", "parse", "parse_json", "project_name", "toml"]
 
 
 class ManifestError(ValueError):
@@ -382,6 +382,56 @@ FORMATS: dict[str, Callable[[str], list[Declared]]] = {
     "go.mod": _go_mod,
     "go.sum": _go_sum,
 }
+
+
+#: ``module example.com/x`` in go.mod.
+GO_MODULE_LINE = re.compile(r"^[ \t]*module[ \t]+\"?([^\s\"/]+(?:/[^\s\"]+)*)\"?", re.M)
+#: ``spec.name = "x"`` / ``s.name = 'x'`` in a gemspec.
+GEMSPEC_NAME = re.compile(r"""^[ \t]*\w+\.name[ \t]*=[ \t]*["']([\w.-]+)["']""", re.M)
+#: MSBuild properties that name the package a project file builds, in the order NuGet reads them.
+_MSBUILD_NAMES = ("PackageId", "AssemblyName")
+_MSBUILD_PROPERTIES = frozenset({*_MSBUILD_NAMES, "RootNamespace"})
+
+
+def project_name(fmt: str, text: str, filename: str) -> list[tuple[str, str]]:
+    """(ecosystem, name) of the package a manifest *builds* (not one it depends on), if it names one.
+
+    The name a project publishes under: Cargo's ``[package] name``, go.mod's ``module``, a
+    project file's ``PackageId`` (or ``AssemblyName``, or else its file name, as ``dotnet pack``
+    does), composer.json's ``name`` and the namespaces it autoloads, a gemspec's ``name`` (or its
+    file name). A manifest that does not parse names nothing here; :func:`parse` reports it.
+    """
+    try:
+        if fmt == "cargo":
+            name = _table(toml(text), "package").get("name")
+            return [("cargo", name)] if isinstance(name, str) else []
+        if fmt == "go.mod":
+            m = GO_MODULE_LINE.search(text)
+            return [("go", m.group(1))] if m else []
+        if fmt == "composer":
+            data = parse_json(text)
+            name = data.get("name") if isinstance(data, dict) else None
+            out = [("composer", name.lower())] if isinstance(name, str) else []
+            # The namespaces it autoloads are its own too (``use OpenAI\Client`` in openai-php's examples).
+            for section in ("autoload", "autoload-dev"):
+                for standard in ("psr-4", "psr-0"):
+                    out.extend(("composer", ns.strip("\\").lower()) for ns in _table(_table(data, section), standard) if ns.strip("\\"))
+            return out
+        if fmt == "gemspec":
+            m = GEMSPEC_NAME.search(text)
+            return [("gem", m.group(1) if m else filename.rsplit(".", 1)[0])]
+        if fmt == "msbuild" and filename.lower().endswith("proj"):
+            found: dict[str, str] = {}
+            for node in _walk(_parse_xml(text)):
+                value = "".join(node.text).strip()
+                if node.tag in _MSBUILD_PROPERTIES and value and "$(" not in value:
+                    found.setdefault(node.tag, value)
+            # RootNamespace: the namespace its code declares (``using Acme.Sdk;`` in its samples).
+            names = [found[tag] for tag in (*_MSBUILD_NAMES, "RootNamespace") if tag in found] or [filename.rsplit(".", 1)[0]]
+            return [("nuget", name) for name in names]
+    except ManifestError:
+        return []
+    return []
 
 
 def parse(fmt: str, text: str) -> list[Declared]:

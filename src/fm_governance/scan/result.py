@@ -62,7 +62,15 @@ class ScanResult:
         ]
         models = []
         for m in self.models:
-            entry: dict[str, Any] = {"id": m["id"], "provider": m["provider"], "alias": m["alias"]}
+            # Who made it (null when unknown) and how it is reached (channels.py): a portfolio measures
+            # concentration at the developer, the channel and the provider separately.
+            entry: dict[str, Any] = {
+                "id": m["id"],
+                "provider": m["provider"],
+                "developer": m.get("developer"),
+                "channel": m.get("channel"),
+                "alias": m["alias"],
+            }
             catalog = m.get("catalog")
             if catalog:
                 entry["family"] = catalog["family"]
