@@ -375,7 +375,7 @@ def test_the_example_report_reads_the_scanner_inventory_as_tables() -> None:
     assert "| OpenAI | hosted | app.py:6; app.py:8; app.py:10; requirements.txt:1 |" in lines
     # The catalog has this model's dates from secondary reports only, and the row says so.
     assert (
-        "| gpt-4o-2024-08-06 | openai | pinned | [proprietary](<https://openai.com/policies/services-agreement/>) "
+        "| gpt-4o-2024-08-06 | openai \\(direct API\\) | pinned | [proprietary](<https://openai.com/policies/services-agreement/>) "
         "| retires 2027-01-14 \\(in 53 days\\), per secondary reports "
         "| [https://developers.openai.com/api/docs/deprecations](<https://developers.openai.com/api/docs/deprecations>) |"
     ) in lines

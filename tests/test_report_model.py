@@ -181,3 +181,16 @@ def test_near_retirement_means_within_180_days(catalog, tmp_path: Path, retired:
 def test_open_counts_by_severity_cover_every_item(catalog, tmp_path: Path) -> None:
     rep = report(catalog, tmp_path, {"AL-01": {"answer": "no"}}, owners=("privacy",))
     assert rep.open_by_severity == {Severity.CRITICAL: 1, Severity.HIGH: 2, Severity.MEDIUM: 1, Severity.LOW: 1}
+
+
+def test_a_model_row_says_who_made_the_model_and_how_it_is_reached(catalog, tmp_path: Path) -> None:
+    inventory: dict[str, object] = {
+        "models": [
+            {"id": "anthropic.claude-3-5-sonnet-20241022-v2:0", "provider": "bedrock", "developer": "anthropic", "channel": "bedrock", "alias": "pinned"},
+            {"id": "gpt-4o-2024-08-06", "provider": "openai", "developer": "openai", "channel": "api", "alias": "pinned"},
+            {"id": "llama3.1:8b", "provider": "ollama", "developer": "meta", "channel": "self-hosted", "alias": "unknown"},
+            {"id": "older-inventory", "provider": "openai", "alias": "pinned"},
+        ]
+    }
+    routes = [m.route for m in report(catalog, tmp_path, {}, inventory=inventory).inventory.models]
+    assert routes == ["bedrock (developer anthropic, via bedrock)", "openai (direct API)", "ollama (developer meta, self-hosted)", "openai"]

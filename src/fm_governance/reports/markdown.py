@@ -293,7 +293,7 @@ def document(report: Report) -> str:
         lines += [
             *_table(
                 ("Model", "Provider", "Lifecycle", "Source"),
-                [[md_inline(m.id), md_inline(m.provider), md_inline(m.lifecycle), _source(m.source)] for m in report.near_retirement],
+                [[md_inline(m.id), md_inline(m.route), md_inline(m.lifecycle), _source(m.source)] for m in report.near_retirement],
             ),
             "",
         ]
@@ -377,7 +377,7 @@ def _inventory(report: Report) -> list[str]:
         rows = [
             [
                 md_inline(m.id),
-                md_inline(m.provider),
+                md_inline(m.route),
                 md_inline(m.alias),
                 _link(m.licence or m.licence_url, m.licence_url) if m.licence_url.startswith(("http://", "https://")) else md_inline(m.licence),
                 md_inline(m.lifecycle),

@@ -292,6 +292,21 @@ class ModelRow:
     #: The lifecycle dates come from secondary reports, not the developer's page (``source`` is
     #: then where to check them); ``lifecycle`` says so in words.
     secondary: bool = False
+    #: The lab that made the model and the path it is reached by (``api``, a cloud such as
+    #: ``bedrock``, a host such as ``groq``, or ``self-hosted``), as the scanner recorded them.
+    developer: str = ""
+    channel: str = ""
+
+    @property
+    def route(self) -> str:
+        """The provider with how the model is reached: ``openai (direct API)``, ``bedrock
+        (developer anthropic, via bedrock)``; the provider alone when the scanner said nothing."""
+        parts = []
+        if self.developer and self.developer != self.provider:
+            parts.append(f"developer {self.developer}")
+        if self.channel:
+            parts.append({"api": "direct API", "self-hosted": "self-hosted"}.get(self.channel, f"via {self.channel}"))
+        return f"{self.provider} ({', '.join(parts)})" if parts else self.provider
 
 
 @dataclass(frozen=True)
@@ -703,6 +718,8 @@ def _model_row(m: Mapping[str, Any], today: _dt.date, lookup: ModelLookup | None
         near_retirement=near,
         evidence=_texts(m.get("evidence")),
         secondary=secondary,
+        developer=_text(m.get("developer")),
+        channel=_text(m.get("channel")),
     )
 
 

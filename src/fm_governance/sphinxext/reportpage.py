@@ -270,7 +270,7 @@ class PageLayout:
             rows = [
                 [
                     nodes.literal(m.id, m.id, classes=["fmg-model-id"]),
-                    m.provider or "—",
+                    m.route or "—",
                     m.alias,
                     render.external_link(m.licence_url, m.licence or "licence terms") if m.licence_url else (m.licence or "—"),
                     self._lifecycle(m.lifecycle, m.source, m.near_retirement),
