@@ -4,6 +4,7 @@ the ``fmg:assessment-form`` page holding them all."""
 project = "fmg-form"
 version = release = "1.0"
 copyright = "2026, fm-governance tests"
-extensions = ["myst_parser", "fm_governance.sphinxext"]
+# sphinx-design as the handbook loads it: its badge colours are the ones checked in dark mode.
+extensions = ["myst_parser", "sphinx_design", "fm_governance.sphinxext"]
 html_theme = "furo"
 nitpicky = True

@@ -516,7 +516,13 @@
     progressBox = el("div", { class: "fmg-form-progress" });
     panel = el("section", { class: "fmg-form-panel", "aria-labelledby": "fmg-form-title" }, [
       el("p", { class: "fmg-form-title", id: "fmg-form-title", text: "Assessment mode" }),
-      el("p", { class: "fmg-form-intro", text: "Answer the items below. Your work stays in this browser until you export it as fm-governance.yaml, which `fm-governance check` scores. Import a file to continue it: only what you change is rewritten." }),
+      el("p", { class: "fmg-form-intro" }, [
+        document.createTextNode("Answer the items below. Your work stays in this browser until you export it as "),
+        el("code", { text: "fm-governance.yaml" }),
+        document.createTextNode(", the file "),
+        el("code", { text: "fm-governance check" }),
+        document.createTextNode(" scores. Import a file to continue it: only what you change is rewritten."),
+      ]),
       el("div", { class: "fmg-form-actions" }, [el("span", { class: "fmg-form-field" }, importParts), exportButton, clearButton]),
       el("div", { class: "fmg-form-filters" }, [
         el("span", { class: "fmg-form-field" }, labelled("Owner", owners)),
@@ -651,9 +657,11 @@
       rows.push(row);
     });
     var overall = el("li", { class: "fmg-progress-overall" }, [
-      document.createTextNode("Overall (" + list.length + " checklist" + (list.length === 1 ? "" : "s") + ", as `fm-governance check` scores the export): "),
+      document.createTextNode("Overall, " + list.length + " checklist" + (list.length === 1 ? "" : "s") + " in the file: "),
       el("span", { class: "fmg-progress-score", "data-fmg-overall": "", text: result.overall === null ? "–" : String(result.overall) }),
-      document.createTextNode("/100"),
+      document.createTextNode("/100 (what "),
+      el("code", { text: "fm-governance check" }),
+      document.createTextNode(" scores for the export)"),
     ]);
     rows.push(overall);
     progressBox.appendChild(el("ul", {}, rows));

@@ -1,0 +1,366 @@
+"""Assessment mode in a real browser: answer on a checklist page, export, and `check` agrees.
+
+The project of ``tests/roots/test-fmg-form`` (the four built-in checklists under Furo, one page
+each, plus the ``fmg:assessment-form`` page) is built with ``-n -W``, served from 127.0.0.1 and
+driven by Playwright in Debian's Chromium, as ``tests/test_browser.py`` drives the handbook: by
+mouse and by keyboard, through the automation contract (``data-fmg-item`` fieldsets, controls named
+``<ID>.answer`` …, the "Export YAML" button, the "Import assessment" file input). The downloaded
+file is scored by the installed ``fm-governance check``; imported files come back with only the
+changed lines different; the page's scorer is held to ``core/scoring.py`` on generated files.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import difflib
+import functools
+import http.server
+import json
+import random
+import subprocess
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from fm_governance.core.assessment import read_assessment, template_text
+from fm_governance.core.checklists import load_catalog
+from fm_governance.core.scoring import score
+
+ROOT = Path(__file__).parents[1]
+PROJECT = ROOT / "tests" / "roots" / "test-fmg-form"
+EXAMPLE = ROOT / "examples" / "support-bot" / "fm-governance.yaml"
+CHROMIUM = Path("/usr/bin/chromium")
+CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    assert CHROMIUM.is_file(), f"{CHROMIUM} is missing: run `make system-deps` (Debian package chromium)"
+    out = tmp_path_factory.mktemp("form") / "html"
+    cmd = [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html", str(PROJECT), str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-6000:]
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser(site: str) -> Iterator[Any]:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as pw:
+        chromium = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS, headless=True)
+        try:
+            yield chromium
+        finally:
+            chromium.close()
+
+
+@pytest.fixture
+def page(browser: Any, site: str) -> Iterator[Any]:
+    """A fresh browser profile (empty localStorage) whose requests must all go to the test server."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    tab = context.new_page()
+    errors: list[str] = []
+    elsewhere: list[str] = []
+    tab.on("pageerror", lambda exc: errors.append(str(exc)))
+    tab.on("request", lambda req: None if req.url.startswith((site, "blob:", "data:")) else elsewhere.append(req.url))
+    tab.set_default_timeout(15_000)
+    yield tab
+    context.close()
+    assert not errors, f"JavaScript errors on the page: {errors}"
+    assert not elsewhere, f"requests left the machine: {elsewhere}"
+
+
+def _open(page: Any, url: str) -> None:
+    page.goto(url)
+    page.wait_for_selector("html.fmg-form-ready")
+
+
+def _export(page: Any, target: Path) -> str:
+    with page.expect_download() as download:
+        page.get_by_role("button", name="Export YAML").click()
+    assert download.value.suggested_filename == "fm-governance.yaml"
+    download.value.save_as(target)
+    return target.read_text(encoding="utf-8")
+
+
+def _import(page: Any, path: Path) -> None:
+    page.get_by_label("Import assessment").set_input_files(str(path))
+
+
+def _check_json(installed_cli: str, path: Path) -> dict[str, Any]:
+    done = subprocess.run([installed_cli, "check", str(path), "--format", "json"], capture_output=True, text=True, check=False)
+    assert done.returncode == 0, done.stderr
+    return json.loads(done.stdout)
+
+
+def _page_scores(page: Any) -> dict[str, str]:
+    rows = page.locator(".fmg-form-progress li[data-fmg-checklist]")
+    scores = {rows.nth(i).get_attribute("data-fmg-checklist"): rows.nth(i).locator(".fmg-progress-score").inner_text() for i in range(rows.count())}
+    scores["overall"] = page.locator("[data-fmg-overall]").inner_text()
+    return scores
+
+
+def _answered(page: Any, checklist: str) -> str:
+    return page.locator(f'.fmg-form-progress li[data-fmg-checklist="{checklist}"] .fmg-progress-answered').inner_text()
+
+
+def _changed_lines(before: str, after: str) -> list[str]:
+    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+
+
+# --- the contract -----------------------------------------------------------------------------
+
+
+def test_every_item_has_the_documented_controls(page: Any, site: str) -> None:
+    from playwright.sync_api import expect
+
+    _open(page, site + "data-exposure.html")
+    ids = page.locator("[data-fmg-item]").evaluate_all("nodes => nodes.map(n => n.dataset.fmgItem)")
+    assert ids == [f"DE-{n:02d}" for n in range(1, 14)]
+    for item in ids:
+        fieldset = page.locator(f'fieldset[data-fmg-item="{item}"]')
+        radios = fieldset.locator(f'input[type="radio"][name="{item}.answer"]')
+        assert radios.evaluate_all("nodes => nodes.map(n => n.value)") == ["yes", "partial", "no", "n/a"]
+        for name in ("notes", "evidence", "waiver.reason", "waiver.approved_by", "waiver.expires"):
+            expect(fieldset.locator(f'[name="{item}.{name}"]')).to_have_count(1)
+    expect(page.get_by_role("button", name="Export YAML")).to_have_count(1)
+    expect(page.get_by_label("Import assessment")).to_have_attribute("type", "file")
+    # Every control has a label (axe checks it too; this says which one is missing).
+    unlabelled = page.locator("[data-fmg-item] input, [data-fmg-item] textarea, .fmg-form-panel select").evaluate_all(
+        "nodes => nodes.filter(n => !n.labels || n.labels.length === 0).map(n => n.name || n.outerHTML)"
+    )
+    assert unlabelled == []
+
+
+def test_pages_without_a_checklist_get_no_form(page: Any, site: str) -> None:
+    page.goto(site + "prose.html")
+    assert page.locator("script[src*='fmg-form'], script#fmg-form-data, link[href*='fmg-form']").count() == 0
+
+
+# --- filling, exporting, checking ---------------------------------------------------------------
+
+
+def test_filled_by_mouse_the_export_scores_as_the_page_showed(page: Any, site: str, tmp_path: Path, installed_cli: str) -> None:
+    _open(page, site + "data-exposure.html")
+    page.locator('fieldset[data-fmg-item="DE-01"]').get_by_text("Yes", exact=True).click()
+    page.locator('fieldset[data-fmg-item="DE-02"]').get_by_text("Partial", exact=True).click()
+    page.locator('fieldset[data-fmg-item="DE-03"]').get_by_text("No", exact=True).click()
+    page.locator('fieldset[data-fmg-item="DE-04"]').get_by_text("Not applicable (n/a)", exact=True).click()
+    page.locator('[name="DE-04.notes"]').fill("We send no personal data: only public help-centre text.")
+    page.locator('fieldset[data-fmg-item="DE-05"]').get_by_text("Not applicable (n/a)", exact=True).click()  # no notes: open
+    page.locator('[name="DE-06.waiver.reason"]').fill("Vendor review booked for Q1")
+    page.locator('[name="DE-06.waiver.approved_by"]').fill("CISO")
+    page.locator('[name="DE-06.waiver.expires"]').fill((_dt.date.today() + _dt.timedelta(days=30)).isoformat())
+    page.locator('[name="DE-01.evidence"]').fill("docs/data-inventory.md\nprocurement/register.xlsx, row 12")
+    assert "n/a needs notes" in page.locator('fieldset[data-fmg-item="DE-05"] .fmg-answer-state').inner_text()
+    shown = _page_scores(page)
+    assert _answered(page, "data-exposure") == "5 / 13"
+    exported = tmp_path / "fm-governance.yaml"
+    _export(page, exported)
+    report = _check_json(installed_cli, exported)
+    assert shown["overall"] == f"{report['score']:g}"
+    by_id = {c["id"]: c for c in report["checklists"]}
+    assert shown["data-exposure"] == f"{by_id['data-exposure']['score']:g}"
+    counts = by_id["data-exposure"]["counts"]
+    assert (counts["met"], counts["partial"], counts["not-met"], counts["n/a"], counts["waived"]) == (1, 1, 1, 1, 1)
+    assert counts["open"] == 13 - 5  # DE-05's n/a without notes is open, as on the page
+
+
+def test_filled_by_keyboard(page: Any, site: str, tmp_path: Path, installed_cli: str) -> None:
+    from playwright.sync_api import expect
+
+    _open(page, site + "vendor-lock-in.html")
+    first = page.locator('[name="VL-01.answer"][value="yes"]')
+    first.focus()
+    page.keyboard.press("Space")  # selects "yes"
+    page.keyboard.press("ArrowRight")  # moves to "partial" and selects it
+    expect(page.locator('[name="VL-01.answer"][value="partial"]')).to_be_checked()
+    page.keyboard.press("Tab")  # "Clear answer"
+    page.keyboard.press("Tab")  # the notes
+    expect(page.locator('[name="VL-01.notes"]')).to_be_focused()
+    page.keyboard.type("Exit plan drafted; not yet tested.")
+    page.keyboard.press("Tab")
+    expect(page.locator('[name="VL-01.evidence"]')).to_be_focused()
+    page.keyboard.type("docs/exit-plan.md")
+    # The focus ring is visible: an outline is drawn on the focused control.
+    outline = page.locator('[name="VL-01.evidence"]').evaluate("n => getComputedStyle(n).outlineStyle + ' ' + getComputedStyle(n).outlineWidth")
+    assert outline.startswith("solid") and not outline.endswith(" 0px"), outline
+    exported = tmp_path / "fm-governance.yaml"
+    text = _export(page, exported)
+    assert 'answer: "partial"' in text and "Exit plan drafted; not yet tested." in text
+    report = _check_json(installed_cli, exported)
+    assert _page_scores(page)["vendor-lock-in"] == f"{next(c for c in report['checklists'] if c['id'] == 'vendor-lock-in')['score']:g}"
+
+
+def test_a_fresh_export_is_the_template_plus_the_answers(page: Any, site: str, tmp_path: Path) -> None:
+    _open(page, site + "form.html")
+    assert page.locator("[data-fmg-item]").count() == sum(len(c.items) for c in load_catalog())
+    page.locator('[name="OC-02.answer"][value="no"]').check()
+    page.locator('[name="IP-01.answer"][value="yes"]').check()
+    text = _export(page, tmp_path / "fm-governance.yaml")
+    template = template_text(load_catalog())
+    assert _changed_lines(template, text) == [
+        "-        answer: null  # yes | partial | no | n/a",
+        '+        answer: "yes"  # yes | partial | no | n/a',
+        "-        answer: null  # yes | partial | no | n/a",
+        '+        answer: "no"  # yes | partial | no | n/a',
+    ]
+    assert text.replace('answer: "yes"', "answer: null").replace('answer: "no"', "answer: null") == template
+
+
+# --- import, round trip, storage ----------------------------------------------------------------
+
+
+def test_an_imported_file_changes_only_the_answer_changed(page: Any, site: str, tmp_path: Path) -> None:
+    original = EXAMPLE.read_text(encoding="utf-8")
+    assert "# " in original and "inventory:" in original  # commented, with a scanner inventory
+    _open(page, site + "data-exposure.html")
+    _import(page, EXAMPLE)
+    assert "Imported fm-governance.yaml" in page.locator(".fmg-form-status").inner_text()
+    answered = page.locator('[name="DE-01.answer"]:checked')
+    assert answered.get_attribute("value") == "yes"  # the file's answer is on the page
+    page.locator('[name="DE-01.answer"][value="partial"]').check()
+    text = _export(page, tmp_path / "fm-governance.yaml")
+    assert _changed_lines(original, text) == [
+        '-        answer: "yes"  # yes | partial | no | n/a',
+        '+        answer: "partial"  # yes | partial | no | n/a',
+    ]
+
+
+def test_drag_and_drop_imports(page: Any, site: str) -> None:
+    _open(page, site + "data-exposure.html")
+    text = EXAMPLE.read_text(encoding="utf-8")
+    page.evaluate(
+        """text => {
+            const data = new DataTransfer();
+            data.items.add(new File([text], "dropped.yaml", {type: "application/yaml"}));
+            document.querySelector(".fmg-form-panel").dispatchEvent(new DragEvent("drop", {dataTransfer: data, bubbles: true, cancelable: true}));
+        }""",
+        text,
+    )
+    page.wait_for_function("document.querySelector('.fmg-form-status').textContent.includes('dropped.yaml')")
+    assert page.locator('[name="DE-01.answer"]:checked').get_attribute("value") == "yes"
+
+
+def test_work_survives_a_reload_and_clear_forgets_it(page: Any, site: str) -> None:
+    _open(page, site + "data-exposure.html")
+    page.locator('[name="DE-07.answer"][value="no"]').check()
+    page.locator('[name="DE-07.notes"]').fill("Logs kept 90 days.")
+    page.reload()
+    page.wait_for_selector("html.fmg-form-ready")
+    assert page.locator('[name="DE-07.answer"][value="no"]').is_checked()
+    assert page.locator('[name="DE-07.notes"]').input_value() == "Logs kept 90 days."
+    # Another checklist page of the same handbook is a view of the same assessment.
+    _open(page, site + "form.html")
+    assert page.locator('[name="DE-07.answer"][value="no"]').is_checked()
+    page.get_by_role("button", name="Clear", exact=True).click()
+    assert not page.locator('[name="DE-07.answer"][value="no"]').is_checked()
+    page.reload()
+    page.wait_for_selector("html.fmg-form-ready")
+    assert page.locator('[name="DE-07.notes"]').input_value() == ""
+
+
+BAD_FILES = {
+    "invalid-yaml": ("checklists:\n  data-exposure:\n    items: [unclosed\n", "bad.yaml:4:1: this is not valid YAML"),
+    "not-an-assessment": ("- just\n- a list\n", "bad.yaml:1:1: this is not an fm-governance assessment"),
+    "unknown-checklist": ("checklists:\n  data-exposure:\n    items: {}\n  made-up:\n    items: {}\n", "bad.yaml:4:3: unknown checklist 'made-up'"),
+    "unknown-item": ("checklists:\n  data-exposure:\n    items:\n      DE-99:\n        answer: yes\n", "bad.yaml:4:7: unknown item 'DE-99'"),
+    "bad-answer": ("checklists:\n  data-exposure:\n    items:\n      DE-01:\n        answer: maybe\n", "bad.yaml:5:17: DE-01: answer yes, partial, no or n/a"),
+}
+
+
+@pytest.mark.parametrize("kind", sorted(BAD_FILES))
+def test_a_bad_file_is_refused_with_its_place_and_the_work_kept(page: Any, site: str, tmp_path: Path, installed_cli: str, kind: str) -> None:
+    text, message = BAD_FILES[kind]
+    bad = tmp_path / "bad.yaml"
+    bad.write_text(text, encoding="utf-8")
+    _open(page, site + "data-exposure.html")
+    page.locator('[name="DE-02.answer"][value="yes"]').check()
+    _import(page, bad)
+    page.wait_for_function("document.querySelector('.fmg-form-alert').textContent.length > 0")
+    alert = page.get_by_role("alert").inner_text()
+    assert alert.startswith("Not imported — " + message), alert
+    assert alert.endswith("Your work in progress is unchanged.")
+    assert page.locator('[name="DE-02.answer"][value="yes"]').is_checked()
+    # `check` refuses the same file (exit 2).
+    assert subprocess.run([installed_cli, "check", str(bad)], capture_output=True, check=False).returncode == 2
+
+
+# --- accessibility ----------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+@pytest.mark.parametrize("path", ["data-exposure.html", "form.html"])
+def test_axe_finds_no_serious_violation(browser: Any, site: str, path: str, scheme: str) -> None:
+    from axe_playwright_python.sync_playwright import Axe
+
+    context = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme=scheme)
+    tab = context.new_page()
+    try:
+        _open(tab, site + path)
+        tab.locator('[name="DE-01.answer"][value="n/a"]').check()  # shows the item's state message
+        tab.locator('[name="DE-02.waiver.reason"]').fill("pending")  # and the incomplete-waiver one
+        results = Axe().run(tab)
+        serious = [v for v in results.response["violations"] if v.get("impact") in ("serious", "critical")]
+        assert not serious, json.dumps([{"id": v["id"], "nodes": [n["target"] for n in v["nodes"][:5]]} for v in serious], indent=1)
+    finally:
+        context.close()
+
+
+# --- one set of scoring rules ---------------------------------------------------------------------
+
+TODAY = _dt.date(2026, 12, 6)
+_ANSWERS = [None, '"yes"', '"partial"', '"no"', '"n/a"', "No", "YES", "true", "false", '" N/A "', "Partial"]
+_NOTES = [None, '""', '"   "', '"\\u200b"', '"\\u00a0"', '"Not used: no retrieval."', "x"]
+
+
+def _generated(rng: random.Random, catalog: Any) -> str:
+    modes = rng.sample(["hosted-api", "rag", "hosted-fine-tuning", "self-hosted"], rng.randint(0, 2))
+    lines = ["context:", f"  modes: [{', '.join(modes)}]", "checklists:"]
+    for checklist in rng.sample(list(catalog), rng.randint(1, 4)):
+        lines += [f"  {checklist.id}:", f'    version: "{checklist.version}"', "    items:"]
+        for item in checklist.items:
+            if rng.random() < 0.1:
+                continue  # missing from the file: open
+            lines.append(f"      {item.id}:")
+            lines.append(f"        answer: {rng.choice(_ANSWERS) or 'null'}")
+            lines.append(f"        notes: {rng.choice(_NOTES) or 'null'}")
+            if rng.random() < 0.2:
+                expires = TODAY + _dt.timedelta(days=rng.choice([-30, -1, 0, 1, 365]))
+                lines += ["        waiver:", "          reason: accepted risk", "          approved_by: CISO", f"          expires: {expires.isoformat()}"]
+    return "\n".join(lines) + "\n"
+
+
+def test_the_page_scores_hundreds_of_files_as_check_does(page: Any, site: str, tmp_path: Path) -> None:
+    catalog = load_catalog()
+    rng = random.Random(16)
+    texts = [_generated(rng, catalog) for _ in range(300)]
+    expected = []
+    for n, text in enumerate(texts):
+        path = tmp_path / f"a{n}.yaml"
+        path.write_text(text, encoding="utf-8")
+        result = score(read_assessment(path, catalog), catalog, today=TODAY)
+        expected.append({"overall": result.score, "checklists": {c.checklist.id: c.score for c in result.checklists}})
+    _open(page, site + "data-exposure.html")
+    got = page.evaluate("([texts, day]) => texts.map(t => window.fmgForm.score(t, day))", [texts, TODAY.isoformat()])
+    mismatches = [(texts[n], expected[n], got[n]) for n in range(len(texts)) if expected[n] != got[n]]
+    assert not mismatches, mismatches[:2]
+    assert len({e["overall"] for e in expected}) > 50  # the files differ enough to test something
