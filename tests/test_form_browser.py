@@ -364,3 +364,83 @@ def test_the_page_scores_hundreds_of_files_as_check_does(page: Any, site: str, t
     mismatches = [(texts[n], expected[n], got[n]) for n in range(len(texts)) if expected[n] != got[n]]
     assert not mismatches, mismatches[:2]
     assert len({e["overall"] for e in expected}) > 50  # the files differ enough to test something
+
+
+# --- writing into a person's file -------------------------------------------------------------------
+
+_TEXTS = ["Reviewed: see #12", "  padded  ", "yes", "null", "line one\nline two", "quote \" and ' marks", "émoji 🙂", "- dash", "a: b", "123", "2026-01-01", "[x]", "{y}", "tab\there", "ends with #", "~", "sep\u2028x", "nbsp\u00a0x", "del\x7fx", "zero\u200bwidth"]
+
+
+def _random_responses(rng: random.Random, catalog: Any) -> dict[str, Any]:
+    responses = {}
+    for item in rng.sample([it for c in catalog for it in c.items], rng.randint(1, 8)):
+        waiver = None
+        if rng.random() < 0.3:
+            waiver = {"reason": rng.choice(_TEXTS), "approved_by": "CISO (risk)", "expires": "2027-03-31"}
+        responses[item.id] = {
+            "answer": rng.choice([None, "yes", "partial", "no", "n/a"]),
+            "notes": rng.choice(["", *_TEXTS]),
+            "evidence": rng.sample(_TEXTS, rng.randint(0, 3)),
+            "waiver": waiver,
+        }
+    return responses
+
+
+@pytest.mark.parametrize("newline", ["\n", "\r\n"])
+def test_written_values_read_back_as_answered_and_the_rest_is_kept(page: Any, site: str, tmp_path: Path, newline: str) -> None:
+    """What the page writes into the example file, check reads back exactly; every other response,
+    the inventory and every comment line are as they were; the file keeps its line endings."""
+    catalog = load_catalog()
+    original = EXAMPLE.read_text(encoding="utf-8").replace("\n", newline)
+    rng = random.Random(1616)
+    cases = [_random_responses(rng, catalog) for _ in range(60)]
+    _open(page, site + "data-exposure.html")
+    written = page.evaluate("([text, cases]) => cases.map(c => window.fmgForm.write(text, c))", [original, cases])
+    base = tmp_path / "base.yaml"
+    base.write_bytes(original.encode("utf-8"))
+    before = read_assessment(base, catalog)
+    comments = [line.strip() for line in original.splitlines() if line.strip().startswith("#")]
+    for n, (responses, text) in enumerate(zip(cases, written)):
+        assert text.count("\n") == text.count(newline), f"case {n}: mixed line endings"
+        path = tmp_path / f"written{n}.yaml"
+        path.write_bytes(text.encode("utf-8"))
+        after = read_assessment(path, catalog)
+        assert after.inventory == before.inventory and after.modes == before.modes
+        assert [line.strip() for line in text.splitlines() if line.strip().startswith("#")] == comments
+        for cid, section in after.checklists.items():
+            for iid, got in section.responses.items():
+                want = responses.get(iid)
+                if want is None:
+                    old = before.checklists[cid].responses[iid]
+                    assert (got.answer, got.notes, got.evidence, got.waiver) == (old.answer, old.notes, old.evidence, old.waiver), f"case {n}: {iid} changed"
+                    continue
+                assert (got.answer.value if got.answer else None) == want["answer"], f"case {n}: {iid}"
+                assert got.notes == want["notes"].strip() and got.evidence == tuple(want["evidence"]), f"case {n}: {iid}"
+                waiver = want["waiver"]
+                assert (got.waiver is None) == (waiver is None), f"case {n}: {iid}"
+                if waiver is not None and got.waiver is not None:
+                    assert (got.waiver.reason, got.waiver.approved_by, got.waiver.expires.isoformat()) == (waiver["reason"], waiver["approved_by"], waiver["expires"])
+
+
+def test_answers_to_what_the_file_lacks_come_from_the_template(page: Any, site: str, tmp_path: Path) -> None:
+    catalog = load_catalog()
+    exposure, lock_in = catalog.get("data-exposure"), catalog.get("vendor-lock-in")
+    assert exposure is not None and lock_in is not None
+    only_exposure = template_text([exposure])
+    # A file without DE-05 (deleted by hand) and without the vendor lock-in checklist.
+    lines = only_exposure.splitlines(keepends=True)
+    start = next(n for n, line in enumerate(lines) if line.startswith("      DE-05:"))
+    without = "".join(lines[:start] + lines[start + 5 :])
+    _open(page, site + "data-exposure.html")
+    yes = {"answer": "yes", "notes": "", "evidence": [], "waiver": None}
+    both = page.evaluate("([text, r]) => window.fmgForm.write(text, r)", [only_exposure, {"VL-01": yes}])
+    expected = template_text([exposure, lock_in])
+    vl01 = expected.index("      VL-01:")
+    at = expected.index("answer: null", vl01)
+    assert both == expected[:at] + 'answer: "yes"' + expected[at + len("answer: null") :]
+    restored = page.evaluate("([text, r]) => window.fmgForm.write(text, r)", [without, {"DE-05": yes}])
+    path = tmp_path / "restored.yaml"
+    path.write_text(restored, encoding="utf-8")
+    assessment = read_assessment(path, catalog)
+    assert assessment.checklists["data-exposure"].responses["DE-05"].answer is not None
+    assert _changed_lines(without, restored)[0].startswith("+      DE-05:  # [")

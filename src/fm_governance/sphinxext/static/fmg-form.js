@@ -260,14 +260,22 @@
 
   // --- writing: values edited in place ---------------------------------------------------------
   var KEYWORDS = /^(?:null|true|false|yes|no|on|off|y|n|~)$/i;
+  // Written double-quoted and escaped: line breaks, tabs (fm-governance's reader refuses a raw tab
+  // outside quotes, as not every YAML reader takes one) and other controls.
+  var UNSAFE = /[\x00-\x1f\x7f-\x9f\u2028\u2029\ufeff]/;
 
+  /* `s` as a one-line YAML scalar: plain where the yaml library writes it plain, else quoted. */
   function scalar(s) {
-    if (s.indexOf("\n") < 0 && !KEYWORDS.test(s)) {
+    if (!UNSAFE.test(s) && !KEYWORDS.test(s)) {
       var doc = new Y.Document(s);
       var out = doc.toString({ lineWidth: 0 }).replace(/\n$/, "");
       if (out.indexOf("\n") < 0) return out;
     }
-    return JSON.stringify(s);
+    // JSON's escapes are YAML's; the characters JSON leaves raw that YAML reads as line breaks or
+    // that readers refuse raw are escaped too.
+    return JSON.stringify(s).replace(/[\u007f-\u009f\u2028\u2029\ufeff]/g, function (c) {
+      return "\\u" + ("000" + c.charCodeAt(0).toString(16)).slice(-4);
+    });
   }
 
   function lineStart(text, offset) {
@@ -296,6 +304,7 @@
 
   /* Splices [start, end, text] replacing the value of `field` in the block mapping `map`. */
   function fieldSplice(text, map, field, value) {
+    var NL = newline(text);
     var r = render(field, value);
     var pair = null;
     map.items.forEach(function (p) { if (keyOf(p) === field) pair = p; });
@@ -303,8 +312,8 @@
     var block = r[0] === null ? r[1].map(function (l) { return spaces(keyCol + 2) + l; }) : null;
     if (!pair) {
       var at = map.range[1];
-      var lead = text.charAt(at - 1) === "\n" ? "" : "\n";
-      var line = spaces(keyCol) + field + ":" + (block ? "\n" + block.join("\n") : " " + r[0]) + "\n";
+      var lead = text.charAt(at - 1) === "\n" ? "" : NL;
+      var line = spaces(keyCol) + field + ":" + (block ? NL + block.join(NL) : " " + r[0]) + NL;
       return [at, at, lead + line];
     }
     var keyEnd = pair.key.range[1];
@@ -314,8 +323,14 @@
     var between = text.slice(keyEnd, v ? v.range[0] : end);
     var comment = Y.isScalar(v) || !v ? "" : (between.match(/#[^\n]*/) || [""])[0];
     var rest = comment ? "  " + comment : "";
-    var replacement = block ? ":" + rest + "\n" + block.join("\n") : ": " + r[0] + rest;
+    var replacement = block ? ":" + rest + NL + block.join(NL) : ": " + r[0] + rest;
     return [keyEnd, end, replacement];
+  }
+
+  /* The file's own line ending (from its first line break), for every line written into it. */
+  function newline(text) {
+    var m = /\r\n|\n/.exec(text);
+    return m ? m[0] : "\n";
   }
 
   function applySplices(text, splices) {
@@ -337,10 +352,11 @@
     return lines.map(function (l) { return spaces(column) + l.slice(from); }).join("\n") + "\n";
   }
 
-  function insertInto(text, map, block, childColumnDefault) {
+  function insertInto(text, map, block) {
     if (Y.isMap(map) && map.items.length && !map.flow) {
       var at = map.range[1];
-      return text.slice(0, at) + (text.charAt(at - 1) === "\n" ? "" : "\n") + block + text.slice(at);
+      var NL = newline(text);
+      return text.slice(0, at) + (text.charAt(at - 1) === "\n" ? "" : NL) + block.replace(/\n/g, NL) + text.slice(at);
     }
     throw new FormError("this file writes a checklist section in flow style ({…}); write it as a block to answer here", 0, 0);
   }
@@ -397,13 +413,14 @@
         var lines = [];
         changed[iid].forEach(function (field) {
           var r = render(field, field === "waiver" ? (waiverComplete(now.waiver) ? now.waiver : null) : now[field]);
-          lines.push(spaces(col) + field + ":" + (r[0] === null ? "\n" + r[1].map(function (l) { return spaces(col + 2) + l; }).join("\n") : " " + r[0]));
+          lines.push(spaces(col) + field + ":" + (r[0] === null ? newline(text) + r[1].map(function (l) { return spaces(col + 2) + l; }).join(newline(text)) : " " + r[0]));
         });
         var start = pair.key.range[1];
         var end = node && node.range ? node.range[1] : start;
         var between = text.slice(start, node && node.range ? node.range[0] : end);
         var comment = (between.match(/#[^\n]*/) || [""])[0];
-        splices.push([start, Math.max(end, start), ":" + (comment ? "  " + comment : "") + "\n" + lines.join("\n")]);
+        var NL = newline(text);
+        splices.push([start, Math.max(end, start), ":" + (comment ? "  " + comment : "") + NL + lines.join(NL)]);
       }
     });
     return applySplices(text, splices);
@@ -750,6 +767,15 @@
 
   // For tests and scripts: the page's scorer on a YAML text (the parity test uses it).
   window.fmgForm = {
+    /* `text` with `responses` ({ID: {answer, notes, evidence, waiver}}) written in; throws a
+     * message for a file it cannot write into. */
+    write: function (text, responses) {
+      try {
+        return writeAssessment(text, responses);
+      } catch (e) {
+        throw new Error(e instanceof FormError ? e.message : String(e));
+      }
+    },
     score: function (text, day) {
       var parsed = readAssessment(text);
       var list = ORDER.filter(function (cid) { return parsed.present[cid]; });
