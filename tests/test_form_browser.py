@@ -34,7 +34,15 @@ ROOT = Path(__file__).parents[1]
 PROJECT = ROOT / "tests" / "roots" / "test-fmg-form"
 EXAMPLE = ROOT / "examples" / "support-bot" / "fm-governance.yaml"
 CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -123,7 +131,9 @@ def _answered(page: Any, checklist: str) -> str:
 
 
 def _changed_lines(before: str, after: str) -> list[str]:
-    return [line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")]
+    return [
+        line for line in difflib.unified_diff(before.splitlines(), after.splitlines(), lineterm="", n=0) if line[:1] in "+-" and line[:3] not in ("+++", "---")
+    ]
 
 
 # --- the contract -----------------------------------------------------------------------------
@@ -278,11 +288,12 @@ def test_work_survives_a_reload_and_clear_forgets_it(page: Any, site: str) -> No
     assert page.locator('[name="DE-07.notes"]').input_value() == ""
 
 
-BAD_FILES = {
+BAD_FILES: dict[str, tuple[str | bytes, str]] = {
     "invalid-yaml": ("checklists:\n  data-exposure:\n    items: [unclosed\n", "bad.yaml:4:1: this is not valid YAML"),
     "not-an-assessment": ("- just\n- a list\n", "bad.yaml:1:1: this is not an fm-governance assessment"),
     "unknown-checklist": ("checklists:\n  data-exposure:\n    items: {}\n  made-up:\n    items: {}\n", "bad.yaml:4:3: unknown checklist 'made-up'"),
     "unknown-item": ("checklists:\n  data-exposure:\n    items:\n      DE-99:\n        answer: yes\n", "bad.yaml:4:7: unknown item 'DE-99'"),
+    "not-utf-8": (b"checklists:\n  data-exposure:\n    items: {}\n# caf\xe9\n", "bad.yaml: the file is not UTF-8 text"),
     "bad-answer": ("checklists:\n  data-exposure:\n    items:\n      DE-01:\n        answer: maybe\n", "bad.yaml:5:17: DE-01: answer yes, partial, no or n/a"),
 }
 
@@ -291,7 +302,7 @@ BAD_FILES = {
 def test_a_bad_file_is_refused_with_its_place_and_the_work_kept(page: Any, site: str, tmp_path: Path, installed_cli: str, kind: str) -> None:
     text, message = BAD_FILES[kind]
     bad = tmp_path / "bad.yaml"
-    bad.write_text(text, encoding="utf-8")
+    bad.write_bytes(text if isinstance(text, bytes) else text.encode("utf-8"))
     _open(page, site + "data-exposure.html")
     page.locator('[name="DE-02.answer"][value="yes"]').check()
     _import(page, bad)
@@ -368,7 +379,28 @@ def test_the_page_scores_hundreds_of_files_as_check_does(page: Any, site: str, t
 
 # --- writing into a person's file -------------------------------------------------------------------
 
-_TEXTS = ["Reviewed: see #12", "  padded  ", "yes", "null", "line one\nline two", "quote \" and ' marks", "émoji 🙂", "- dash", "a: b", "123", "2026-01-01", "[x]", "{y}", "tab\there", "ends with #", "~", "sep\u2028x", "nbsp\u00a0x", "del\x7fx", "zero\u200bwidth"]
+_TEXTS = [
+    "Reviewed: see #12",
+    "  padded  ",
+    "yes",
+    "null",
+    "line one\nline two",
+    "quote \" and ' marks",
+    "émoji 🙂",
+    "- dash",
+    "a: b",
+    "123",
+    "2026-01-01",
+    "[x]",
+    "{y}",
+    "tab\there",
+    "ends with #",
+    "~",
+    "sep\u2028x",
+    "nbsp\u00a0x",
+    "del\x7fx",
+    "zero\u200bwidth",
+]
 
 
 def _random_responses(rng: random.Random, catalog: Any) -> dict[str, Any]:
@@ -400,7 +432,7 @@ def test_written_values_read_back_as_answered_and_the_rest_is_kept(page: Any, si
     base.write_bytes(original.encode("utf-8"))
     before = read_assessment(base, catalog)
     comments = [line.strip() for line in original.splitlines() if line.strip().startswith("#")]
-    for n, (responses, text) in enumerate(zip(cases, written)):
+    for n, (responses, text) in enumerate(zip(cases, written, strict=True)):
         assert text.count("\n") == text.count(newline), f"case {n}: mixed line endings"
         path = tmp_path / f"written{n}.yaml"
         path.write_bytes(text.encode("utf-8"))
@@ -419,7 +451,11 @@ def test_written_values_read_back_as_answered_and_the_rest_is_kept(page: Any, si
                 waiver = want["waiver"]
                 assert (got.waiver is None) == (waiver is None), f"case {n}: {iid}"
                 if waiver is not None and got.waiver is not None:
-                    assert (got.waiver.reason, got.waiver.approved_by, got.waiver.expires.isoformat()) == (waiver["reason"], waiver["approved_by"], waiver["expires"])
+                    assert (got.waiver.reason, got.waiver.approved_by, got.waiver.expires.isoformat()) == (
+                        waiver["reason"],
+                        waiver["approved_by"],
+                        waiver["expires"],
+                    )
 
 
 def test_answers_to_what_the_file_lacks_come_from_the_template(page: Any, site: str, tmp_path: Path) -> None:
@@ -444,3 +480,28 @@ def test_answers_to_what_the_file_lacks_come_from_the_template(page: Any, site: 
     assessment = read_assessment(path, catalog)
     assert assessment.checklists["data-exposure"].responses["DE-05"].answer is not None
     assert _changed_lines(without, restored)[0].startswith("+      DE-05:  # [")
+
+
+def test_filters_show_one_owner_or_severity(page: Any, site: str) -> None:
+    catalog = load_catalog()
+    checklist = catalog.get("intellectual-property")
+    assert checklist is not None
+    _open(page, site + "intellectual-property.html")
+    page.get_by_label("Owner").select_option("legal")
+    visible = page.locator("[data-fmg-item]:visible").evaluate_all("nodes => nodes.map(n => n.dataset.fmgItem)")
+    assert visible == [it.id for it in checklist.items if it.owner == "legal"]
+    page.get_by_label("Owner").select_option("")
+    page.get_by_label("Severity").select_option("critical")
+    visible = page.locator("[data-fmg-item]:visible").evaluate_all("nodes => nodes.map(n => n.dataset.fmgItem)")
+    assert visible == [it.id for it in checklist.items if it.severity.value == "critical"]
+
+
+def test_print_shows_the_filled_form_without_the_buttons(page: Any, site: str) -> None:
+    _open(page, site + "data-exposure.html")
+    page.locator('[name="DE-01.answer"][value="no"]').check()
+    page.locator('[name="DE-01.notes"]').fill("Not mapped yet.")
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="Export YAML").is_visible()
+    assert not page.get_by_label("Import assessment").is_visible()
+    assert page.locator('[name="DE-01.answer"][value="no"]').is_visible() and page.locator('[name="DE-01.notes"]').is_visible()
+    assert page.locator(".fmg-form-progress").is_visible()  # the scores print

@@ -455,12 +455,17 @@
     return state.base === null ? DATA.template : state.base;
   }
 
+  var staleBase = "";
+
   function refreshBase() {
     try {
       baseInfo = readAssessment(baseText());
     } catch (e) {
-      // Stored text that no longer reads (the handbook's checklists changed): start from the template.
+      // A stored file that no longer reads (the handbook's checklists changed since it was
+      // imported): the answers are kept, the export starts from the template, and the page says so.
+      staleBase = state.name || "the imported file";
       state.base = null;
+      state.name = "";
       baseInfo = readAssessment(DATA.template);
     }
   }
@@ -482,7 +487,8 @@
       if (baseInfo.present[cid]) return true;
       return CHECKLISTS[cid].items.some(function (iid) {
         var r = state.responses[iid];
-        return r && (r.answer || r.notes || r.evidence.length || r.waiver);
+        // What the export writes: an incomplete waiver is not exported, so it adds no checklist.
+        return r && (r.answer || r.notes || r.evidence.length || waiverComplete(r.waiver));
       });
     });
   }
@@ -703,8 +709,18 @@
   }
 
   function importFile(file) {
-    file.text().then(function (text) {
-      var parsed;
+    if (file.size > MAX_BYTES) {
+      say("error", "Not imported — " + file.name + ": the file is larger than 8 MiB, the limit of every fm-governance reader. Your work in progress is unchanged.");
+      return;
+    }
+    file.arrayBuffer().then(function (buffer) {
+      var text, parsed;
+      try {
+        text = new TextDecoder("utf-8", { fatal: true }).decode(buffer);
+      } catch (e) {
+        say("error", "Not imported — " + file.name + ": the file is not UTF-8 text (save it as UTF-8). Your work in progress is unchanged.");
+        return;
+      }
       try {
         parsed = readAssessment(text);
       } catch (e) {
@@ -719,6 +735,8 @@
       refreshAll();
       var n = Object.keys(parsed.responses).filter(function (iid) { return parsed.responses[iid].answer; }).length;
       say("status", "Imported " + file.name + ": " + n + " answered item" + (n === 1 ? "" : "s") + ". Export writes it back with only your changes.");
+    }, function () {
+      say("error", "Not imported — " + file.name + ": the browser could not read the file. Your work in progress is unchanged.");
     });
   }
 
@@ -757,6 +775,10 @@
     buildPanel();
     DATA.page.forEach(buildItem);
     refreshAll();
+    if (staleBase) {
+      save();
+      say("error", staleBase + " no longer matches this handbook's checklists, so export now starts from the blank template; your answers are kept. Import the file again to keep its other contents.");
+    }
     document.documentElement.classList.add("fmg-form-ready");
     mark("fmg-form-ready"); // benchmarks/form_bench.py reads these two marks
   }
