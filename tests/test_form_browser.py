@@ -294,6 +294,7 @@ BAD_FILES: dict[str, tuple[str | bytes, str]] = {
     "unknown-checklist": ("checklists:\n  data-exposure:\n    items: {}\n  made-up:\n    items: {}\n", "bad.yaml:4:3: unknown checklist 'made-up'"),
     "unknown-item": ("checklists:\n  data-exposure:\n    items:\n      DE-99:\n        answer: yes\n", "bad.yaml:4:7: unknown item 'DE-99'"),
     "not-utf-8": (b"checklists:\n  data-exposure:\n    items: {}\n# caf\xe9\n", "bad.yaml: the file is not UTF-8 text"),
+    "explicit-tag": ("checklists:\n  data-exposure:\n    items:\n      DE-01:\n        answer: !!str yes\n", "bad.yaml:5:17: YAML tag '!!str' is not allowed"),
     "bad-answer": ("checklists:\n  data-exposure:\n    items:\n      DE-01:\n        answer: maybe\n", "bad.yaml:5:17: DE-01: answer yes, partial, no or n/a"),
 }
 
@@ -505,3 +506,14 @@ def test_print_shows_the_filled_form_without_the_buttons(page: Any, site: str) -
     assert not page.get_by_label("Import assessment").is_visible()
     assert page.locator('[name="DE-01.answer"][value="no"]').is_visible() and page.locator('[name="DE-01.notes"]').is_visible()
     assert page.locator(".fmg-form-progress").is_visible()  # the scores print
+
+
+def test_an_item_written_as_an_alias_is_refused_with_the_way_out(page: Any, site: str, tmp_path: Path) -> None:
+    """`check` reads an alias as a copy; the page cannot edit one item without the other, so it asks
+    for the file `assess` writes (which writes aliases out) rather than guess."""
+    aliased = tmp_path / "aliased.yaml"
+    aliased.write_text('checklists:\n  data-exposure:\n    items:\n      DE-01: &first\n        answer: "yes"\n      DE-02: *first\n', encoding="utf-8")
+    _open(page, site + "data-exposure.html")
+    _import(page, aliased)
+    page.wait_for_function("document.querySelector('.fmg-form-alert').textContent.length > 0")
+    assert page.get_by_role("alert").inner_text().startswith("Not imported — aliased.yaml:6:14: DE-02 is written as an alias of another item (*first); run `fm-governance assess`")

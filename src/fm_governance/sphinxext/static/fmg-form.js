@@ -106,6 +106,7 @@
     if (text.length > MAX_BYTES) throw new FormError("the file is larger than 8 MiB, the limit of every fm-governance reader", 0, 0);
     var doc = parseDoc(text);
     var root = doc.contents;
+    refuseTags(text, root);
     var section = Y.isMap(root) ? root.get("checklists", true) : null;
     if (!Y.isMap(root) || section === undefined) {
       throw errorAt(text, root, "this is not an fm-governance assessment (it has no `checklists:` mapping) — import a file written by `fm-governance template` or `assess`");
@@ -140,6 +141,36 @@
     return { doc: doc, responses: responses, present: present, modes: modes };
   }
 
+  /* As core/yamlio.py: no explicit tags (a value means one thing to every reader) and no merge
+   * keys. An alias (*name) is a node that is neither scalar nor collection. */
+  function refuseTags(text, node) {
+    if (!node || !(Y.isMap(node) || Y.isSeq(node) || Y.isScalar(node))) return;
+    if (node.tag) throw tagError(text, node, "YAML tag '" + node.tag.replace(/^tag:yaml.org,2002:/, "!!") + "' is not allowed — remove the tag: fm-governance files hold plain data; quote a value to keep it as text");
+    if (Y.isScalar(node)) return;
+    node.items.forEach(function (entry) {
+      if (Y.isPair(entry)) {
+        if (Y.isScalar(entry.key) && entry.key.value === "<<" && !entry.key.type.startsWith("QUOTE")) throw errorAt(text, entry.key, "the merge key '<<' is not allowed — write the keys out");
+        refuseTags(text, entry.key);
+        refuseTags(text, entry.value);
+      } else refuseTags(text, entry);
+    });
+  }
+
+  /* Located at the tag itself (the word before the value), as core/yamlio.py locates it. */
+  function tagError(text, node, message) {
+    var end = node.range[0];
+    while (end > 0 && /\s/.test(text.charAt(end - 1))) end--;
+    var start = end;
+    while (start > 0 && !/\s/.test(text.charAt(start - 1))) start--;
+    var at = text.charAt(start) === "!" ? start : node.range[0];
+    var where = position(text, at);
+    return new FormError(message, where[0], where[1]);
+  }
+
+  function isAlias(node) {
+    return !!node && !(Y.isMap(node) || Y.isSeq(node) || Y.isScalar(node));
+  }
+
   function scalarText(node) {
     if (node === null || node === undefined) return null;
     if (Y.isScalar(node)) return node.value === null ? null : node.value;
@@ -149,6 +180,7 @@
   function readResponse(text, iid, node) {
     var out = blank();
     if (node === null || (Y.isScalar(node) && node.value === null)) return out;
+    if (isAlias(node)) throw errorAt(text, node, iid + " is written as an alias of another item (*" + node.source + "); run `fm-governance assess` on the file once, which writes it out, then import it");
     if (!Y.isMap(node)) throw errorAt(text, node, iid + ": expected a mapping with answer, notes, evidence and waiver");
     var answerNode = node.get("answer", true);
     var answer = parseAnswer(scalarText(answerNode));
