@@ -516,4 +516,8 @@ def test_an_item_written_as_an_alias_is_refused_with_the_way_out(page: Any, site
     _open(page, site + "data-exposure.html")
     _import(page, aliased)
     page.wait_for_function("document.querySelector('.fmg-form-alert').textContent.length > 0")
-    assert page.get_by_role("alert").inner_text().startswith("Not imported — aliased.yaml:6:14: DE-02 is written as an alias of another item (*first); run `fm-governance assess`")
+    assert (
+        page.get_by_role("alert")
+        .inner_text()
+        .startswith("Not imported — aliased.yaml:6:14: DE-02 is written as an alias of another item (*first); run `fm-governance assess`")
+    )

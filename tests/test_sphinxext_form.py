@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+import time
 from pathlib import Path
 
 import pytest
@@ -116,3 +118,29 @@ def test_the_form_directive_renders_every_loaded_checklist(app) -> None:  # type
     # The checklist pages stay the link targets: the form page registers no objects.
     inventory = app.env.domains["fmg"].objects
     assert {doc for doc, _anchor, _title in inventory.values()} == {"data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity"}
+
+
+def test_editing_another_checklist_rewrites_the_form_pages(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The page data holds every loaded checklist, so a page showing one checklist is rewritten (not
+    re-read) when another checklist's file changes; an incremental build would otherwise embed the
+    old items, and the page would refuse a file answering the new one."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-form-escape", src)
+    second = src / "checklists" / "second.yaml"
+    item = "  - {id: SE-01, title: One, question: Is it one?, why: Why., guidance: Do., evidence: [A], severity: low, owner: risk}\n"
+    head = "id: second\ntitle: Second\nversion: 1.0.0\nowner: risk\nsummary: Another checklist.\nitems:\n"
+    second.write_text(head + item, encoding="utf-8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    build_clean(app)
+    app.cleanup()
+    first = json.loads(DATA.findall(page(app, "checklist.html"))[0])
+    assert [c["id"] for c in first["checklists"]] == ["closing", "second"]
+    time.sleep(0.05)  # after the first build's read time (Sphinx compares mtimes)
+    second.write_text(head + item + item.replace("SE-01", "SE-02"), encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    read: list[str] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
+    build_clean(app)
+    assert read == []  # no page renders the second checklist: nothing is re-read
+    data = json.loads(DATA.findall(page(app, "checklist.html"))[0])
+    assert [row[0] for row in data["checklists"][1]["items"]] == ["SE-01", "SE-02"]

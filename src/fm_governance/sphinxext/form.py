@@ -24,6 +24,7 @@ checklist text can end the element).
 
 from __future__ import annotations
 
+import hashlib
 import json
 import shutil
 from pathlib import Path
@@ -32,6 +33,7 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.environment import BuildEnvironment
 
 from ..core.assessment import template_text
 from . import catalog, render
@@ -81,7 +83,7 @@ def _is_form_builder(builder: Builder) -> bool:
 def _page_items(doctree: nodes.document, anchors: dict[str, str]) -> list[str]:
     """Ids of the items rendered by ``fmg:checklist`` (or the form directive) on the page, in page
     order and once each; an empty list for pages with no checklist."""
-    if not any(FORM_CLASS in n["classes"] or "fmg-checklist" in n["classes"] for n in doctree.findall(nodes.container)):
+    if not _has_form(doctree):
         return []
     seen: dict[str, None] = {}
     for node in doctree.findall(nodes.Element):
@@ -136,6 +138,30 @@ def _on_html_page_context(app: Sphinx, pagename: str, templatename: str, context
     app.add_js_file("fmg-form.js", defer="defer")
 
 
+def _has_form(doctree: nodes.Node) -> bool:
+    return any(FORM_CLASS in n["classes"] or "fmg-checklist" in n["classes"] for n in doctree.findall(nodes.container))
+
+
+def _catalog_data(app: Sphinx) -> dict[str, Any]:
+    data = page_data(app, [])
+    del data["page"]
+    return data
+
+
+def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
+    """A page with a form embeds every loaded checklist (to score and check a whole file), not only
+    the one it shows. The data is made when the page is written, so when any checklist's data
+    changes, the pages that render catalog data are rewritten — not re-read: a checklist edit still
+    re-reads exactly the pages that show it."""
+    signature = hashlib.sha256(script_json(_catalog_data(app)).encode()).hexdigest()
+    previous = getattr(env, "fmg_form_signature", None)
+    env.fmg_form_signature = signature  # type: ignore[attr-defined]
+    if previous is None or previous == signature:
+        return []
+    users: dict[str, bool] = env.domains["fmg"].data["users"]
+    return sorted(users)
+
+
 def _on_write_started(app: Sphinx, builder: Builder) -> None:
     if not _is_form_builder(builder):
         return
@@ -147,5 +173,6 @@ def _on_write_started(app: Sphinx, builder: Builder) -> None:
 
 def setup_form(app: Sphinx) -> None:
     app.add_directive_to_domain("fmg", "assessment-form", AssessmentFormDirective)
+    app.connect("env-get-updated", _on_env_get_updated)
     app.connect("html-page-context", _on_html_page_context)
     app.connect("write-started", _on_write_started)
