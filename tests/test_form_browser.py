@@ -521,3 +521,16 @@ def test_an_item_written_as_an_alias_is_refused_with_the_way_out(page: Any, site
         .inner_text()
         .startswith("Not imported — aliased.yaml:6:14: DE-02 is written as an alias of another item (*first); run `fm-governance assess`")
     )
+
+
+def test_on_a_phone_the_form_never_scrolls_sideways(browser: Any, site: str) -> None:
+    context = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    tab = context.new_page()
+    try:
+        for path in ("data-exposure.html", "form.html"):
+            _open(tab, site + path)
+            tab.locator('[name="DE-01.waiver.reason"]').fill("A reason long enough to wrap on a phone screen, as people write them")
+            width, client = tab.evaluate("[document.scrollingElement.scrollWidth, document.scrollingElement.clientWidth]")
+            assert width <= client, (path, width, client)
+    finally:
+        context.close()

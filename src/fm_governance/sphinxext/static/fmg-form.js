@@ -624,17 +624,21 @@
     unset.setAttribute("aria-label", "Clear the answer to " + iid);
     choices.appendChild(unset);
     fs.appendChild(choices);
+    // What the item still needs (n/a without notes, an incomplete or expired waiver), next to the
+    // answer and announced when it changes.
+    var stateId = "fmg-f" + ++uid;
+    fs.appendChild(el("p", { class: "fmg-answer-state", id: stateId, "aria-live": "polite" }));
+    fs.setAttribute("aria-describedby", stateId);
     var notes = el("textarea", { name: iid + ".notes", rows: "2" });
     fs.appendChild(el("div", { class: "fmg-form-row" }, labelled("Notes (needed for n/a)", notes)));
     var evidence = el("textarea", { name: iid + ".evidence", rows: "2" });
     fs.appendChild(el("div", { class: "fmg-form-row" }, labelled("Evidence (one entry a line)", evidence)));
     var waiver = el("fieldset", { class: "fmg-waiver" }, [el("legend", { text: "Waiver (optional)" })]);
-    [["reason", "Reason", "text"], ["approved_by", "Approved by", "text"], ["expires", "Expires (last day it counts)", "date"]].forEach(function (w) {
+    [["reason", "Reason", "text"], ["approved_by", "Approved by", "text"], ["expires", "Expires (last valid day)", "date"]].forEach(function (w) {
       var input = el("input", { type: w[2], name: iid + ".waiver." + w[0] });
       waiver.appendChild(el("div", { class: "fmg-form-row" }, labelled(w[1], input)));
     });
     fs.appendChild(waiver);
-    fs.appendChild(el("p", { class: "fmg-answer-state", "aria-live": "polite" }));
     box.appendChild(fs);
     fs.addEventListener("input", function () { fromForm(iid, fs); });
     fs.addEventListener("change", function () { fromForm(iid, fs); });
