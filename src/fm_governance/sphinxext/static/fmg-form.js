@@ -410,13 +410,14 @@
     });
     // Sections and items the file lacks come from the template, then values are written.
     var ids = Object.keys(changed);
+    var doc = parsed.doc; // parsed again only after an insertion moved the text
     ids.forEach(function (iid) {
       var cid = ITEMS[iid].checklist;
-      var doc = parseDoc(text);
       var sections = doc.get("checklists", true);
       var section = sections.get(cid, true);
       if (!section) {
-        text = insertInto(text, sections, templateBlock(["checklists", cid], columnOf(text, sections.items[0].key.range[0])));
+        var column = sections.items.length ? columnOf(text, sections.items[0].key.range[0]) : 2;
+        text = insertInto(text, sections, templateBlock(["checklists", cid], column));
         doc = parseDoc(text);
         section = doc.get("checklists", true).get(cid, true);
       }
@@ -424,9 +425,9 @@
       if (!Y.isMap(items) || !items.has(iid)) {
         if (!Y.isMap(items) || !items.items.length) throw new FormError("checklist '" + cid + "' has no items in this file; run `fm-governance assess` on it first", 0, 0);
         text = insertInto(text, items, templateBlock(["checklists", cid, "items", iid], columnOf(text, items.items[0].key.range[0])));
+        doc = parseDoc(text);
       }
     });
-    var doc = parseDoc(text);
     var splices = [];
     ids.forEach(function (iid) {
       var items = doc.getIn(["checklists", ITEMS[iid].checklist, "items"], true);
