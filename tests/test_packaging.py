@@ -27,6 +27,11 @@ def test_wheel_ships_the_checklists_and_works_outside_the_repo(tmp_path: Path) -
         "fm_governance/scan/signals.yaml",
         "fm_governance/reports/templates/report.html",
         "fm_governance/reports/templates/report.css",
+        # Assessment mode: served from the package, never from a CDN; the licence travels with the library.
+        "fm_governance/sphinxext/static/fmg-form.js",
+        "fm_governance/sphinxext/static/fmg-form.css",
+        "fm_governance/sphinxext/static/fmg-yaml.min.js",
+        "fm_governance/sphinxext/static/fmg-yaml.LICENSE.txt",
     } <= names
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True)

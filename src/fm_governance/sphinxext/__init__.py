@@ -15,7 +15,8 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
 * :mod:`.portfolio` — ``fmg:portfolio``, many assessments' concentration risk as one page;
 * :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS;
 * :mod:`.latex` — text from data files made safe for LaTeX (invisible controls, pdflatex);
-* :mod:`.guidance` — the safe Markdown subset of checklist guidance.
+* :mod:`.guidance` — the safe Markdown subset of checklist guidance;
+* :mod:`.form` — assessment mode (answer in the browser) and ``fmg:assessment-form``.
 """
 
 from __future__ import annotations
@@ -30,6 +31,7 @@ from .catalog import setup_catalog
 from .config import setup_config
 from .directives import setup_directives
 from .domain import setup_domain
+from .form import setup_form
 from .htmlbody import setup_htmlbody
 from .latex import setup_latex
 from .matrix import setup_matrix
@@ -60,4 +62,5 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_output(app)
     setup_latex(app)
     setup_retirements(app)
+    setup_form(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}

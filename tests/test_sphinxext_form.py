@@ -1,0 +1,146 @@
+"""Assessment mode, as built: the page data and assets on checklist pages only, HTML builders only.
+
+The browser side (filling, import, export, scoring) is tested in ``tests/test_form_browser.py``;
+these tests build small projects with ``sphinx.testing`` and read the output.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import shutil
+import time
+from pathlib import Path
+
+import pytest
+from sphinx.util.console import strip_escape_sequences
+
+from fm_governance.core.assessment import template_text
+from fm_governance.core.checklists import load_catalog
+
+ROOTS = Path(__file__).parent / "roots"
+DATA = re.compile(r'<script id="fmg-form-data" type="application/json">(.*?)</script>', re.DOTALL)
+
+
+@pytest.fixture(scope="session")
+def rootdir() -> Path:
+    return ROOTS
+
+
+def build_clean(app) -> None:  # type: ignore[no-untyped-def]
+    app.build()
+    warnings = strip_escape_sequences(app.warning.getvalue()).strip().splitlines()
+    assert warnings == [], "\n".join(warnings)
+
+
+def page(app, name: str) -> str:  # type: ignore[no-untyped-def]
+    return (Path(app.outdir) / name).read_text(encoding="utf-8")
+
+
+@pytest.mark.sphinx("html", testroot="fmg-form-escape")
+def test_page_data_is_escaped_json_once_per_checklist_page(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    html = page(app, "checklist.html")
+    found = DATA.findall(html)
+    assert len(found) == 1  # once per page
+    raw = found[0]
+    assert "<" not in raw and ">" not in raw and "&" not in raw and "\u2028" not in raw
+    data = json.loads(raw)
+    assert data["project"] == "fmg-form </script> & <!-- escape"
+    (checklist,) = data["checklists"]
+    assert checklist["title"] == "Closing </script><script>alert(1)</script> & <!-- tags"
+    assert checklist["items"] == [["CL-01", "high", "legal", [], "cl-01"], ["CL-02", "low", "security", ["rag"], "cl-02"]]
+    assert data["page"] == ["CL-01", "CL-02"]
+    catalog = load_catalog([ROOTS / "test-fmg-form-escape" / "checklists"], builtins=())
+    assert data["template"] == template_text(catalog)  # what `fm-governance template` writes
+    assert "alert('question')" in data["template"]  # the question, in the item's comment
+    for asset in ("fmg-form.js", "fmg-form.css", "fmg-yaml.min.js", "fmg-yaml.LICENSE.txt"):
+        assert (Path(app.outdir) / "_static" / asset).is_file()
+    assert 'src="_static/fmg-yaml.min.js' in html and 'src="_static/fmg-form.js' in html
+    assert html.index("fmg-yaml.min.js") < html.index("fmg-form.js")  # the library first
+
+
+@pytest.mark.sphinx("html", testroot="fmg-form-escape")
+def test_pages_without_a_checklist_have_no_form(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    for name in ("prose.html", "index.html", "genindex.html"):
+        html = page(app, name)
+        assert "fmg-form-data" not in html and "fmg-form.js" not in html and "fmg-form.css" not in html, name
+
+
+@pytest.mark.sphinx("dirhtml", testroot="fmg-form-escape")
+def test_dirhtml_pages_get_the_form(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    html = page(app, "checklist/index.html")
+    assert len(DATA.findall(html)) == 1 and 'src="../_static/fmg-form.js' in html
+
+
+@pytest.mark.sphinx("singlehtml", testroot="fmg-form-escape")
+def test_singlehtml_gets_the_form_once(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    found = DATA.findall(page(app, "index.html"))
+    assert len(found) == 1 and json.loads(found[0])["page"] == ["CL-01", "CL-02"]
+
+
+@pytest.mark.sphinx("epub", testroot="fmg-form-escape")
+def test_epub_is_unchanged(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    out = Path(app.outdir)
+    for xhtml in out.glob("*.xhtml"):
+        text = xhtml.read_text(encoding="utf-8")
+        assert "fmg-form" not in text.replace("fmg-form &lt;/script&gt;", ""), xhtml.name
+    assert not list(out.glob("_static/fmg-form*")) and not list(out.glob("_static/fmg-yaml*"))
+
+
+@pytest.mark.sphinx("text", testroot="fmg-form-escape")
+def test_text_is_unchanged(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    text = page(app, "checklist.txt")
+    assert "Export YAML" not in text and "Import assessment" not in text and "CL-01" in text
+
+
+@pytest.mark.sphinx("latex", testroot="fmg-form-escape")
+def test_latex_is_unchanged(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    assert "Export YAML" not in tex and "fmg-form" not in tex.replace("fmg-form <", "").replace("fmg-form \\textless{}", "")
+
+
+@pytest.mark.sphinx("html", testroot="fmg-form")
+def test_the_form_directive_renders_every_loaded_checklist(app) -> None:  # type: ignore[no-untyped-def]
+    build_clean(app)
+    data = json.loads(DATA.findall(page(app, "form.html"))[0])
+    catalog = load_catalog()
+    assert data["page"] == [item.id for checklist in catalog for item in checklist.items]
+    html = page(app, "form.html")
+    for checklist in catalog:
+        assert checklist.title in html
+    # The checklist pages stay the link targets: the form page registers no objects.
+    inventory = app.env.domains["fmg"].objects
+    assert {doc for doc, _anchor, _title in inventory.values()} == {"data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity"}
+
+
+def test_editing_another_checklist_rewrites_the_form_pages(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The page data holds every loaded checklist, so a page showing one checklist is rewritten (not
+    re-read) when another checklist's file changes; an incremental build would otherwise embed the
+    old items, and the page would refuse a file answering the new one."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-form-escape", src)
+    second = src / "checklists" / "second.yaml"
+    item = "  - {id: SE-01, title: One, question: Is it one?, why: Why., guidance: Do., evidence: [A], severity: low, owner: risk}\n"
+    head = "id: second\ntitle: Second\nversion: 1.0.0\nowner: risk\nsummary: Another checklist.\nitems:\n"
+    second.write_text(head + item, encoding="utf-8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    build_clean(app)
+    app.cleanup()
+    first = json.loads(DATA.findall(page(app, "checklist.html"))[0])
+    assert [c["id"] for c in first["checklists"]] == ["closing", "second"]
+    time.sleep(0.05)  # after the first build's read time (Sphinx compares mtimes)
+    second.write_text(head + item + item.replace("SE-01", "SE-02"), encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    read: list[str] = []
+    app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
+    build_clean(app)
+    assert read == []  # no page renders the second checklist: nothing is re-read
+    data = json.loads(DATA.findall(page(app, "checklist.html"))[0])
+    assert [row[0] for row in data["checklists"][1]["items"]] == ["SE-01", "SE-02"]
