@@ -13,7 +13,8 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
   with the score chart of :mod:`.scorechart`;
 * :mod:`.output` — template downloads, per-builder visitors, HTML badges and CSS;
 * :mod:`.latex` — text from data files made safe for LaTeX (invisible controls, pdflatex);
-* :mod:`.guidance` — the safe Markdown subset of checklist guidance.
+* :mod:`.guidance` — the safe Markdown subset of checklist guidance;
+* :mod:`.terms` — ``fmg:provider-terms``, the provider-terms data as comparison tables.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from .latex import setup_latex
 from .matrix import setup_matrix
 from .output import setup_output
 from .scorechart import setup_scorechart
+from .terms import setup_terms
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
@@ -52,6 +54,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_matrix(app)
     setup_assessment(app)
     setup_scorechart(app)
+    setup_terms(app)
     setup_output(app)
     setup_latex(app)
     return {"version": __version__, "env_version": ENV_VERSION, "parallel_read_safe": True, "parallel_write_safe": True}
