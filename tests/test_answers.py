@@ -275,8 +275,10 @@ def test_the_assess_guide_shows_what_assess_prints(tmp_path: Path, monkeypatch: 
     text = path.read_text(encoding="utf-8")
     edits = [
         ("either switched off or accepted as retained?\n", "either switched off or accepted as retained? Asked the vendor, 2026-11-30.\n"),
-        ("read 2026-12-06)\n        answer: null  # yes | partial | no | n/a\n        notes: null\n        evidence: []\n        waiver: null\n      DE-04:",
-         "read 2026-12-06)\n        answer: No\n        notes: null\n        evidence: []\n        waiver: null\n      DE-04:"),
+        (
+            "read 2026-12-06)\n        answer: null  # yes | partial | no | n/a\n        notes: null\n        evidence: []\n        waiver: null\n      DE-04:",
+            "read 2026-12-06)\n        answer: No\n        notes: null\n        evidence: []\n        waiver: null\n      DE-04:",
+        ),
         (
             "and are the data classes barred from each provider recorded accordingly?\n        answer: null",
             "and are the data classes barred from each provider recorded accordingly?\n        answer: Partial",

@@ -55,8 +55,9 @@ def test_html_one_table_per_topic_escaped_with_links_dates_and_gaps(app) -> None
     assert "&lt;script&gt;alert(1)&lt;/script&gt; &amp; \\LaTeX{} $x$ 100% #1" in html and "<script>alert(1)" not in html
     assert "API &lt;i&gt;tier&lt;/i&gt;" in html
     # The source is a link, labelled by its host, with the date it was read.
-    assert '<a class="reference external" href="https://example.com/alpha/data?x=1&amp;y=2">example.com</a>, read 2026-12-01' in html
-    assert ">beta.example</a>, read 2026-11-30" in html and "(secondary sources only)" in html
+    date = '<span class="fmg-terms-date">read {}</span>'
+    assert '<a class="reference external" href="https://example.com/alpha/data?x=1&amp;y=2">example.com</a>, ' + date.format("2026-12-01") in html
+    assert ">beta.example</a>, " + date.format("2026-11-30") in html and "(secondary sources only)" in html
     # Gaps say so, with their note, and have no source.
     assert re.search(r'<span class="[^"]*fmg-terms-unverified[^"]*">Not verified</span> — Not read &lt;yet&gt;\.', html)
     assert re.search(r'<span class="[^"]*fmg-terms-not-applicable[^"]*">Not applicable</span> — No outputs to indemnify\.', html)
@@ -64,6 +65,8 @@ def test_html_one_table_per_topic_escaped_with_links_dates_and_gaps(app) -> None
     last = html[html.rindex('<table class="longtable fmg-terms') :]
     last = last[: last.index("</table>")]
     assert "Beta" in last and "Alpha" not in last and "Gamma" not in last and "Indemnity" not in last
+    # The stylesheet that turns rows into cards on a phone ships with the page.
+    assert 'href="_static/fmg-terms.css' in html and (Path(app.outdir) / "_static" / "fmg-terms.css").is_file()
 
 
 @pytest.mark.sphinx("html", testroot="fmg-terms")
@@ -98,7 +101,7 @@ def test_latex_tables_wrap_escape_and_compile(app) -> None:  # type: ignore[no-u
     # Given, wrapping column widths; a longtable breaks across pages.
     assert r"\begin{longtable}{\X{24}{100}\X{52}{100}\X{24}{100}}" in tex
     assert r"\textless{}script\textgreater{}alert(1)\textless{}/script\textgreater{} \& \textbackslash{}LaTeX\{\} \$x\$ 100\% \#1" in tex
-    assert r"\sphinxhref{https://example.com/alpha/data?x=1\&y=2}{example.com}, read 2026\sphinxhyphen{}12\sphinxhyphen{}01" in tex
+    assert r"\sphinxhref{https://example.com/alpha/data?x=1\&y=2}{example.com}, \DUrole{fmg-terms-date}{read 2026\sphinxhyphen{}12\sphinxhyphen{}01}" in tex
     assert "Not verified" in tex
     assert shutil.which("latexmk") and shutil.which("pdftotext"), "TeX or poppler-utils missing: run `make system-deps`"
     run = subprocess.run(
@@ -131,16 +134,14 @@ def test_a_bad_data_file_is_a_warning_located_in_it(make_app, tmp_path: Path) ->
     warnings = warnings_of(app)
     assert len(warnings) == 1 and warnings[0].startswith(f"{src / 'index.md'}:3: WARNING: fmg:provider-terms: {src / 'terms.yaml'}:{line}:")
     assert "channels[0].terms.training" in warnings[0] and warnings[0].endswith("[fmg.terms]")
-    assert "fmg-terms" not in page(app, "index.html")
+    assert "<table" not in page(app, "index.html")
 
 
 def test_an_unknown_topic_option_is_a_warning_at_the_directive(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     src = project(tmp_path, GOOD, ":topics: training retention\n")
     app = make_app("html", srcdir=src, builddir=tmp_path / "out")
     app.build()
-    assert warnings_of(app) == [
-        f"{src / 'index.md'}:3: WARNING: fmg:provider-terms: unknown topic 'retention' — known topics: training, indemnity [fmg.terms]"
-    ]
+    assert warnings_of(app) == [f"{src / 'index.md'}:3: WARNING: fmg:provider-terms: unknown topic 'retention' — known topics: training, indemnity [fmg.terms]"]
 
 
 def test_editing_the_data_file_rebuilds_the_page(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]

@@ -51,7 +51,17 @@ def test_shipped_terms_validate_and_every_stated_cell_has_an_https_source_and_a_
             else:
                 assert cell.status in ("unverified", "not-applicable") and cell.note, (channel.id, topic)
     # The channels the brief names are all there.
-    for channel_id in ("openai-api", "chatgpt-enterprise", "anthropic-api", "gemini-api-unpaid", "gemini-api-paid", "vertex-ai", "azure-openai", "bedrock", "mistral-api"):
+    for channel_id in (
+        "openai-api",
+        "chatgpt-enterprise",
+        "anthropic-api",
+        "gemini-api-unpaid",
+        "gemini-api-paid",
+        "vertex-ai",
+        "azure-openai",
+        "bedrock",
+        "mistral-api",
+    ):
         assert data.channel(channel_id) is not None, channel_id
 
 
@@ -78,9 +88,19 @@ def line_of(text: str, needle: str) -> int:
     ("old", "new", "needle", "message"),
     [
         ("        as_of: 2026-11-22\n", "        as_of: 22 November 2026\n", "as_of: 22 November 2026", "channels[0].terms.indemnity"),
-        ("        source: https://openai.com/enterprise-privacy\n", "        source: openai.com/enterprise-privacy\n", "source: openai.com/enterprise", "channels[0].terms.output-ownership"),
+        (
+            "        source: https://openai.com/enterprise-privacy\n",
+            "        source: openai.com/enterprise-privacy\n",
+            "source: openai.com/enterprise",
+            "channels[0].terms.output-ownership",
+        ),
         ("      processor: {status: unverified,", "      processor: {status: unknown,", "status: unknown", "channels[0].terms.processor"),
-        ("      suspension: {status: unverified, note: \"Only", "      suspensions: {status: unverified, note: \"Only", "suspensions:", "unknown topic 'suspensions'"),
+        (
+            '      suspension: {status: unverified, note: "Only',
+            '      suspensions: {status: unverified, note: "Only',
+            "suspensions:",
+            "unknown topic 'suspensions'",
+        ),
     ],
 )
 def test_a_bad_data_file_is_a_located_error(old: str, new: str, needle: str, message: str) -> None:
@@ -95,7 +115,7 @@ def test_a_bad_data_file_is_a_located_error(old: str, new: str, needle: str, mes
 
 
 def test_a_channel_missing_a_topic_and_a_repeated_id_are_located_errors() -> None:
-    text = SHIPPED_TEXT.replace("      suspension: {status: unverified, note: \"Only secondary summaries of the suspension clause were readable.\"}\n", "", 1)
+    text = SHIPPED_TEXT.replace('      suspension: {status: unverified, note: "Only secondary summaries of the suspension clause were readable."}\n', "", 1)
     text = text.replace("  - id: chatgpt-enterprise\n", "  - id: openai-api\n", 1)
     with pytest.raises(InputError) as caught:
         terms.load_text(text, "provider-terms.yaml")
@@ -148,20 +168,31 @@ def test_a_person_s_answer_notes_and_comments_survive_and_the_lines_follow_the_d
     # A person answers DE-02, writes notes, adds words after a suggestion and a comment of their own.
     edited = first.replace(training_line, training_line + " Checked by legal.", 1)
     block = edited[edited.index("      DE-02:") :]
-    block = block.replace('        answer: null  # yes | partial | no | n/a\n        notes: null\n', '        answer: "yes"  # yes | partial | no | n/a\n        notes: Register row 12.\n', 1)
+    block = block.replace(
+        "        answer: null  # yes | partial | no | n/a\n        notes: null\n",
+        '        answer: "yes"  # yes | partial | no | n/a\n        notes: Register row 12.\n',
+        1,
+    )
     edited = edited[: edited.index("      DE-02:")] + block
     edited = edited.replace("      DE-03:  #", "      # Ask about ZDR at the renewal.\n      DE-03:  #", 1)
 
     # The data changes: OpenAI's training cell is reworded and re-dated.
     changed_text = terms_text_with("Not used to train or improve OpenAI models unless the customer opts in (since 1 March 2023).", "Reworded <terms> & dated.")
-    changed_text = changed_text.replace("        source: https://developers.openai.com/api/docs/guides/your-data\n        as_of: 2026-12-06\n", "        source: https://developers.openai.com/api/docs/guides/your-data\n        as_of: 2027-01-05\n", 1)
+    changed_text = changed_text.replace(
+        "        source: https://developers.openai.com/api/docs/guides/your-data\n        as_of: 2026-12-06\n",
+        "        source: https://developers.openai.com/api/docs/guides/your-data\n        as_of: 2027-01-05\n",
+        1,
+    )
     changed_text = changed_text.replace("as_of: 2026-12-06\n\ntopics:", "as_of: 2027-01-05\n\ntopics:", 1)
     changed = terms.load_text(changed_text, "provider-terms.yaml")
 
     result = merge(load_round_trip(edited, "f.yaml"), catalog, file="f.yaml", inventory=OPENAI, terms=changed)
     second = render(result.document, original=edited)
     de02 = second[second.index("      DE-02:") : second.index("      DE-03:")].splitlines()
-    assert "        # [terms] OpenAI: API platform, training on your content: Reworded <terms> & dated. (https://developers.openai.com/api/docs/guides/your-data, read 2027-01-05)" in de02
+    assert (
+        "        # [terms] OpenAI: API platform, training on your content: Reworded <terms> & dated. (https://developers.openai.com/api/docs/guides/your-data, read 2027-01-05)"
+        in de02
+    )
     assert training_line not in second  # the old suggestion is gone, replaced
     assert "        # Checked by legal." in de02  # the person's words, on a line of their own
     assert '        answer: "yes"  # yes | partial | no | n/a' in de02 and "        notes: Register row 12." in de02

@@ -62,7 +62,10 @@ def assess_summary(
         if c.suggestions and not c.created:  # a new file's suggestions are simply part of it
             n = len(c.suggestions)
             lines.append(
-                "  " + terminal_line(f"{c.checklist_id}: provider-terms suggestions (# [terms] comments) refreshed under {n} item{'s' if n != 1 else ''}: {_first(c.suggestions)}")
+                "  "
+                + terminal_line(
+                    f"{c.checklist_id}: provider-terms suggestions (# [terms] comments) refreshed under {n} item{'s' if n != 1 else ''}: {_first(c.suggestions)}"
+                )
             )
         for r in c.words_kept:
             lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: words after its question moved to a line of their own: {r.after}"))

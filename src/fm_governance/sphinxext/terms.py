@@ -28,11 +28,13 @@ from urllib.parse import urlsplit
 
 from docutils import nodes
 from sphinx.application import Sphinx
+from sphinx.builders import Builder
 
 from .. import terms as provider_terms
 from ..core.errors import InputError, InputErrors
 from . import catalog, render
 from .directives import FmgDirective, id_list
+from .output import STATIC_DIR
 
 #: Relative column widths: channel, what the terms say, source and date.
 WIDTHS = (24, 52, 24)
@@ -109,7 +111,8 @@ def _term_cell(cell: provider_terms.Cell) -> list[render.NodeLike]:
 def _source_cell(cell: provider_terms.Cell) -> list[render.NodeLike]:
     if not cell.stated:
         return ["—"]
-    parts: list[render.NodeLike] = [render.external_link(cell.source, source_label(cell.source)), render.text(f", read {cell.as_of}")]
+    read = f"read {cell.as_of}"
+    parts: list[render.NodeLike] = [render.external_link(cell.source, source_label(cell.source)), ", ", nodes.inline(read, read, classes=["fmg-terms-date"])]
     if cell.status == "secondary":
         parts += [render.text(" "), render.badge("terms", "secondary", "(secondary sources only)")]
     return parts
@@ -121,5 +124,19 @@ def source_label(url: str) -> str:
     return host.removeprefix("www.")
 
 
+CSS = "fmg-terms.css"
+
+
+def _on_write_started(app: Sphinx, builder: Builder) -> None:
+    """Write the tables' stylesheet (html builders only; the other builders need none)."""
+    if builder.format != "html":
+        return
+    static = Path(builder.outdir) / "_static"
+    static.mkdir(parents=True, exist_ok=True)
+    (static / CSS).write_bytes((STATIC_DIR / CSS).read_bytes())
+
+
 def setup_terms(app: Sphinx) -> None:
     app.add_directive_to_domain("fmg", "provider-terms", ProviderTermsDirective)
+    app.add_css_file(CSS)
+    app.connect("write-started", _on_write_started)

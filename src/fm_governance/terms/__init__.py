@@ -195,7 +195,9 @@ def _cell(raw: Mapping[str, Any]) -> Cell:
     )
 
 
-def select(terms: ProviderTerms, *, topics: Iterable[str] = (), channels: Iterable[str] = (), where: Location | None = None) -> tuple[list[Topic], list[Channel]]:
+def select(
+    terms: ProviderTerms, *, topics: Iterable[str] = (), channels: Iterable[str] = (), where: Location | None = None
+) -> tuple[list[Topic], list[Channel]]:
     """The topics and channels named (all when none are), in data-file order; an unknown id is an
     :class:`InputError` at ``where``."""
     wanted_topics, wanted_channels = list(topics), list(channels)
