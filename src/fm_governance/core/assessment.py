@@ -77,8 +77,7 @@ ANSWER_HINT = "yes | partial | no | n/a"
 _HEADER = """\
 fm-governance assessment: answer every item yes, partial, no or n/a (n/a needs notes).
 Re-run `fm-governance assess` at any time: answers, notes, evidence, waivers and comments are kept.
-The comment after each item id ([severity · owner] question) is maintained by the tool.
-Lines starting `# [terms]` quote provider terms for your inventory: suggestions, never answers.
+The comment after each item id ([severity · owner] question), and the `# [terms]` lines quoting provider terms (suggestions, never answers), are maintained by the tool.
 A waiver (reason, approved_by, expires: YYYY-MM-DD) counts an item as met until it expires."""
 
 _ITEM_INDENT = 6  # checklists > <id> > items > <ITEM-ID>, two spaces a level
