@@ -265,7 +265,8 @@ def test_the_assess_guide_shows_what_assess_prints(tmp_path: Path, monkeypatch: 
     section = guide.split("### What `assess` rewrites, and says so", 1)[1]
     shown = section.split("```console\n", 1)[1].split("```", 1)[0]
     assert "# The nightly batch job calls Azure OpenAI too; it lives in another repository." in section
-    assert "accepted as retained? Asked the vendor, 2026-11-30.\n        answer: No" in section
+    assert "accepted as retained? Asked the vendor, 2026-11-30.\n        # [terms] OpenAI: API platform, zero data retention: " in section
+    assert "read 2026-12-06)\n        answer: No" in section
     assert "        answer: Partial" in section
 
     folder = tmp_path / "support-bot"
@@ -273,9 +274,10 @@ def test_the_assess_guide_shows_what_assess_prints(tmp_path: Path, monkeypatch: 
     path = folder / "fm-governance.yaml"
     text = path.read_text(encoding="utf-8")
     edits = [
+        ("either switched off or accepted as retained?\n", "either switched off or accepted as retained? Asked the vendor, 2026-11-30.\n"),
         (
-            "either switched off or accepted as retained?\n        answer: null",
-            "either switched off or accepted as retained? Asked the vendor, 2026-11-30.\n        answer: No",
+            "read 2026-12-06)\n        answer: null  # yes | partial | no | n/a\n        notes: null\n        evidence: []\n        waiver: null\n      DE-04:",
+            "read 2026-12-06)\n        answer: No\n        notes: null\n        evidence: []\n        waiver: null\n      DE-04:",
         ),
         (
             "and are the data classes barred from each provider recorded accordingly?\n        answer: null",

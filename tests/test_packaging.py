@@ -25,6 +25,9 @@ def test_wheel_ships_the_checklists_and_works_outside_the_repo(tmp_path: Path) -
         "fm_governance/core/schemas/checklist.schema.json",
         "fm_governance/core/schemas/assessment.schema.json",
         "fm_governance/scan/signals.yaml",
+        "fm_governance/terms/provider-terms.yaml",
+        "fm_governance/terms/provider-terms.schema.json",
+        "fm_governance/sphinxext/static/fmg-terms.css",
         "fm_governance/reports/templates/report.html",
         "fm_governance/reports/templates/report.css",
         # Assessment mode: served from the package, never from a CDN; the licence travels with the library.
@@ -37,7 +40,10 @@ def test_wheel_ships_the_checklists_and_works_outside_the_repo(tmp_path: Path) -
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(target), str(wheel)], check=True, capture_output=True)
     # Run from an unrelated folder with only the installed copy of fm_governance importable first.
     env = {**os.environ, "PYTHONPATH": str(target)}
-    code = "import fm_governance.core.checklists as c, fm_governance.cli as cli; print(c.builtin_dir()); cli.main(['checklists'])"
+    code = (
+        "import fm_governance.core.checklists as c, fm_governance.cli as cli, fm_governance.terms as t; "
+        "t.shipped(); print(c.builtin_dir()); cli.main(['checklists'])"
+    )
     done = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
     assert done.returncode == 0, done.stderr
     first, *rows = done.stdout.splitlines()

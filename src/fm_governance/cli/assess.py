@@ -86,6 +86,10 @@ def assess(
         scan = scan_project(path, progress=None if fmt == "text" else False, catalog=catalog, exclude=[target])
     name = project_name or path.resolve().name
     inventory = scan.to_inventory() if scan is not None else None
+    from ..terms import shipped as shipped_terms
+
+    # Suggestions (comment lines, never answers) from the provider terms shipped with the tool.
+    terms = shipped_terms()
     # The critical section: read, merge and write under a lock, after the slow scan, so an answer
     # saved during the scan is merged rather than overwritten, and two runs on one file take turns.
     # The lock binds only fm-governance; a person's editor is caught by the check that the file
@@ -98,7 +102,7 @@ def assess(
                 document, original = load_document(target)
             else:
                 document, original = None, None
-            result = merge(document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes, inventory=inventory)
+            result = merge(document, catalog, file=str(target), select=checklist_ids, project_name=name, modes=modes, inventory=inventory, terms=terms)
             text = render(result.document, original=original, file=str(target))
             changed = text != original
             if dry_run or not changed:

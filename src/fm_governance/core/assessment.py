@@ -15,6 +15,10 @@ it; it never drops what a person wrote:
   refreshed when the checklist's wording changes; words a person added after the question move to
   a comment line of their own (see :func:`_refresh_comment`); any other comment is the person's
   and is left alone;
+* comment lines starting ``# [terms]`` under an item are the tool's too: what the provider terms
+  say for the providers and licences in the inventory, quoted with source and date, as a
+  *suggestion* — refreshed on every run, never an answer (see :func:`_refresh_suggestions`); words a
+  person added after a suggestion move to a comment line of their own;
 * comments inside ``inventory``, which the scanner replaces on every run, move above the key;
 * an answer spelled otherwise (``No``, `` N/A ``, ``true``) is written in its canonical form;
 * every such rewrite is recorded in the :class:`MergeResult` for ``assess`` to report, and
@@ -39,7 +43,7 @@ import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from itertools import pairwise
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from ruamel.yaml.comments import CommentedMap, CommentedSeq
 from ruamel.yaml.error import CommentMark
@@ -63,6 +67,9 @@ from .models import (
 from .schemas import schema_url, validate_plain
 from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate, new_yaml, read_text, to_plain
 
+if TYPE_CHECKING:
+    from ..terms import ProviderTerms
+
 DEFAULT_FILENAME = "fm-governance.yaml"
 MODELINE_PREFIX = "# yaml-language-server: $schema="
 ANSWER_HINT = "yes | partial | no | n/a"
@@ -72,13 +79,19 @@ OWNER_HINT = "the business unit or team accountable for it"
 _HEADER = """\
 fm-governance assessment: answer every item yes, partial, no or n/a (n/a needs notes).
 Re-run `fm-governance assess` at any time: answers, notes, evidence, waivers and comments are kept.
-The comment after each item id ([severity · owner] question) is maintained by the tool.
+The comment after each item id ([severity · owner] question), and the `# [terms]` lines quoting provider terms (suggestions, never answers), are maintained by the tool.
 A waiver (reason, approved_by, expires: YYYY-MM-DD) counts an item as met until it expires."""
 
 _ITEM_INDENT = 6  # checklists > <id> > items > <ITEM-ID>, two spaces a level
 _TOOL_COMMENT = re.compile(r"^#\s*\[(critical|high|medium|low) · [a-z]+\]")
 #: The tool comment's parts: ``# [severity · owner]`` and the question (plus anything a person added).
 _TOOL_COMMENT_PARTS = re.compile(r"^#\s*\[(?:critical|high|medium|low) · [a-z]+\][ \t]?(.*)$", re.DOTALL)
+
+
+#: A suggestion line: ``# [terms] <channel>, <topic>: <what the terms say> (<source>, read <date>…)``,
+#: then perhaps words a person added after the closing parenthesis.
+_SUGGESTION = re.compile(r"^#\s*\[terms\] ")
+_SUGGESTION_PARTS = re.compile(r"^(#\s*\[terms\] .*\(https://\S+, read \d{4}-\d{2}-\d{2}(?:, secondary sources only)?\))(.*)$")
 
 
 def modeline() -> str:
@@ -160,6 +173,8 @@ class ChecklistChanges:
     #: Items whose severity in the checklist differs from the one their question comment showed:
     #: (item id, old severity, new severity). Scores and gates change with it, so it is reported.
     regraded: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Items whose provider-terms suggestion lines were added, changed or removed.
+    suggestions: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -174,6 +189,7 @@ class ChecklistChanges:
             or self.words_kept
             or self.comments_replaced
             or self.regraded
+            or self.suggestions
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -190,6 +206,7 @@ class ChecklistChanges:
             "comments_kept": [r.as_dict() for r in self.words_kept],
             "comments_replaced": [r.as_dict() for r in self.comments_replaced],
             "regraded": [{"item": item_id, "from": old, "to": new} for item_id, old, new in self.regraded],
+            "suggestions_refreshed": self.suggestions,
         }
 
 
@@ -539,12 +556,15 @@ def merge(
     project_name: str | None = None,
     modes: Sequence[str] = (),
     inventory: dict[str, Any] | None = None,
+    terms: ProviderTerms | None = None,
 ) -> MergeResult:
     """Bring ``document`` up to date with ``catalog`` without losing anything a person wrote.
 
     ``document`` is None for a new file, or what :func:`load_document` read (and validated).
     ``select`` names checklists to include (default: those already present, or all for a new file).
     ``inventory``, when given, replaces the scanner-owned ``inventory`` section.
+    ``terms``, when given, is quoted under the items its topics name, for the providers and
+    licences of the inventory (the new one, else the file's): comment lines, never answers.
     """
     created = document is None
     trailer: list[str] = []
@@ -570,7 +590,10 @@ def merge(
         )
     wanted = list(select) or ([] if sections else [c.id for c in catalog])
     targets = list(dict.fromkeys([*sections.keys(), *wanted]))
-    changes = [_merge_checklist(sections, catalog.select([cid])[0], file=file) for cid in targets]
+    suggestions: dict[str, list[str]] = {}
+    if terms is not None:
+        suggestions = suggestion_lines(terms, inventory if inventory is not None else to_plain(document.get("inventory")))
+    changes = [_merge_checklist(sections, catalog.select([cid])[0], file=file, suggestions=suggestions) for cid in targets]
     result = MergeResult(document=document, changes=changes, created=created)
     if inventory is not None:
         if not created and "inventory" in document:
@@ -597,7 +620,7 @@ def lost_comments(original: str | None, written: str) -> list[tuple[int, str]]:
     for line, text in _comment_lines(original):
         if remaining[text] > 0:
             remaining[text] -= 1
-        elif not _TOOL_COMMENT.match(text):
+        elif not _TOOL_COMMENT.match(text) and not _SUGGESTION.match(text):
             lost.append((line, text))
     return lost
 
@@ -706,7 +729,9 @@ def _compact(value: Any) -> Any:
     return value
 
 
-def _merge_checklist(sections: CommentedMap, checklist: Checklist, *, file: str = DEFAULT_FILENAME) -> ChecklistChanges:
+def _merge_checklist(
+    sections: CommentedMap, checklist: Checklist, *, file: str = DEFAULT_FILENAME, suggestions: dict[str, list[str]] | None = None
+) -> ChecklistChanges:
     changes = ChecklistChanges(checklist.id, new_version=checklist.version)
     section = sections.get(checklist.id)
     if section is None:
@@ -743,6 +768,8 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist, *, file: str 
             _put(items, item.id, node, slot, position=min(position, len(items)))
             position = list(items).index(item.id) + 1
         _refresh_comment(items, item, changes, file)
+        if suggestions is not None:
+            _refresh_suggestions(items, item.id, suggestions.get(item.id, []), changes)
         _normalise_answer(items, item.id, changes, file)
 
     for key in [k for k in items if k not in live]:
@@ -866,6 +893,81 @@ def _refresh_comment(items: CommentedMap, item: Item, changes: ChecklistChanges 
         _keep_words(items, item.id, words, token, changes, old, file)
     elif words is None and changes is not None:
         changes.comments_replaced.append(Rewrite(item.id, old, f"# {text}", _key_location(items, item.id, file)))
+
+
+def suggestion_lines(terms: ProviderTerms, inventory: Any) -> dict[str, list[str]]:
+    """The ``# [terms]`` comment lines for each item id: for every channel the inventory points at
+    (its providers, its models' licences) and every topic that names the item, what the terms
+    say, with the source and the date it was read. Cells nobody verified are left out: a gap is no
+    suggestion. Text is made one safe comment line (no line breaks or control characters)."""
+    lines: dict[str, list[str]] = {}
+    channels = terms.for_inventory(inventory if isinstance(inventory, dict) else None)
+    for topic in terms.topics:
+        for channel in channels:
+            cell = channel.terms.get(topic.id)
+            if cell is None or not cell.stated:
+                continue
+            basis = ", secondary sources only" if cell.status == "secondary" else ""
+            text = f"# [terms] {channel.name}, {topic.title.lower()}: {cell.text} ({cell.source}, read {cell.as_of}{basis})"
+            text = " ".join(_COMMENT_UNSAFE.sub(" ", text).split())
+            for item_id in topic.items:
+                lines.setdefault(item_id, []).append(text)
+    return lines
+
+
+def _refresh_suggestions(items: CommentedMap, item_id: str, wanted: list[str], changes: ChecklistChanges | None) -> None:
+    """Bring the ``# [terms]`` lines under ``item_id``'s question comment up to ``wanted``.
+
+    They are the tool's, like the question comment: written just below it, inside the item (so
+    they move with it), replaced when the data or the inventory changes, removed when nothing
+    applies any more. Words a person added after a suggestion's closing parenthesis move to a
+    comment line of their own; every other comment line is the person's and stays where it is.
+    Only an item written as a block mapping (what the tool writes) gets suggestions; the answer
+    and every other value are never touched.
+    """
+    child = items.get(item_id)
+    if not (_is_block(child) and isinstance(child, CommentedMap)):
+        return
+    token = _question_token(items, item_id)
+    if token is None:
+        return
+    first, _sep, rest = str(token.value).partition("\n")
+    if not _TOOL_COMMENT.match(first.strip()):
+        return
+    indent = " " * (_ITEM_INDENT + 2)
+    lines = rest.split("\n")
+    if lines and lines[-1] == "":
+        lines.pop()
+    kept: list[str] = []
+    old: list[str] = []
+    for line in lines:
+        stripped = line.strip(" \t\r")
+        if not _SUGGESTION.match(stripped):
+            kept.append(line)
+            continue
+        old.append(stripped)
+        parts = _SUGGESTION_PARTS.match(stripped)
+        words = parts.group(2).strip() if parts else ""
+        if words:  # a person's words after the tool's text: theirs, on a line of their own
+            kept.append(f"{indent}# {words.lstrip('#').strip()}")
+    if not old and not wanted:
+        return
+    body = [f"{indent}{line}" for line in wanted] + kept
+    value = first + "\n" + "".join(f"{line}\n" for line in body)
+    if value != token.value:
+        token.value = value
+        if changes is not None and old != wanted:
+            changes.suggestions.append(item_id)
+
+
+def _question_token(items: CommentedMap, item_id: str) -> Any:
+    """The comment token that holds ``item_id``'s question comment (after :func:`_refresh_comment`)."""
+    slot = items.ca.items.get(item_id)
+    token = slot[2] if slot and len(slot) > 2 else None
+    if token is None:
+        start = getattr(getattr(items.get(item_id), "ca", None), "comment", None)
+        token = start[0] if start else None
+    return token
 
 
 def _note_regrade(old: str, item: Item, changes: ChecklistChanges | None) -> None:

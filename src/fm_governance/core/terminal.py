@@ -59,6 +59,15 @@ def assess_summary(
             n = len(c.normalised)
             shown = _first(f"{r.item_id} {r.before} → {r.after}" for r in c.normalised)
             lines.append("  " + terminal_line(f"{c.checklist_id}: normalised {n} answer{'s' if n != 1 else ''}: {shown}"))
+        suggestions = getattr(c, "suggestions", ())
+        if suggestions and not c.created:  # a new file's suggestions are simply part of it
+            n = len(suggestions)
+            lines.append(
+                "  "
+                + terminal_line(
+                    f"{c.checklist_id}: provider-terms suggestions (# [terms] comments) refreshed under {n} item{'s' if n != 1 else ''}: {_first(suggestions)}"
+                )
+            )
         for r in c.words_kept:
             lines.append("  " + terminal_line(f"{c.checklist_id}: {r.item_id}: words after its question moved to a line of their own: {r.after}"))
         for r in c.comments_replaced:

@@ -17,6 +17,7 @@ one ``setup_<feature>`` per module, so each feature can be read (and tested) on 
 * :mod:`.latex` — text from data files made safe for LaTeX (invisible controls, pdflatex);
 * :mod:`.guidance` — the safe Markdown subset of checklist guidance;
 * :mod:`.form` — assessment mode (answer in the browser) and ``fmg:assessment-form``.
+* :mod:`.terms` — ``fmg:provider-terms``, the provider-terms data as comparison tables.
 """
 
 from __future__ import annotations
@@ -39,6 +40,7 @@ from .output import setup_output
 from .portfolio import setup_portfolio
 from .retirements import setup_retirements
 from .scorechart import setup_scorechart
+from .terms import setup_terms
 
 #: Bump when the shape of the domain data or of the doctrees changes, so pickled environments
 #: from an older version are rebuilt instead of misread.
@@ -59,6 +61,7 @@ def setup(app: Sphinx) -> dict[str, Any]:
     setup_assessment(app)
     setup_portfolio(app)
     setup_scorechart(app)
+    setup_terms(app)
     setup_output(app)
     setup_latex(app)
     setup_retirements(app)
