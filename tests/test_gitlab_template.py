@@ -30,7 +30,9 @@ def _run(lines: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complet
 
 @pytest.fixture
 def job(tmp_path: Path, installed_cli: str) -> tuple[Path, dict[str, str]]:
-    done = subprocess.run([installed_cli, "assess", ".", "--no-scan", "--checklist", "data-exposure"], cwd=tmp_path, capture_output=True, text=True, check=False)
+    done = subprocess.run(
+        [installed_cli, "assess", ".", "--no-scan", "--checklist", "data-exposure"], cwd=tmp_path, capture_output=True, text=True, check=False
+    )
     assert done.returncode == 0, done.stderr
     variables = {k: str(v) for k, v in _job()["variables"].items()}
     env = {**os.environ, **variables, "PATH": f"{Path(installed_cli).parent}{os.pathsep}{os.environ['PATH']}"}

@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     type=click.Choice(SEVERITIES),
     help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver. Overrides `fail-on` in the policy.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit", "gitlab"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit", "gitlab"]), default="text", show_default=True, help="Output format."
+)
 @owner_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout (`-`: stdout).")
 @force_option
