@@ -122,3 +122,30 @@ def test_shell_completion_as_documented(installed_cli: str, tmp_path: Path) -> N
     readme = (ROOT / "README.md").read_text()
     for shell in ("bash_source", "zsh_source", "fish_source"):
         assert f"_FM_GOVERNANCE_COMPLETE={shell} fm-governance" in readme
+
+
+def test_the_documented_git_install_works_in_a_fresh_environment(tmp_path: Path) -> None:
+    """README's `pip install "fm-governance @ git+REPOSITORY_URL@REV"`, with this repository as
+    the URL (file://) and its HEAD as REV, into a new virtual environment: the console script and
+    `python -m fm_governance` both run there, from an unrelated folder."""
+    import os
+    import venv
+
+    head = subprocess.run(["git", "rev-parse", "HEAD"], cwd=ROOT, capture_output=True, text=True, check=True).stdout.strip()
+    env_dir = tmp_path / "venv"
+    venv.EnvBuilder(with_pip=True).create(env_dir)
+    python = env_dir / "bin" / "python"
+    clean = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
+    done = subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", f"fm-governance @ git+file://{ROOT}@{head}"],
+        cwd=tmp_path,
+        env=clean,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr[-2000:]
+    script = subprocess.run([str(env_dir / "bin" / "fm-governance"), "checklists"], cwd=tmp_path, env=clean, capture_output=True, text=True, check=False)
+    assert script.returncode == 0 and script.stdout.split()[0] == "data-exposure", script.stderr
+    module = subprocess.run([str(python), "-m", "fm_governance", "--version"], cwd=tmp_path, env=clean, capture_output=True, text=True, check=False)
+    assert module.returncode == 0 and module.stdout.startswith("fm-governance ")
