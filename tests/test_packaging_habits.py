@@ -149,3 +149,10 @@ def test_the_documented_git_install_works_in_a_fresh_environment(tmp_path: Path)
     assert script.returncode == 0 and script.stdout.split()[0] == "data-exposure", script.stderr
     module = subprocess.run([str(python), "-m", "fm_governance", "--version"], cwd=tmp_path, env=clean, capture_output=True, text=True, check=False)
     assert module.returncode == 0 and module.stdout.startswith("fm-governance ")
+
+
+def test_readme_links_work_on_pypi() -> None:
+    """PyPI shows the README without the repository around it: links are absolute."""
+    text = (ROOT / "README.md").read_text()
+    relative = [target for target in re.findall(r"\]\(([^)]+)\)", text) if not target.startswith(("https://", "http://", "#"))]
+    assert relative == []
