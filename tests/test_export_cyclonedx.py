@@ -93,3 +93,16 @@ def test_a_missing_file_is_one_line(installed_cli: str, tmp_path: Path) -> None:
     done = _export(installed_cli, tmp_path, "absent.yaml")
     assert done.returncode == 2 and len(done.stderr.splitlines()) == 1 and "Traceback" not in done.stderr
     assert done.stderr.startswith("absent.yaml")
+
+
+def test_without_the_export_extra_it_says_what_to_install(installed_cli: str, tmp_path: Path) -> None:
+    import os
+
+    # A cyclonedx package that cannot be imported stands in for an installation without the extra.
+    shadow = tmp_path / "shadow" / "cyclonedx"
+    shadow.mkdir(parents=True)
+    (shadow / "__init__.py").write_text("raise ImportError('not installed')\n")
+    env = {**os.environ, "PYTHONPATH": str(shadow.parent)}
+    done = subprocess.run([installed_cli, "export", "cyclonedx", str(EXAMPLE)], cwd=tmp_path, env=env, capture_output=True, text=True, check=False)
+    assert done.returncode == 2 and done.stdout == ""
+    assert len(done.stderr.splitlines()) == 1 and "export extra" in done.stderr and "Traceback" not in done.stderr
