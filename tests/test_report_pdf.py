@@ -170,7 +170,7 @@ def test_without_weasyprint_pdf_is_one_line_saying_how_to_get_it(installed_cli: 
     assert done.stdout == "" and done.stderr.count("\n") == 1, done.stderr
     line = done.stderr
     assert "WeasyPrint" in line and "is not installed" in line
-    assert "pip install 'fm-governance[pdf]'" in line and "libpango-1.0-0" in line and "Traceback" not in line
+    assert "pip install '.[pdf]'" in line and "libpango-1.0-0" in line and "Traceback" not in line
     assert not target.exists()
     # HTML needs no extra.
     html = subprocess.run([installed_cli, "report", str(EXAMPLE), "--format", "html"], capture_output=True, text=True, env=env, timeout=120, check=False)

@@ -10,7 +10,7 @@ reported as one line — ``file:line:col: what is wrong — what to do`` — on 
 
 from __future__ import annotations
 
-from . import assess, check, info, portfolio, report, template  # noqa: F401  (each registers its command)
+from . import assess, check, export, info, portfolio, report, template  # noqa: F401  (each registers its command)
 from .app import EXIT_GATE, EXIT_INPUT, EXIT_OK, main
 
 __all__ = ["EXIT_GATE", "EXIT_INPUT", "EXIT_OK", "main", "run"]

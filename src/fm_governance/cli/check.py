@@ -40,7 +40,9 @@ if TYPE_CHECKING:
     type=click.Choice(SEVERITIES),
     help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver. Overrides `fail-on` in the policy.",
 )
-@click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit"]), default="text", show_default=True, help="Output format.")
+@click.option(
+    "--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit", "gitlab"]), default="text", show_default=True, help="Output format."
+)
 @owner_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout (`-`: stdout).")
 @force_option
@@ -78,7 +80,7 @@ def check(
     -o FILE never replaces the assessment being read, another assessment or a checklist; an
     existing file of any other kind is replaced only with --force.
     """
-    from ..reports import jsondoc, junit, markdown, sarif
+    from ..reports import gitlab, jsondoc, junit, markdown, sarif
 
     report = _build_report(file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners)
     if fmt == "json":
@@ -89,6 +91,8 @@ def check(
         _emit(sarif.render(report), output)
     elif fmt == "junit":
         _emit(junit.render(report), output)
+    elif fmt == "gitlab":
+        _emit(gitlab.render(report), output)
     else:
         _print_text(report, output)
     if fmt != "text":

@@ -35,7 +35,7 @@ if TYPE_CHECKING:
     type=click.Choice(["markdown", "html", "pdf"]),
     default="markdown",
     show_default=True,
-    help="Report format. pdf needs the extra: pip install 'fm-governance[pdf]'.",
+    help="Report format. pdf needs the [pdf] extra of fm-governance.",
 )
 @click.option(
     "--fail-on",

@@ -21,8 +21,10 @@ from .yamlio import document_locator, to_plain
 
 SCHEMA_KINDS = ("checklist", "assessment")
 
-#: Where the schemas are published (the handbook copies them into its static files).
-SCHEMA_BASE_URL = "https://fm-governance.readthedocs.io/en/stable/_static/schemas/"
+#: Where the schemas are published (the handbook copies them into its static files). ``latest`` is
+#: the handbook as built from main, so the URL resolves as soon as the docs are published; ``stable``
+#: would only exist once a release is tagged.
+SCHEMA_BASE_URL = "https://fm-governance.readthedocs.io/en/latest/_static/schemas/"
 
 
 @functools.cache

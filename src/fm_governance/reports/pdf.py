@@ -3,7 +3,7 @@
 WeasyPrint implements CSS paged media (page size, margin boxes with running headers and "page N of
 M", repeated table headers, no split rows), so the PDF is the HTML report's own print stylesheet,
 not a second layout to keep in step; the chart stays vector (inline SVG). It is an optional extra
-(``pip install 'fm-governance[pdf]'``) because it needs Pango from the system: without it, asking
+(the ``pdf`` extra) because it needs Pango from the system: without it, asking
 for a PDF is one line saying how to get it, never a traceback.
 
 The page loads nothing (no image, stylesheet or font by URL), and the URL fetcher refuses every URL
@@ -23,7 +23,8 @@ if TYPE_CHECKING:
 
 #: What to install, for the one-line error when WeasyPrint (or a system library it loads) is missing.
 INSTALL_HINT = (
-    "install the PDF extra: pip install 'fm-governance[pdf]', and on Debian or Ubuntu the libraries "
+    "install the PDF extra (fm-governance is not on PyPI yet: pip install '.[pdf]' in a checkout of it, or "
+    "pip install 'fm-governance[pdf] @ git+REPOSITORY_URL'), and on Debian or Ubuntu the libraries "
     "WeasyPrint loads: apt-get install libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b (or pass --format html)"
 )
 

@@ -49,7 +49,7 @@ def render(report: Report, *, base_dir: str | None = None) -> str:
                 },
             }
         )
-    uri = _relative_uri(result.assessment.path, base_dir)
+    uri = relative_uri(result.assessment.path, base_dir)
     results = []
     for r in result.items:
         if not r.is_open:
@@ -84,7 +84,8 @@ def render(report: Report, *, base_dir: str | None = None) -> str:
     return json_text(doc, indent=2) + "\n"
 
 
-def _relative_uri(path: str, base_dir: str | None) -> str:
+def relative_uri(path: str, base_dir: str | None) -> str:
+    """``path`` relative to ``base_dir`` (the working folder), with ``/``; absolute when outside it."""
     base = base_dir or os.getcwd()
     try:
         rel = os.path.relpath(os.path.abspath(path), os.path.abspath(base))
@@ -95,4 +96,4 @@ def _relative_uri(path: str, base_dir: str | None) -> str:
     return rel.replace(os.sep, "/")
 
 
-__all__ = ["TOOL_URL", "render"]
+__all__ = ["TOOL_URL", "relative_uri", "render"]
