@@ -40,6 +40,11 @@ if TYPE_CHECKING:
     type=click.Choice(SEVERITIES),
     help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver. Overrides `fail-on` in the policy.",
 )
+@click.option(
+    "--fail-on-review",
+    is_flag=True,
+    help="Fail (exit 1) while any answer needs review: its question changed in meaning after it was answered (`review:` in the file).",
+)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit"]), default="text", show_default=True, help="Output format.")
 @owner_option
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the output to this file instead of stdout (`-`: stdout).")
@@ -52,6 +57,7 @@ def check(
     file: Path,
     fail_under: float | None,
     fail_on: str | None,
+    fail_on_review: bool,
     fmt: str,
     owners: tuple[str, ...],
     output: Path | None,
@@ -63,7 +69,8 @@ def check(
 
     Scores each area and the whole 0–100 (yes 1, partial ½, no or unanswered 0, n/a excluded;
     weights critical 4, high 3, medium 2, low 1; a valid waiver counts as met). Expired waivers,
-    n/a without notes and stale versions are reported with the line and column where they occur.
+    n/a without notes, stale versions and answers that need review (their question
+    changed since; `assess` marks them `review:`) are reported with the line and column where they occur.
 
     The gate policy comes, key by key, from the flags, else the assessment's `policy:` section,
     else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`,
@@ -80,7 +87,9 @@ def check(
     """
     from ..reports import jsondoc, junit, markdown, sarif
 
-    report = _build_report(file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners)
+    report = _build_report(
+        file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners, fail_on_review=fail_on_review
+    )
     if fmt == "json":
         _emit(jsondoc.render(report), output)
     elif fmt == "markdown":

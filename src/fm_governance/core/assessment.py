@@ -59,6 +59,7 @@ from .models import (
     Waiver,
     is_canonical_answer,
     parse_answer,
+    version_key,
 )
 from .schemas import schema_url, validate_plain
 from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate, new_yaml, read_text, to_plain
@@ -160,6 +161,9 @@ class ChecklistChanges:
     #: Items whose severity in the checklist differs from the one their question comment showed:
     #: (item id, old severity, new severity). Scores and gates change with it, so it is reported.
     regraded: list[tuple[str, str, str]] = field(default_factory=list)
+    #: Answered items whose question changed in meaning after the version they were answered
+    #: against: each got a ``review:`` key (see :func:`_mark_for_review`).
+    review: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -174,6 +178,7 @@ class ChecklistChanges:
             or self.words_kept
             or self.comments_replaced
             or self.regraded
+            or self.review
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -190,6 +195,7 @@ class ChecklistChanges:
             "comments_kept": [r.as_dict() for r in self.words_kept],
             "comments_replaced": [r.as_dict() for r in self.comments_replaced],
             "regraded": [{"item": item_id, "from": old, "to": new} for item_id, old, new in self.regraded],
+            "review": self.review,
         }
 
 
@@ -744,6 +750,8 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist, *, file: str 
             position = list(items).index(item.id) + 1
         _refresh_comment(items, item, changes, file)
         _normalise_answer(items, item.id, changes, file)
+        if not changes.created and changes.old_version != checklist.version:
+            _mark_for_review(items, item, changes.old_version, changes)
 
     for key in [k for k in items if k not in live]:
         if retired is None:
@@ -759,6 +767,34 @@ def _merge_checklist(sections: CommentedMap, checklist: Checklist, *, file: str 
         _put(retired, target, node, slot)
         changes.retired.append(str(key))
     return changes
+
+
+def _mark_for_review(items: CommentedMap, item: Item, answered_against: str | None, changes: ChecklistChanges) -> None:
+    """Add ``review:`` to an answered item whose question changed in meaning after the version it
+    was answered against (``item.changed``), with the question as it read before in a comment.
+
+    Only a merge that moves the file's version can do it, so once the file records the newer
+    version the same change is never flagged again: a person deletes ``review:`` when they have
+    re-confirmed the answer, and it stays deleted. The answer, notes and evidence are untouched.
+    """
+    node = items.get(item.id)
+    if not item.changed or not isinstance(node, CommentedMap) or parse_answer(node.get("answer")) is None:
+        return
+    if answered_against and version_key(answered_against) >= version_key(item.changed):
+        return
+    against = answered_against or "an unknown version"
+    text = f"question changed in {item.changed} (answered against {against})"
+    keys = list(node)
+    if "review" in node:
+        node["review"] = text
+    else:
+        node.insert(keys.index("answer") + 1, "review", text)
+    if item.previous_question:
+        slot = node.ca.items.get("review")
+        if slot is None or slot[2] is None:
+            column = _ITEM_INDENT + 2 + len("review: ") + len(text) + 2  # two spaces before it, as after every answer
+            node.yaml_add_eol_comment(f"before {item.changed} the question read: {item.previous_question}", "review", column=column)
+    changes.review.append(item.id)
 
 
 def _inherit(item: Item, items: CommentedMap, retired: CommentedMap | None, live: set[str]) -> tuple[Any, tuple[str, str] | None, list[Any] | None]:
@@ -1175,7 +1211,7 @@ def _append_tail(document: CommentedMap, lines: list[str]) -> None:
 
 # --- reading a filled assessment ----------------------------------------------------------------
 
-_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from")
+_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from", "review")
 
 
 def read_assessment(path: Any, catalog: Catalog) -> Assessment:
@@ -1237,6 +1273,8 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
                 waiver=waiver,
                 location=item_location,
                 answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
+                review=str(raw.get("review") or "").strip(),
+                review_location=locate([*base, "review"]) if raw.get("review") else None,
             )
         checklists[checklist_id] = AssessedChecklist(
             id=checklist_id,

@@ -46,10 +46,12 @@ HOW_TO_SET = (
 class Setting:
     """One value of the policy and the place it was set ("--fail-on", "policy: in FILE", …)."""
 
-    value: Severity | float | int
+    value: Severity | float | int | bool
     source: str
 
     def shown(self) -> str:
+        if isinstance(self.value, bool):
+            return "on" if self.value else "off"
         return self.value.value if isinstance(self.value, Severity) else f"{self.value:g}"
 
 
@@ -58,15 +60,22 @@ class Policy:
     fail_on: Setting | None = None
     fail_under: Setting | None = None
     waiver_max_days: Setting | None = None
+    #: ``--fail-on-review``: fail while any answer needs review (its question changed since).
+    fail_on_review: Setting | None = None
 
     def _named(self) -> list[tuple[str, Setting]]:
-        named = (("fail-on", self.fail_on), ("fail-under", self.fail_under), ("waivers max-days", self.waiver_max_days))
+        named = (
+            ("fail-on", self.fail_on),
+            ("fail-under", self.fail_under),
+            ("waivers max-days", self.waiver_max_days),
+            ("fail-on-review", self.fail_on_review),
+        )
         return [(name, s) for name, s in named if s is not None]
 
     @property
     def is_set(self) -> bool:
-        """A gate is set: ``fail-on`` or ``fail-under`` (a waiver rule alone gates nothing)."""
-        return self.fail_on is not None or self.fail_under is not None
+        """A gate is set: ``fail-on``, ``fail-under`` or ``fail-on-review`` (a waiver rule alone gates nothing)."""
+        return self.fail_on is not None or self.fail_under is not None or self.fail_on_review is not None
 
     @property
     def gate(self) -> Gate:
@@ -76,7 +85,7 @@ class Policy:
         assert fail_on is None or isinstance(fail_on, Severity)
         assert fail_under is None or isinstance(fail_under, float)
         assert max_days is None or isinstance(max_days, int)
-        return Gate(fail_under=fail_under, fail_on=fail_on, waiver_max_days=max_days)
+        return Gate(fail_under=fail_under, fail_on=fail_on, waiver_max_days=max_days, fail_on_review=self.fail_on_review is not None)
 
     def terms(self) -> str:
         """``fail-on high, fail-under 70``: the policy without its sources."""
@@ -94,7 +103,12 @@ class Policy:
                 return None
             return {"value": s.value.value if isinstance(s.value, Severity) else s.value, "source": s.source}
 
-        return {"fail_on": one(self.fail_on), "fail_under": one(self.fail_under), "waiver_max_days": one(self.waiver_max_days)}
+        return {
+            "fail_on": one(self.fail_on),
+            "fail_under": one(self.fail_under),
+            "waiver_max_days": one(self.waiver_max_days),
+            "fail_on_review": one(self.fail_on_review),
+        }
 
 
 def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
@@ -116,7 +130,7 @@ def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
     return lines
 
 
-def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_under: float | None = None) -> Policy:
+def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_under: float | None = None, fail_on_review: bool = False) -> Policy:
     """The policy for ``assessment``: flags over its ``policy:`` section over the ``pyproject.toml``
     beside it, key by key."""
     path = Path(assessment.path)
@@ -124,7 +138,8 @@ def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_u
     for source in (_flags(fail_on, fail_under), _from_assessment(assessment), _from_pyproject(path.parent / "pyproject.toml")):
         for key, setting in source.items():
             found.setdefault(key, setting)
-    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"), waiver_max_days=found.get("waivers.max-days"))
+    review = Setting(True, "--fail-on-review") if fail_on_review else None
+    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"), waiver_max_days=found.get("waivers.max-days"), fail_on_review=review)
 
 
 def _flags(fail_on: str | None, fail_under: float | None) -> dict[str, Setting]:

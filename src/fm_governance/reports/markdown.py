@@ -155,6 +155,8 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
     total_rows = sum(len(s.items) for s in sections)
 
     blocks: list[tuple[str, list[str]]] = []
+    # A "Review" column only when some answer needs review: most reports never have one.
+    review_column = bool(report.result.needing_review)
     area_rows = [
         [
             md_inline(a.title),
@@ -162,16 +164,21 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
             fmt_score(a.score),
             *(str(a.count(*s)) for s in ((Status.MET,), (Status.PARTIAL,), (Status.NOT_MET,), (Status.OPEN,), (Status.WAIVED,))),
             str(a.count(Status.EXCLUDED, Status.NOT_APPLICABLE)),
+            *([str(a.count(Status.REVIEW))] if review_column else []),
         ]
         for a in report.areas
     ]
-    area_rows.append(["**Overall**", "", f"**{fmt_score(report.score)}**", *[""] * 6])
+    area_rows.append(["**Overall**", "", f"**{fmt_score(report.score)}**", *[""] * (7 if review_column else 6)])
     blocks.append(
         (
             "the score per area",
             _details(
                 f"Score per area (overall {fmt_score(report.score)}/100)",
-                _table(("Area", "Version", "Score", "Met", "Partial", "No", "Open", "Waived", "n/a"), area_rows, "llrrrrrrr"),
+                _table(
+                    ("Area", "Version", "Score", "Met", "Partial", "No", "Open", "Waived", "n/a", *(["Review"] if review_column else [])),
+                    area_rows,
+                    "llrrrrrrr" + ("r" if review_column else ""),
+                ),
             ),
         )
     )
@@ -182,6 +189,14 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
             (
                 f"the list of {plural(len(open_items), 'open item')}",
                 _details(f"Open items{whose} ({len(open_items)}), most severe first", [_item_line(v, line=True) for v in open_items]),
+            )
+        )
+    review = report.needing_review
+    if review:
+        blocks.append(
+            (
+                f"the list of {plural(len(review), 'answer')} that need review",
+                _details(f"Needs review ({len(review)}): the question changed since the answer", [_item_line(v, line=True) for v in review]),
             )
         )
     if report.todo:
@@ -278,6 +293,14 @@ def document(report: Report) -> str:
     lines += [*_table(("Area", "Score (0–100)", "Open", "Waived", "Version"), rows, "llrrl"), ""]
 
     lines += _top(_sections(report), "##")
+
+    if report.needing_review:
+        lines += [f"## Answers that need review ({len(report.needing_review)})", ""]
+        lines += [
+            md_paragraph("Each question changed in meaning after it was answered: re-confirm the answer against the question as it reads now, then delete `review:`."),
+            "",
+        ]
+        lines += [*(_item_line(v, line=True) for v in report.needing_review), ""]
 
     if report.expiring_waivers:
         lines += [f"## Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(report.expiring_waivers)})", ""]

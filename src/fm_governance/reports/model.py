@@ -48,6 +48,7 @@ WAIVER_HORIZON_DAYS = 30
 STATUS_ORDER: tuple[Status, ...] = (
     Status.OPEN,
     Status.NOT_MET,
+    Status.REVIEW,
     Status.PARTIAL,
     Status.WAIVED,
     Status.MET,
@@ -59,6 +60,7 @@ STATUS_ORDER: tuple[Status, ...] = (
 STATUS_HEADINGS: Mapping[Status, str] = {
     Status.OPEN: "Unanswered",
     Status.NOT_MET: "Answered no",
+    Status.REVIEW: "Needs review (the question changed since it was answered)",
     Status.PARTIAL: "Partly met",
     Status.WAIVED: "Waived",
     Status.MET: "Met",
@@ -374,6 +376,12 @@ class Report:
         return tuple(_by_severity(v for v in self.items if v.is_open))
 
     @property
+    def needing_review(self) -> tuple[ItemView, ...]:
+        """The listed items whose question changed since they were answered (``review:``), most
+        severe first: the "needs review" listing of ``check`` in every format."""
+        return tuple(_by_severity(v for v in self.items if v.status is Status.REVIEW))
+
+    @property
     def open_count(self) -> int:
         """Open items over every item, whatever ``owners`` lists."""
         return sum(self.open_by_severity.values())
@@ -508,6 +516,11 @@ def _state(r: ItemResult, waiver: WaiverView | None) -> str:
         return f"waived until {waiver.expires.isoformat()}"
     if r.status is Status.NOT_APPLICABLE:
         return "not applicable to the declared modes"
+    if r.status is Status.REVIEW and resp is not None:
+        given = f"answered {resp.answer.value}" if resp.answer else "answered"
+        if r.answered_status is Status.WAIVED and waiver is not None:
+            given = f"waived until {waiver.expires.isoformat()}"
+        return f"needs review: {resp.review}; {given}"
     return {Status.MET: "answered yes", Status.PARTIAL: "answered partial", Status.EXCLUDED: "n/a (with notes)"}.get(r.status, r.status.label)
 
 
@@ -566,7 +579,10 @@ def _verdict(
         if near
         else "no model in use is past or near retirement"
     )
-    sentence = f"{lead}: overall score {fmt_score(result.score)}/100, {opened}, {waivers}, {models}."
+    review = len(result.needing_review)
+    # Named only when there are some: most assessments never have one, and their sentence stays short.
+    reviewed = f", {plural(review, 'answer')} {'needs' if review == 1 else 'need'} review" if review else ""
+    sentence = f"{lead}: overall score {fmt_score(result.score)}/100, {opened}{reviewed}, {waivers}, {models}."
     lines = tuple(verdict_lines(policy, gate)) if policy is not None else ()
     note = lines[0] if lines else ""
     if state == "none" and note.startswith(f"{lead}: "):

@@ -90,15 +90,17 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
     if report.owners:
         wrapped(report.owner_note)
 
+    # A column for answers that need review only when there are some: most reports never have one.
+    columns = _COLUMNS + ((("Review", (Status.REVIEW,)),) if report.result.needing_review else ())
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("Area", justify="left", overflow="fold")
-    for col, _ in (("Score", ()), *_COLUMNS):
+    for col, _ in (("Score", ()), *columns):
         # fold: a word wider than its column (a long checklist title) breaks, it is never cut.
         table.add_column(col, justify="right", overflow="fold")
     for area in report.areas:
-        table.add_row(Text(terminal_line(area.title)), fmt_score(area.score), *[str(area.count(*statuses)) for _, statuses in _COLUMNS])
+        table.add_row(Text(terminal_line(area.title)), fmt_score(area.score), *[str(area.count(*statuses)) for _, statuses in columns])
     table.add_section()
-    table.add_row("Overall", fmt_score(report.score), *[str(sum(a.count(*s) for a in report.areas)) for _, s in _COLUMNS], style="bold")
+    table.add_row("Overall", fmt_score(report.score), *[str(sum(a.count(*s) for a in report.areas)) for _, s in columns], style="bold")
     console.print(table)
 
     open_items = report.open_items
@@ -106,7 +108,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
         whose = f" owned by {', '.join(report.owners)}" if report.owners else ""
         line(f"Open items{whose} ({len(open_items)}), most severe first:", "bold")
         for v in open_items[:MAX_OPEN_ITEMS]:
-            answer = "unanswered" if v.status is Status.OPEN else "no"
+            answer = "unanswered" if v.status is Status.OPEN else "no (needs review)" if v.status is Status.REVIEW else "no"
             where = f"{v.location}: " if v.location else ""
             # The location, id and state lead (one line a log parser can read); the question
             # follows, wrapped under it, so the list reads at the width it is shown at.
@@ -116,6 +118,17 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             line(f"  … and {len(open_items) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     elif report.owners:
         line(f"No open items owned by {', '.join(report.owners)}.", "bold")
+    review = report.needing_review
+    if review:
+        line(f"Needs review ({len(review)}): the question changed since the answer; re-confirm it, then delete `review:`", "bold")
+        for v in review[:MAX_OPEN_ITEMS]:
+            resp = v.result.response
+            at = (resp.review_location if resp else None) or v.location
+            where = f"{at}: " if at else ""
+            line("  " + terminal_line(f"{where}{v.id} [{v.severity.value} · {v.owner}] {v.state}:"))
+            wrapped(terminal_line(v.question), indent="      ")
+        if len(review) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(review) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     if report.todo:
         line("To do by owner, most severe first:", "bold")
         for todo in report.todo:
