@@ -96,6 +96,15 @@ def load_checklist(path: Path) -> Checklist:
                     "remove it from `consulted`: the owner answers the item, `consulted` names the other roles it asks",
                 )
             )
+        if raw.get("previous_question") and not raw.get("changed"):
+            # The schema says so too (dependentRequired), but not every validator reads that keyword.
+            errors.append(
+                InputError(
+                    locate(["items", index, "previous_question"], key=True),
+                    f"{item_id} has previous_question but no changed",
+                    "add `changed:` with the version in which the question changed in meaning",
+                )
+            )
         if raw.get("changed") and version_key(raw["changed"]) > version_key(plain["version"]):
             errors.append(
                 InputError(
