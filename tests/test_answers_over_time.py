@@ -330,3 +330,23 @@ def test_the_example_answered_at_1_1_0_gets_review_on_exactly_the_changed_answer
     assert code == 0, err
     marked = sorted(i for c in json.loads(out)["checklists"] for i in c["review"])
     assert marked == sorted(CHANGED_BUILTINS)
+
+
+def test_the_sphinx_assessment_page_shows_answers_that_need_review(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "src"
+    write_checklist(src / "checklists", "alpha", [item("AL-01", "critical", changed="1.1.0"), item("AL-02", "low", "engineering")], version="1.1.0")
+    conf = 'project = "time"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_checklist_dirs = ["checklists"]\nfmg_builtin_checklists = []\n'
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+    answers = "      AL-01:\n        answer: 'yes'\n        review: question changed in 1.1.0 (answered against 1.0.0)\n      AL-02:\n        answer: 'yes'\n"
+    (src / "data").mkdir()
+    (src / "data" / "fm-governance.yaml").write_text(f"project:\n  name: time\nchecklists:\n  alpha:\n    version: '1.1.0'\n    items:\n{answers}", encoding="utf-8")
+    (src / "index.md").write_text("# Report\n\n```{fmg:assessment} data/fm-governance.yaml\n:as-of: 2026-11-22\n```\n", encoding="utf-8")
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    app.build()
+    assert app.warning.getvalue().strip() == ""
+    html = (Path(app.outdir) / "index.html").read_text(encoding="utf-8")
+    assert "Answers that need review (1)" in html
+    assert "Needs review (the question changed since it was answered) (1)" in html
+    assert "needs review: question changed in 1.1.0 (answered against 1.0.0); answered yes" in html
+    assert "1 answer needs review" in html
+    assert "<p>Review</p></th>" in html or ">Review<" in html
