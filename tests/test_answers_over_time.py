@@ -16,10 +16,9 @@ import pytest
 import yaml
 from click.testing import CliRunner
 
+from conftest import item, write_checklist
 from fm_governance.cli import main
 from fm_governance.core.checklists import load_catalog, load_checklist
-
-from conftest import item, write_checklist
 
 OLD_Q = "Is AL-01 under control?"
 NEW_Q = "Is AL-01 under control, with a named owner who signs it off every quarter?"
@@ -153,7 +152,9 @@ def test_review_is_never_added_again_for_the_same_change(upgraded: tuple[Path, P
     assert (code, out.strip()) == (0, f"{file}: up to date")
     # The person re-confirms AL-01 and deletes the key (with its comment, on the same line).
     text = file.read_text(encoding="utf-8")
-    lines = [line for line in text.splitlines(keepends=True) if not line.startswith("        review: question changed in 1.1.0 (answered against 1.0.0)  # before")]
+    lines = [
+        line for line in text.splitlines(keepends=True) if not line.startswith("        review: question changed in 1.1.0 (answered against 1.0.0)  # before")
+    ]
     file.write_text("".join(lines), encoding="utf-8")
     confirmed = file.read_text(encoding="utf-8")
     code, out, _ = run("assess", str(project), "--no-scan", "--checklists-dir", str(folder))
@@ -177,7 +178,7 @@ def test_an_assessment_answered_at_the_version_of_the_change_is_not_marked(tmp_p
 
 def test_check_counts_lists_and_locates_answers_that_need_review(upgraded: tuple[Path, Path, str]) -> None:
     file, folder, _ = upgraded
-    code, out, err = run("check", str(file), "--checklists-dir", str(folder), "--as-of", "2026-06-01")
+    code, out, _err = run("check", str(file), "--checklists-dir", str(folder), "--as-of", "2026-06-01")
     assert code == 0
     text = file.read_text(encoding="utf-8").splitlines()
     line = next(n for n, t in enumerate(text, 1) if t.startswith("        review:"))  # AL-01's, the first
@@ -191,7 +192,7 @@ def test_check_counts_lists_and_locates_answers_that_need_review(upgraded: tuple
 
 def test_needs_review_scores_as_answered(upgraded: tuple[Path, Path, str], tmp_path: Path) -> None:
     file, folder, _ = upgraded
-    code, out, _ = run("check", str(file), "--checklists-dir", str(folder), "--format", "json")
+    _code, out, _ = run("check", str(file), "--checklists-dir", str(folder), "--format", "json")
     data = json.loads(out)
     by_id = {i["id"]: i for i in data["items"] if i["checklist"] == "alpha"}
     assert by_id["AL-01"]["status"] == "review"
@@ -229,7 +230,12 @@ def test_an_answer_no_that_needs_review_stays_open_for_fail_on(tmp_path: Path) -
     project = tmp_path / "project"
     project.mkdir()
     file = project / "fm-governance.yaml"
-    file.write_text(ANSWERED_AT_1_0_0.replace('answer: "yes"  # yes | partial | no | n/a\n        notes: Board', 'answer: "no"  # yes | partial | no | n/a\n        notes: Board'), encoding="utf-8")
+    file.write_text(
+        ANSWERED_AT_1_0_0.replace(
+            'answer: "yes"  # yes | partial | no | n/a\n        notes: Board', 'answer: "no"  # yes | partial | no | n/a\n        notes: Board'
+        ),
+        encoding="utf-8",
+    )
     run("assess", str(project), "--no-scan", "--checklists-dir", str(folder))
     assert items_of(file)["AL-01"]["review"]
     code, out, _ = run("check", str(file), "--checklists-dir", str(folder), "--fail-on", "critical")
@@ -339,7 +345,9 @@ def test_the_sphinx_assessment_page_shows_answers_that_need_review(make_app, tmp
     (src / "conf.py").write_text(conf, encoding="utf-8")
     answers = "      AL-01:\n        answer: 'yes'\n        review: question changed in 1.1.0 (answered against 1.0.0)\n      AL-02:\n        answer: 'yes'\n"
     (src / "data").mkdir()
-    (src / "data" / "fm-governance.yaml").write_text(f"project:\n  name: time\nchecklists:\n  alpha:\n    version: '1.1.0'\n    items:\n{answers}", encoding="utf-8")
+    (src / "data" / "fm-governance.yaml").write_text(
+        f"project:\n  name: time\nchecklists:\n  alpha:\n    version: '1.1.0'\n    items:\n{answers}", encoding="utf-8"
+    )
     (src / "index.md").write_text("# Report\n\n```{fmg:assessment} data/fm-governance.yaml\n:as-of: 2026-11-22\n```\n", encoding="utf-8")
     app = make_app("html", srcdir=src, builddir=tmp_path / "out")
     app.build()

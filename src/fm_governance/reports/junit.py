@@ -63,7 +63,12 @@ def _gate_properties(report: Report) -> list[tuple[str, str]]:
     if policy is None:
         return []
     out: list[tuple[str, str]] = []
-    for name, setting in (("fail-on", policy.fail_on), ("fail-under", policy.fail_under), ("waivers.max-days", policy.waiver_max_days), ("fail-on-review", policy.fail_on_review)):
+    for name, setting in (
+        ("fail-on", policy.fail_on),
+        ("fail-under", policy.fail_under),
+        ("waivers.max-days", policy.waiver_max_days),
+        ("fail-on-review", policy.fail_on_review),
+    ):
         if setting is not None:
             out += [(f"policy.{name}", setting.shown()), (f"policy.{name}.source", setting.source)]
     out.append(("gate", report.verdict.state))

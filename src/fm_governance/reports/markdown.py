@@ -297,7 +297,9 @@ def document(report: Report) -> str:
     if report.needing_review:
         lines += [f"## Answers that need review ({len(report.needing_review)})", ""]
         lines += [
-            md_paragraph("Each question changed in meaning after it was answered: re-confirm the answer against the question as it reads now, then delete `review:`."),
+            md_paragraph(
+                "Each question changed in meaning after it was answered: re-confirm the answer against the question as it reads now, then delete `review:`."
+            ),
             "",
         ]
         lines += [*(_item_line(v, line=True) for v in report.needing_review), ""]
