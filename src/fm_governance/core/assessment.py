@@ -1211,7 +1211,7 @@ def _append_tail(document: CommentedMap, lines: list[str]) -> None:
 
 # --- reading a filled assessment ----------------------------------------------------------------
 
-_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from", "review")
+_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from", "review", "reviewed")
 
 
 def read_assessment(path: Any, catalog: Catalog) -> Assessment:
@@ -1275,6 +1275,8 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
                 answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
                 review=str(raw.get("review") or "").strip(),
                 review_location=locate([*base, "review"]) if raw.get("review") else None,
+                reviewed=_dt.date.fromisoformat(raw["reviewed"]) if raw.get("reviewed") else None,
+                reviewed_location=locate([*base, "reviewed"]) if raw.get("reviewed") else None,
             )
         checklists[checklist_id] = AssessedChecklist(
             id=checklist_id,
@@ -1309,6 +1311,11 @@ def _policy_values(section: Any, locate: Callable[..., Location]) -> tuple[tuple
     for key in ("fail-on", "fail-under"):
         if section.get(key) is not None:
             found.append((key, section[key], locate(["policy", key])))
+    max_age = section.get("max-age")
+    if isinstance(max_age, dict):
+        for key, value in max_age.items():
+            if value is not None:
+                found.append((f"max-age.{key}", value, locate(["policy", "max-age", key])))
     waivers = section.get("waivers")
     if isinstance(waivers, dict) and waivers.get("max-days") is not None:
         found.append(("waivers.max-days", waivers["max-days"], locate(["policy", "waivers", "max-days"])))

@@ -198,6 +198,10 @@ class Response:
     #: given; a person deletes it once the answer is re-confirmed), and where it stands.
     review: str = ""
     review_location: Location | None = None
+    #: ``reviewed: YYYY-MM-DD``: the day a person last confirmed the answer (None: not said), and
+    #: where it stands. A policy's ``max-age`` measures an answer's age from it.
+    reviewed: _dt.date | None = None
+    reviewed_location: Location | None = None
 
 
 def version_key(version: str) -> tuple[int, ...]:

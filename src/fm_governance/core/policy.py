@@ -32,8 +32,10 @@ from .models import Assessment, Severity
 from .scoring import Gate, GateOutcome
 
 #: The keys of a policy, spelled as in the files (kebab-case, like the flags).
-POLICY_KEYS = ("fail-on", "fail-under", "waivers")
+POLICY_KEYS = ("fail-on", "fail-under", "waivers", "max-age")
 WAIVER_KEYS = ("max-days",)
+#: ``max-age`` keys: a severity, or ``default`` for the severities not named.
+MAX_AGE_KEYS = ("critical", "high", "medium", "low", "default")
 #: Longest ``waivers.max-days`` (a century): beyond it the rule means nothing, and dates overflow.
 MAX_WAIVER_DAYS = 36500
 SEVERITY_NAMES = tuple(s.value for s in Severity)
@@ -62,6 +64,14 @@ class Policy:
     waiver_max_days: Setting | None = None
     #: ``--fail-on-review``: fail while any answer needs review (its question changed since).
     fail_on_review: Setting | None = None
+    #: ``max-age``: the most days an answer may go unconfirmed, as (severity or ``default``, days).
+    #: Reported (stale answers), never gated.
+    max_age: tuple[tuple[str, Setting], ...] = ()
+
+    def max_age_days(self, severity: Severity) -> Setting | None:
+        """The ``max-age`` that applies to an item of ``severity``: its own, else ``default``."""
+        found = dict(self.max_age)
+        return found.get(severity.value) or found.get("default")
 
     def _named(self) -> list[tuple[str, Setting]]:
         named = (
@@ -69,6 +79,7 @@ class Policy:
             ("fail-under", self.fail_under),
             ("waivers max-days", self.waiver_max_days),
             ("fail-on-review", self.fail_on_review),
+            *((f"max-age {key}", setting) for key, setting in self.max_age),
         )
         return [(name, s) for name, s in named if s is not None]
 
@@ -89,7 +100,8 @@ class Policy:
 
     def terms(self) -> str:
         """``fail-on high, fail-under 70``: the policy without its sources."""
-        return ", ".join(f"{name} {s.shown()}" for name, s in self._named()) or "none"
+        # max-age reports stale answers but gates nothing: it is named where the policy is described, not among the gate's terms.
+        return ", ".join(f"{name} {s.shown()}" for name, s in self._named() if not name.startswith("max-age")) or "none"
 
     def describe(self) -> str:
         """``fail-on high (policy: in fm-governance.yaml), fail-under 70 (--fail-under)``, or ``none``."""
@@ -108,6 +120,7 @@ class Policy:
             "fail_under": one(self.fail_under),
             "waiver_max_days": one(self.waiver_max_days),
             "fail_on_review": one(self.fail_on_review),
+            "max_age": {key: one(setting) for key, setting in self.max_age} or None,
         }
 
 
@@ -139,7 +152,14 @@ def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_u
         for key, setting in source.items():
             found.setdefault(key, setting)
     review = Setting(True, "--fail-on-review") if fail_on_review else None
-    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"), waiver_max_days=found.get("waivers.max-days"), fail_on_review=review)
+    max_age = tuple((key, found[f"max-age.{key}"]) for key in MAX_AGE_KEYS if f"max-age.{key}" in found)
+    return Policy(
+        fail_on=found.get("fail-on"),
+        fail_under=found.get("fail-under"),
+        waiver_max_days=found.get("waivers.max-days"),
+        fail_on_review=review,
+        max_age=max_age,
+    )
 
 
 def _flags(fail_on: str | None, fail_under: float | None) -> dict[str, Setting]:
@@ -165,6 +185,7 @@ def _table_header(*parts: str) -> re.Pattern[str]:
 
 _TABLE = _table_header("tool", "fm-governance")
 _WAIVERS_TABLE = _table_header("tool", "fm-governance", "waivers")
+_MAX_AGE_TABLE = _table_header("tool", "fm-governance", "max-age")
 _HEADER = re.compile(r"^[ \t]*\[")
 
 
@@ -203,6 +224,15 @@ def _from_pyproject(path: Path) -> dict[str, Setting]:
     out: dict[str, Setting] = {}
     for key, value in section.items():
         _known(key, POLICY_KEYS, "[tool.fm-governance]", _toml_key(path, lines, key, at_key=True))
+        if key == "max-age":
+            if not isinstance(value, dict):
+                raise InputError(
+                    _toml_key(path, lines, key), "max-age is not a table", "write [tool.fm-governance.max-age] with critical = 180, default = 365, …"
+                )
+            for sub, sub_value in value.items():
+                _known(sub, MAX_AGE_KEYS, "[tool.fm-governance.max-age]", _toml_key(path, lines, sub, at_key=True, table=_MAX_AGE_TABLE, fallback="max-age"))
+                out[f"max-age.{sub}"] = _setting(f"max-age.{sub}", sub_value, source, _toml_key(path, lines, sub, table=_MAX_AGE_TABLE, fallback="max-age"))
+            continue
         if key != "waivers":
             out[key] = _setting(key, value, source, _toml_key(path, lines, key))
             continue
@@ -252,6 +282,11 @@ def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = F
 
 
 def _setting(key: str, value: Any, source: str, where: Location) -> Setting:
+    if key.startswith("max-age."):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 1 <= value <= MAX_WAIVER_DAYS:
+            raise InputError(where, f"{key.replace('.', ' ')} is {value!r}, not a number of days", f"use a whole number from 1 to {MAX_WAIVER_DAYS}")
+        return Setting(int(value), source)
     if key == "waivers.max-days":
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         if isinstance(value, bool) or not whole or not 0 <= value <= MAX_WAIVER_DAYS:

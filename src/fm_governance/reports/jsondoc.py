@@ -61,7 +61,7 @@ def _gate(gate: GateOutcome | None) -> dict[str, Any] | None:
 def policy_dict(report: Report) -> dict[str, Any]:
     """The policy applied, each key's value and source (``null`` when not set)."""
     if report.policy is None:
-        return {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None}
+        return {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}
     return report.policy.as_dict()
 
 
@@ -89,6 +89,19 @@ def to_dict(report: Report) -> dict[str, Any]:
         "verdict": {"state": report.verdict.state, "sentence": report.verdict.sentence},
         "blocking": [v.id for v in report.blockers],
         "needs_review": [v.id for v in report.needing_review],
+        "stale": [
+            {
+                "id": st.view.id,
+                "since": st.since.isoformat() if st.since else None,
+                "since_source": st.since_source if st.since else None,
+                "age_days": st.age_days,
+                "max_age": st.max_age,
+            }
+            for st in report.stale
+        ],
+        "expiring_waivers": [
+            {"id": v.id, "expires": v.waiver.expires.isoformat(), "days_left": v.waiver.days_left} for v in report.expiring_waivers if v.waiver is not None
+        ],
         "todo": {t.owner: [v.id for v in t.items] for t in report.todo},
     }
     if report.owners:

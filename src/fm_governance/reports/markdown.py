@@ -199,6 +199,26 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
                 _details(f"Needs review ({len(review)}): the question changed since the answer", [_item_line(v, line=True) for v in review]),
             )
         )
+    if report.stale:
+        stale = [
+            f"- **{md_inline(st.view.id)}** ({st.view.severity.value}, {md_inline(st.view.owner)}): "
+            + (f"last confirmed {st.since.isoformat()} ({st.since_source}), {plural(st.age_days or 0, 'day')} ago" if st.since else "no `reviewed:` date")
+            + f"; max-age {st.max_age}"
+            for st in report.stale
+        ]
+        blocks.append((f"the list of {plural(len(report.stale), 'stale answer')}", _details(f"Stale answers ({len(report.stale)}): older than the policy's max-age", stale)))
+    if report.expiring_waivers:
+        waivers = [
+            f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
+            for v in report.expiring_waivers
+            if v.waiver is not None
+        ]
+        blocks.append(
+            (
+                f"the list of {plural(len(waivers), 'expiring waiver')}",
+                _details(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(waivers)})", waivers),
+            )
+        )
     if report.todo:
         todo = [f"- **{md_inline(t.owner)}** ({len(t.items)}): {', '.join(md_inline(v.id) for v in t.items)}" for t in report.todo]
         blocks.append(("the to-do per owner", _details("To do by owner, most severe first", todo)))
@@ -312,6 +332,14 @@ def document(report: Report) -> str:
             if v.waiver is not None
         ]
         lines += [*_table(("Item", "Expires", "Days left", "Approved by", "Reason"), waiver_rows, "llrll"), ""]
+
+    if report.stale:
+        lines += [f"## Stale answers ({len(report.stale)})", ""]
+        stale_rows = [
+            [_id(st.view.id), st.view.severity.value, st.since.isoformat() if st.since else "—", st.since_source if st.since else "", str(st.age_days or "—"), str(st.max_age)]
+            for st in report.stale
+        ]
+        lines += [*_table(("Item", "Severity", "Last confirmed", "From", "Age (days)", "Max-age"), stale_rows, "llllrr"), ""]
 
     if report.near_retirement:
         lines += [f"## Models past or near retirement ({len(report.near_retirement)})", ""]

@@ -187,6 +187,21 @@ class ItemView:
 
 
 @dataclass(frozen=True)
+class StaleAnswer:
+    """An answer older than the policy's ``max-age`` for its severity."""
+
+    view: ItemView
+    #: The day the age is measured from: the item's ``reviewed:``, else ``project.date``; None
+    #: when the file gives neither (the answer cannot be shown to be fresh).
+    since: _dt.date | None
+    #: ``reviewed`` (the item's date) or ``project.date``.
+    since_source: str
+    age_days: int | None
+    max_age: int
+    location: Location | None
+
+
+@dataclass(frozen=True)
 class StatusGroup:
     status: Status
     heading: str
@@ -343,6 +358,8 @@ class Report:
     owners: tuple[str, ...]
     #: Counts of open items by severity, over every item.
     open_by_severity: Mapping[Severity, int]
+    #: Answers older than the policy's ``max-age`` (none without one), in checklist order.
+    stale: tuple[StaleAnswer, ...] = ()
 
     @property
     def today(self) -> _dt.date:
@@ -456,6 +473,7 @@ def build(
         sorted((v for v in all_views if v.waiver is not None and v.waiver.state == "expiring"), key=lambda v: v.waiver.expires if v.waiver else today)
     )
     inventory = _inventory(result.assessment.inventory, today, model_lookup)
+    stale = _stale(all_views, result, policy)
     open_by_severity = {s: sum(1 for v in open_views if v.severity is s) for s in Severity}
     verdict = _verdict(result, policy, gate, open_by_severity, expiring, inventory)
     # The reasons that are not about one item (the score under fail-under) are listed beside the items.
@@ -473,10 +491,56 @@ def build(
         todo=todo,
         expiring_waivers=expiring,
         inventory=inventory,
-        problems=result.problems,
+        problems=tuple(sorted((*result.problems, *(s.problem for s in stale)), key=_problem_order)),
+        stale=tuple(s.answer for s in stale),
         owners=roles,
         open_by_severity=open_by_severity,
     )
+
+
+@dataclass(frozen=True)
+class _Stale:
+    answer: StaleAnswer
+    problem: Problem
+
+
+def _problem_order(p: Problem) -> tuple[str, int, int]:
+    return (p.location.file, p.location.line, p.location.column)
+
+
+def _stale(views: Sequence[ItemView], result: Result, policy: Policy | None) -> list[_Stale]:
+    """The answers older than the policy's ``max-age`` for their severity, on the day scored.
+
+    An answer's age runs from its ``reviewed:`` date, else from ``project.date`` (when the whole
+    assessment was last dated); an answer of exactly ``max-age`` days is still fresh, one day more is
+    stale. Only answers count: an open item has nothing to go stale, and an item that needs review
+    is already listed as such. With neither date the answer cannot be shown to be fresh: stale.
+    """
+    if policy is None or not policy.max_age:
+        return []
+    try:
+        project_date: _dt.date | None = _dt.date.fromisoformat(result.assessment.date) if result.assessment.date else None
+    except ValueError:
+        project_date = None
+    out = []
+    for v in views:
+        resp = v.result.response
+        setting = policy.max_age_days(v.severity)
+        if resp is None or resp.answer is None or setting is None or v.status in (Status.OPEN, Status.NOT_APPLICABLE, Status.REVIEW):
+            continue
+        limit = int(setting.value)
+        since, source = (resp.reviewed, "reviewed") if resp.reviewed else (project_date, "project.date")
+        age = (result.today - since).days if since else None
+        if age is not None and age <= limit:
+            continue
+        where = resp.reviewed_location or resp.location
+        if since is None:
+            message = f"{v.id}: answer has no reviewed: date (nor project.date), so it cannot be shown to be within max-age {limit} days for {v.severity.value}"
+        else:
+            message = f"{v.id}: answer last confirmed {since.isoformat()} ({source}), {age} days before {result.today.isoformat()}: over max-age {limit} days for {v.severity.value}"
+        message += " — re-confirm it and set `reviewed:` to that day"
+        out.append(_Stale(StaleAnswer(v, since, source, age, limit, where), Problem("warning", where, message, v.id)))
+    return out
 
 
 def _blocking_ids(gate: GateOutcome | None) -> set[str]:

@@ -28,7 +28,7 @@ import textwrap
 
 from ..core.escaping import terminal_line
 from ..core.scoring import Status
-from .model import Report, fmt_score
+from .model import WAIVER_HORIZON_DAYS, Report, fmt_score
 
 #: Columns when the output is not a terminal (a pipe, a file, CI logs): the width people read at.
 DEFAULT_WIDTH = 80
@@ -129,6 +129,22 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             wrapped(terminal_line(v.question), indent="      ")
         if len(review) > MAX_OPEN_ITEMS:
             line(f"  … and {len(review) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    if report.stale:
+        line(f"Stale answers ({len(report.stale)}): older than the policy's max-age for their severity", "bold")
+        for st in report.stale[:MAX_OPEN_ITEMS]:
+            where = f"{st.location}: " if st.location else ""
+            since = f"last confirmed {st.since.isoformat()} ({st.since_source}), {st.age_days} days ago" if st.since else "no reviewed: date"
+            line("  " + terminal_line(f"{where}{st.view.id} [{st.view.severity.value} · {st.view.owner}] {since}; max-age {st.max_age}"))
+        if len(report.stale) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(report.stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    if report.expiring_waivers:
+        line(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(report.expiring_waivers)}):", "bold")
+        for v in report.expiring_waivers:
+            if v.waiver is None:
+                continue
+            where = f"{v.location}: " if v.location else ""
+            left = f"{v.waiver.days_left} day{'s' if v.waiver.days_left != 1 else ''} left"
+            line("  " + terminal_line(f"{where}{v.id} [{v.severity.value} · {v.owner}] expires {v.waiver.expires.isoformat()} ({left}), approved by {v.waiver.approved_by}"))
     if report.todo:
         line("To do by owner, most severe first:", "bold")
         for todo in report.todo:
