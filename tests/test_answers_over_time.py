@@ -358,3 +358,130 @@ def test_the_sphinx_assessment_page_shows_answers_that_need_review(make_app, tmp
     assert "needs review: question changed in 1.1.0 (answered against 1.0.0); answered yes" in html
     assert "1 answer needs review" in html
     assert "<p>Review</p></th>" in html or ">Review<" in html
+
+
+# --- freshness ----------------------------------------------------------------------------------
+
+FRESHNESS = """\
+project:
+  name: fresh
+  date: 2026-01-01
+policy:
+  max-age:
+    critical: 180
+    default: 365
+checklists:
+  alpha:
+    version: "1.0.0"
+    items:
+      AL-01:
+        answer: "yes"
+        reviewed: 2026-03-01
+      AL-02:
+        answer: "no"
+      AL-03:
+        answer: null
+      AL-04:
+        answer: partial
+        reviewed: 2025-06-01
+        waiver:
+          reason: Contract renewal pending.
+          approved_by: CFO
+          expires: 2026-09-15
+      AL-05:
+        answer: "yes"
+        reviewed: 2026-08-28
+"""
+
+
+@pytest.fixture
+def fresh(tmp_path: Path) -> tuple[Path, Path]:
+    folder = tmp_path / "checklists"
+    v1(folder)
+    file = tmp_path / "fm-governance.yaml"
+    file.write_text(FRESHNESS, encoding="utf-8")
+    return file, folder
+
+
+def stale_ids(file: Path, folder: Path, as_of: str) -> list[str]:
+    code, out, _ = run("check", str(file), "--checklists-dir", str(folder), "--as-of", as_of, "--format", "json")
+    assert code == 0
+    return [s["id"] for s in json.loads(out)["stale"]]
+
+
+def test_a_critical_answer_is_stale_the_day_after_its_max_age(fresh: tuple[Path, Path]) -> None:
+    file, folder = fresh
+    # AL-01 (critical) reviewed 2026-03-01: 180 days later is 2026-08-28.
+    assert "AL-01" not in stale_ids(file, folder, "2026-08-28")
+    assert "AL-01" in stale_ids(file, folder, "2026-08-29")
+
+
+def test_other_severities_use_default_and_an_answer_without_reviewed_uses_project_date(fresh: tuple[Path, Path]) -> None:
+    file, folder = fresh
+    # AL-02 (high) has no reviewed: its age runs from project.date 2026-01-01; 365 days is 2027-01-01.
+    assert stale_ids(file, folder, "2027-01-01") == ["AL-01", "AL-04"]  # AL-04 reviewed 2025-06-01, medium: stale since 2026-06-02
+    assert stale_ids(file, folder, "2027-01-02") == ["AL-01", "AL-02", "AL-04"]  # AL-03 is unanswered: nothing to go stale
+    assert "AL-04" not in stale_ids(file, folder, "2026-06-01")
+
+
+def test_stale_answers_are_located_and_listed_in_text_json_and_markdown(fresh: tuple[Path, Path]) -> None:
+    file, folder = fresh
+    common = (str(file), "--checklists-dir", str(folder), "--as-of", "2026-09-01")
+    _, out, _ = run("check", *common)
+    assert f"{file}:14:19: warning: AL-01: answer last confirmed 2026-03-01 (reviewed), 184 days before 2026-09-01: over max-age 180 days for critical" in out
+    assert "Stale answers (2): older than the policy's max-age for their severity" in out
+    assert f"  {file}:21:19: AL-04 [medium · legal] last confirmed 2025-06-01 (reviewed), 457 days ago; max-age 365" in out
+    assert "Policy: max-age critical 180" not in out  # no gate is set: max-age reports, it does not gate
+    _, data, _ = run("check", *common, "--format", "json")
+    doc = json.loads(data)
+    assert doc["stale"][0] == {"id": "AL-01", "since": "2026-03-01", "since_source": "reviewed", "age_days": 184, "max_age": 180}
+    assert doc["policy"]["max_age"] == {
+        "critical": {"value": 180, "source": f"policy: in {file}"},
+        "default": {"value": 365, "source": f"policy: in {file}"},
+    }
+    _, md, _ = run("check", *common, "--format", "markdown")
+    assert "<summary>Stale answers (2): older than max-age for their severity</summary>" in md
+    _, doc_md, _ = run("report", *common, "--format", "markdown")
+    assert "## Stale answers (2)" in doc_md
+
+
+def test_a_waiver_within_30_days_of_expiry_is_listed_as_expiring(fresh: tuple[Path, Path]) -> None:
+    file, folder = fresh
+    common = (str(file), "--checklists-dir", str(folder))
+    # AL-04's waiver expires 2026-09-15: expiring from 30 days before (2026-08-16), not the day before that.
+    _, out, _ = run("check", *common, "--as-of", "2026-08-15", "--format", "json")
+    assert json.loads(out)["expiring_waivers"] == []
+    _, out, _ = run("check", *common, "--as-of", "2026-08-16", "--format", "json")
+    assert json.loads(out)["expiring_waivers"] == [{"id": "AL-04", "expires": "2026-09-15", "days_left": 30}]
+    _, text, _ = run("check", *common, "--as-of", "2026-09-15")
+    assert "Waivers expiring within 30 days (1):" in text
+    assert f"  {file}:19:7: AL-04 [medium · legal] expires 2026-09-15 (0 days left), approved by CFO" in text
+
+
+def test_max_age_in_pyproject_and_bad_values(tmp_path: Path) -> None:
+    folder = tmp_path / "checklists"
+    v1(folder)
+    file = tmp_path / "fm-governance.yaml"
+    file.write_text(FRESHNESS.replace("policy:\n  max-age:\n    critical: 180\n    default: 365\n", ""), encoding="utf-8")
+    (tmp_path / "pyproject.toml").write_text("[tool.fm-governance.max-age]\ncritical = 30\n", encoding="utf-8")
+    assert stale_ids(file, folder, "2026-04-01") == ["AL-01"]  # 31 days; the others are not critical and no default is set
+    (tmp_path / "pyproject.toml").write_text("[tool.fm-governance.max-age]\nurgent = 30\n", encoding="utf-8")
+    code, _, err = run("check", str(file), "--checklists-dir", str(folder))
+    assert code == 2
+    assert (
+        err.strip()
+        == f"{tmp_path / 'pyproject.toml'}:2:1: unknown key 'urgent' in [tool.fm-governance.max-age] — known keys: critical, high, medium, low, default"
+    )
+    file.write_text(FRESHNESS.replace("critical: 180", "critical: 0"), encoding="utf-8")
+    code, _, err = run("check", str(file), "--checklists-dir", str(folder))
+    assert code == 2 and err.startswith(f"{file}:6:15:") and len(err.strip().splitlines()) == 1
+
+
+def test_the_assessment_schema_accepts_the_new_keys_and_refuses_a_bad_date(tmp_path: Path) -> None:
+    folder = tmp_path / "checklists"
+    v1(folder)
+    file = tmp_path / "fm-governance.yaml"
+    file.write_text(FRESHNESS.replace("reviewed: 2026-03-01", "reviewed: 2026-02-30"), encoding="utf-8")
+    code, _, err = run("check", str(file), "--checklists-dir", str(folder))
+    assert code == 2
+    assert err.startswith(f"{file}:14:19:") and "write dates as YYYY-MM-DD" in err

@@ -206,7 +206,12 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
             + f"; max-age {st.max_age}"
             for st in report.stale
         ]
-        blocks.append((f"the list of {plural(len(report.stale), 'stale answer')}", _details(f"Stale answers ({len(report.stale)}): older than the policy's max-age", stale)))
+        blocks.append(
+            (
+                f"the list of {plural(len(report.stale), 'stale answer')}",
+                _details(f"Stale answers ({len(report.stale)}): older than max-age for their severity", stale),
+            )
+        )
     if report.expiring_waivers:
         waivers = [
             f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
@@ -336,7 +341,14 @@ def document(report: Report) -> str:
     if report.stale:
         lines += [f"## Stale answers ({len(report.stale)})", ""]
         stale_rows = [
-            [_id(st.view.id), st.view.severity.value, st.since.isoformat() if st.since else "—", st.since_source if st.since else "", str(st.age_days or "—"), str(st.max_age)]
+            [
+                _id(st.view.id),
+                st.view.severity.value,
+                st.since.isoformat() if st.since else "—",
+                st.since_source if st.since else "",
+                str(st.age_days or "—"),
+                str(st.max_age),
+            ]
             for st in report.stale
         ]
         lines += [*_table(("Item", "Severity", "Last confirmed", "From", "Age (days)", "Max-age"), stale_rows, "llllrr"), ""]

@@ -144,7 +144,12 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
                 continue
             where = f"{v.location}: " if v.location else ""
             left = f"{v.waiver.days_left} day{'s' if v.waiver.days_left != 1 else ''} left"
-            line("  " + terminal_line(f"{where}{v.id} [{v.severity.value} · {v.owner}] expires {v.waiver.expires.isoformat()} ({left}), approved by {v.waiver.approved_by}"))
+            line(
+                "  "
+                + terminal_line(
+                    f"{where}{v.id} [{v.severity.value} · {v.owner}] expires {v.waiver.expires.isoformat()} ({left}), approved by {v.waiver.approved_by}"
+                )
+            )
     if report.todo:
         line("To do by owner, most severe first:", "bold")
         for todo in report.todo:
