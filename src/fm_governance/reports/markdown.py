@@ -199,25 +199,26 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
                 _details(f"Needs review ({len(review)}): the question changed since the answer", [_item_line(v, line=True) for v in review]),
             )
         )
-    if report.stale:
-        stale = [
-            f"- **{md_inline(st.view.id)}** ({st.view.severity.value}, {md_inline(st.view.owner)}): "
-            + (f"last confirmed {st.since.isoformat()} ({st.since_source}), {plural(st.age_days or 0, 'day')} ago" if st.since else "no `reviewed:` date")
-            + f"; max-age {st.max_age}"
-            for st in report.stale
-        ]
+    stale = [
+        f"- **{md_inline(st.view.id)}** ({st.view.severity.value}, {md_inline(st.view.owner)}): "
+        + (f"last confirmed {st.since.isoformat()} ({st.since_source}), {plural(st.age_days or 0, 'day')} ago" if st.since else "no `reviewed:` date")
+        + f"; max-age {st.max_age}"
+        for st in report.stale
+        if not report.owners or st.view.owner in report.owners
+    ]
+    if stale:
         blocks.append(
             (
-                f"the list of {plural(len(report.stale), 'stale answer')}",
-                _details(f"Stale answers ({len(report.stale)}): older than max-age for their severity", stale),
+                f"the list of {plural(len(stale), 'stale answer')}",
+                _details(f"Stale answers ({len(stale)}): older than max-age for their severity", stale),
             )
         )
-    if report.expiring_waivers:
-        waivers = [
-            f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
-            for v in report.expiring_waivers
-            if v.waiver is not None
-        ]
+    waivers = [
+        f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
+        for v in report.expiring_waivers
+        if v.waiver is not None and (not report.owners or v.owner in report.owners)
+    ]
+    if waivers:
         blocks.append(
             (
                 f"the list of {plural(len(waivers), 'expiring waiver')}",

@@ -129,17 +129,20 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             wrapped(terminal_line(v.question), indent="      ")
         if len(review) > MAX_OPEN_ITEMS:
             line(f"  … and {len(review) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
-    if report.stale:
-        line(f"Stale answers ({len(report.stale)}): older than the policy's max-age for their severity", "bold")
-        for st in report.stale[:MAX_OPEN_ITEMS]:
+    stale = [st for st in report.stale if not report.owners or st.view.owner in report.owners]
+    if stale:
+        line(f"Stale answers ({len(stale)}): older than the policy's max-age for their severity", "bold")
+        for st in stale[:MAX_OPEN_ITEMS]:
             where = f"{st.location}: " if st.location else ""
             since = f"last confirmed {st.since.isoformat()} ({st.since_source}), {st.age_days} days ago" if st.since else "no reviewed: date"
             line("  " + terminal_line(f"{where}{st.view.id} [{st.view.severity.value} · {st.view.owner}] {since}; max-age {st.max_age}"))
-        if len(report.stale) > MAX_OPEN_ITEMS:
-            line(f"  … and {len(report.stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
-    if report.expiring_waivers:
-        line(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(report.expiring_waivers)}):", "bold")
-        for v in report.expiring_waivers:
+        if len(stale) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    # Listings follow --owner; the verdict's count covers every item.
+    expiring = [v for v in report.expiring_waivers if v.waiver is not None and (not report.owners or v.owner in report.owners)]
+    if expiring:
+        line(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(expiring)}):", "bold")
+        for v in expiring:
             if v.waiver is None:
                 continue
             where = f"{v.location}: " if v.location else ""
