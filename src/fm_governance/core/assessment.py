@@ -1222,8 +1222,13 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
     tool does not know — are for the scorer to report, because the file is still readable.
     Reading uses the fast located loader: scoring never rewrites the file.
     """
-    file = str(path)
-    plain, locate = read_plain(read_text(path), file)
+    return read_assessment_text(read_text(path), str(path), catalog)
+
+
+def read_assessment_text(text: str, file: str, catalog: Catalog) -> Assessment:
+    """:func:`read_assessment` of a text already read, named ``file`` in every location (``diff``
+    reads a committed version with ``git show`` and names it ``HEAD~1:fm-governance.yaml``)."""
+    plain, locate = read_plain(text, file)
     assert plain is not None  # read_plain refuses an empty file unless allow_empty
     errors: list[InputError] = []
     unknown_keys: list[tuple[Location, str, str | None]] = []
