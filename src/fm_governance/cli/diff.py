@@ -55,9 +55,10 @@ def diff(old: str | None, new: str | None, fmt: str, as_of: _dt.datetime | None,
     catalog = _catalog(checklists_dirs)
     today = as_of.date() if as_of else None
     results = []
-    for spec in (old, new):
+    for side, spec in enumerate((old, new)):
         text, name = _read(spec)
-        results.append(score(read_assessment_text(text, name, catalog), catalog, today=today))
+        # The old side may answer items retired since: they are read as departed, shown as retired.
+        results.append(score(read_assessment_text(text, name, catalog, departed_ok=side == 0), catalog, today=today))
     d = render.compare(results[0], results[1], old_name=old, new_name=new)
     if fmt == "json":
         _emit(render.render_json(d), None)

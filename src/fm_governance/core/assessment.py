@@ -1225,14 +1225,19 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
     return read_assessment_text(read_text(path), str(path), catalog)
 
 
-def read_assessment_text(text: str, file: str, catalog: Catalog) -> Assessment:
+def read_assessment_text(text: str, file: str, catalog: Catalog, *, departed_ok: bool = False) -> Assessment:
     """:func:`read_assessment` of a text already read, named ``file`` in every location (``diff``
-    reads a committed version with ``git show`` and names it ``HEAD~1:fm-governance.yaml``)."""
+    reads a committed version with ``git show`` and names it ``HEAD~1:fm-governance.yaml``).
+
+    ``departed_ok``: an item the checklist no longer has is skipped and named in
+    ``Assessment.departed`` instead of refused (``diff`` reads an old version that way, so an item
+    retired since shows as retired)."""
     plain, locate = read_plain(text, file)
     assert plain is not None  # read_plain refuses an empty file unless allow_empty
     errors: list[InputError] = []
     unknown_keys: list[tuple[Location, str, str | None]] = []
     checklists: dict[str, AssessedChecklist] = {}
+    departed: list[tuple[str, str]] = []
     for checklist_id, section in (plain.get("checklists") or {}).items():
         checklist = catalog.get(checklist_id)
         if checklist is None:
@@ -1248,6 +1253,9 @@ def read_assessment_text(text: str, file: str, catalog: Catalog) -> Assessment:
         for item_id, raw in (section.get("items") or {}).items():
             base = ["checklists", checklist_id, "items", item_id]
             if checklist.item(item_id) is None:
+                if departed_ok:
+                    departed.append((checklist_id, str(item_id)))
+                    continue
                 errors.append(
                     InputError(
                         locate(base, key=True),
@@ -1305,6 +1313,7 @@ def read_assessment_text(text: str, file: str, catalog: Catalog) -> Assessment:
         policy=_policy_values(plain.get("policy"), locate),
         criticality=project.get("criticality"),
         owner=str(project.get("owner") or "").strip(),
+        departed=tuple(departed),
     )
 
 

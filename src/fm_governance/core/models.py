@@ -241,3 +241,6 @@ class Assessment:
     #: optional, read by the portfolio; None or "" when the file does not say.
     criticality: str | None = None
     owner: str = ""
+    #: Items answered in the file that their checklist no longer has, as (checklist id, item id):
+    #: only when read with ``departed_ok`` (``diff``); otherwise such an item is an error.
+    departed: tuple[tuple[str, str], ...] = ()

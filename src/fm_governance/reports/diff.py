@@ -139,7 +139,8 @@ def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
         elif old_w is not None:
             waivers.append(WaiverChange(key[1], "removed", old_w[2], old_w[1]))
     added = tuple(i for c, a in new.assessment.checklists.items() for i in a.responses if (c, i) not in old_present)
-    retired = tuple(i for c, a in old.assessment.checklists.items() for i in a.responses if (c, i) not in new_present)
+    in_old = [(c, i) for c, a in old.assessment.checklists.items() for i in a.responses] + list(old.assessment.departed)
+    retired = tuple(i for c, i in in_old if (c, i) not in new_present)
     areas = []
     new_by_id = {c.checklist.id: c for c in new.checklists}
     old_by_id = {c.checklist.id: c for c in old.checklists}
