@@ -485,3 +485,26 @@ def test_the_assessment_schema_accepts_the_new_keys_and_refuses_a_bad_date(tmp_p
     code, _, err = run("check", str(file), "--checklists-dir", str(folder))
     assert code == 2
     assert err.startswith(f"{file}:14:19:") and "write dates as YYYY-MM-DD" in err
+
+
+def test_a_second_change_before_the_first_review_updates_the_line(upgraded: tuple[Path, Path, str]) -> None:
+    file, folder, _ = upgraded
+    third = "Is AL-01 under control, signed off every quarter and audited every year?"
+    write_checklist(folder, "alpha", [item("AL-01", "critical", question=third, changed="1.2.0", previous_question=NEW_Q)], version="1.2.0")
+    code, _, _ = run("assess", str(file.parent), "--no-scan", "--checklists-dir", str(folder))
+    assert code == 0
+    text = file.read_text(encoding="utf-8")
+    assert f"        review: question changed in 1.2.0 (answered against 1.1.0)  # before 1.2.0 the question read: {NEW_Q}\n" in text
+    live = text.split("retired:")[0]  # AL-06 retired with 1.2.0: its review line went with it, verbatim
+    assert live.count("review: question changed") == 1
+    assert "before 1.1.0 the question read" not in live
+
+
+def test_the_html_report_lists_stale_answers(fresh: tuple[Path, Path], tmp_path: Path) -> None:
+    file, folder = fresh
+    out = tmp_path / "r.html"
+    code, _, err = run("report", str(file), "--checklists-dir", str(folder), "--as-of", "2026-09-01", "--format", "html", "-o", str(out))
+    assert code == 0, err
+    html = out.read_text(encoding="utf-8")
+    assert "<h3>Stale answers (older than the policy's max-age)</h3>" in html
+    assert "last confirmed 2026-03-01 (reviewed), 184 days ago; max-age 180 days" in html

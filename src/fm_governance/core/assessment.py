@@ -790,10 +790,16 @@ def _mark_for_review(items: CommentedMap, item: Item, answered_against: str | No
     else:
         node.insert(keys.index("answer") + 1, "review", text)
     if item.previous_question:
+        comment = f"before {item.changed} the question read: {item.previous_question}"
         slot = node.ca.items.get("review")
-        if slot is None or slot[2] is None:
+        token = slot[2] if slot and len(slot) > 2 else None
+        if token is None:
             column = _ITEM_INDENT + 2 + len("review: ") + len(text) + 2  # two spaces before it, as after every answer
-            node.yaml_add_eol_comment(f"before {item.changed} the question read: {item.previous_question}", "review", column=column)
+            node.yaml_add_eol_comment(comment, "review", column=column)
+        elif str(token.value).startswith("# before "):
+            # A review nobody has done yet, for an earlier change: the old question shown is this change's.
+            _, sep, rest = str(token.value).partition("\n")
+            token.value = f"# {comment}{sep}{rest}"
     changes.review.append(item.id)
 
 
