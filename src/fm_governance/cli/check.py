@@ -74,7 +74,9 @@ def check(
 
     The gate policy comes, key by key, from the flags, else the assessment's `policy:` section,
     else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`,
-    and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on). With no
+    and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on; `max-age`,
+    days per severity or `default`, lists answers not confirmed (`reviewed:`) for longer as
+    stale, and gates nothing). With no
     gate set nothing is gated, and every format says so. Every format states the policy it
     applied and where each part came from.
 
