@@ -508,3 +508,27 @@ def test_the_html_report_lists_stale_answers(fresh: tuple[Path, Path], tmp_path:
     html = out.read_text(encoding="utf-8")
     assert "<h3>Stale answers (older than the policy's max-age)</h3>" in html
     assert "last confirmed 2026-03-01 (reviewed), 184 days ago; max-age 180 days" in html
+
+
+def test_fail_on_review_in_the_assessment_policy_or_pyproject(upgraded: tuple[Path, Path, str]) -> None:
+    file, folder, _ = upgraded
+    text = file.read_text(encoding="utf-8")
+    common = (str(file), "--checklists-dir", str(folder))
+    file.write_text(text + "policy:\n  fail-on-review: true\n", encoding="utf-8")
+    code, out, _ = run("check", *common)
+    assert code == 1 and f"Policy: fail-on-review on (policy: in {file})" in out
+    file.write_text(text, encoding="utf-8")
+    (file.parent / "pyproject.toml").write_text("[tool.fm-governance]\nfail-on-review = true\n", encoding="utf-8")
+    code, out, _ = run("check", *common)
+    assert code == 1 and "fail-on-review on ([tool.fm-governance] in" in out
+    # The assessment's own false wins over the pyproject's true; the flag wins over both.
+    file.write_text(text + "policy:\n  fail-on-review: false\n", encoding="utf-8")
+    assert run("check", *common)[0] == 0
+    assert run("check", *common, "--fail-on-review")[0] == 1
+    (file.parent / "pyproject.toml").write_text("[tool.fm-governance]\nfail-on-review = 'yes'\n", encoding="utf-8")
+    file.write_text(text, encoding="utf-8")
+    code, _, err = run("check", *common)
+    assert (
+        code == 2
+        and err.strip() == f"{file.parent / 'pyproject.toml'}:2:18: fail-on-review is 'yes', not true or false — write fail-on-review: true (or false)"
+    )

@@ -1328,7 +1328,7 @@ def _policy_values(section: Any, locate: Callable[..., Location]) -> tuple[tuple
     if not isinstance(section, dict):
         return ()
     found: list[tuple[str, object, Location]] = []
-    for key in ("fail-on", "fail-under"):
+    for key in ("fail-on", "fail-under", "fail-on-review"):
         if section.get(key) is not None:
             found.append((key, section[key], locate(["policy", key])))
     max_age = section.get("max-age")

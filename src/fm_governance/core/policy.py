@@ -32,7 +32,7 @@ from .models import Assessment, Severity
 from .scoring import Gate, GateOutcome
 
 #: The keys of a policy, spelled as in the files (kebab-case, like the flags).
-POLICY_KEYS = ("fail-on", "fail-under", "waivers", "max-age")
+POLICY_KEYS = ("fail-on", "fail-under", "fail-on-review", "waivers", "max-age")
 WAIVER_KEYS = ("max-days",)
 #: ``max-age`` keys: a severity, or ``default`` for the severities not named.
 MAX_AGE_KEYS = ("critical", "high", "medium", "low", "default")
@@ -151,7 +151,10 @@ def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_u
     for source in (_flags(fail_on, fail_under), _from_assessment(assessment), _from_pyproject(path.parent / "pyproject.toml")):
         for key, setting in source.items():
             found.setdefault(key, setting)
-    review = Setting(True, "--fail-on-review") if fail_on_review else None
+    # The flag can only switch the rule on; `fail-on-review: false` in a file switches it off there.
+    review = Setting(True, "--fail-on-review") if fail_on_review else found.get("fail-on-review")
+    if review is not None and review.value is False:
+        review = None
     max_age = tuple((key, found[f"max-age.{key}"]) for key in MAX_AGE_KEYS if f"max-age.{key}" in found)
     return Policy(
         fail_on=found.get("fail-on"),
@@ -282,6 +285,10 @@ def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = F
 
 
 def _setting(key: str, value: Any, source: str, where: Location) -> Setting:
+    if key == "fail-on-review":
+        if not isinstance(value, bool):
+            raise InputError(where, f"fail-on-review is {value!r}, not true or false", "write fail-on-review: true (or false)")
+        return Setting(value, source)
     if key.startswith("max-age."):
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         if isinstance(value, bool) or not whole or not 1 <= value <= MAX_WAIVER_DAYS:
