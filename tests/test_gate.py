@@ -117,7 +117,7 @@ def test_json(project: Path, state: str) -> None:
     policy = data["policy"]
     if state == "none":
         assert data["gate"] is None
-        assert policy == {"fail_on": None, "fail_under": None, "waiver_max_days": None}
+        assert policy == {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}
         assert "passed" not in out
         return
     gate = data["gate"]
@@ -129,6 +129,8 @@ def test_json(project: Path, state: str) -> None:
             "fail_on": {"value": "critical", "source": "--fail-on"},
             "fail_under": {"value": 50.0, "source": "--fail-under"},
             "waiver_max_days": None,
+            "fail_on_review": None,
+            "max_age": None,
         }
     if state == "score":
         assert policy["fail_on"] is None and policy["fail_under"] == {"value": 90.0, "source": "--fail-under"}
@@ -171,7 +173,7 @@ def test_sarif(project: Path, state: str) -> None:
     assert sorted(r["ruleId"] for r in run["results"]) == ["AL-02", "AL-03"]  # open items, whatever the gate
     properties = run["properties"]
     if state == "none":
-        assert properties == {"policy": {"fail_on": None, "fail_under": None, "waiver_max_days": None}, "gate": None}
+        assert properties == {"policy": {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}, "gate": None}
         assert "passed" not in out
         return
     assert properties["gate"]["passed"] is (expected == 0)
@@ -181,6 +183,8 @@ def test_sarif(project: Path, state: str) -> None:
             "fail_on": {"value": "high", "source": "--fail-on"},
             "fail_under": {"value": 90.0, "source": "--fail-under"},
             "waiver_max_days": None,
+            "fail_on_review": None,
+            "max_age": None,
         }
 
 
@@ -234,6 +238,8 @@ def test_the_assessment_overrides_pyproject_key_by_key(project: Path) -> None:
         "fail_on": {"value": "critical", "source": f"policy: in {file}"},
         "fail_under": {"value": 50.0, "source": f"[tool.fm-governance] in {pyproject}"},
         "waiver_max_days": None,
+        "fail_on_review": None,
+        "max_age": None,
     }
 
 

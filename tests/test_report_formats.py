@@ -163,7 +163,7 @@ def test_every_gate_state_in_every_format(estate: tuple[Path, Path], state: str,
             assert "### What blocks approval (1)" in top and "- **GV-02** (critical, privacy, unanswered): Is GV-02 under control?" in top
         else:  # no fail-on: the open critical and high items, saying they block nothing by policy
             assert "### Open critical and high items (2)" in top and "block nothing by policy" in top
-        assert out.count("<details>") == out.count("</details>") == 4  # scores, open items, to-do, problems
+        assert out.count("<details>") == out.count("</details>") == 5  # scores, open items, expiring waivers, to-do, problems
     elif fmt == "sarif":
         run = json.loads(out)["runs"][0]
         assert sorted(r["ruleId"] for r in run["results"]) == ["GV-02", "GV-04", "GV-05"]
@@ -353,11 +353,11 @@ def test_detail_blocks_go_from_the_end_first(estate: tuple[Path, Path]) -> None:
     policy = resolve_policy(result.assessment, fail_on="critical")
     report = build(result, policy=policy, gate=evaluate_gate(result, policy.gate))
     full = md.comment(report)
-    assert "Shortened" not in full and full.count("<details>") == 4
+    assert "Shortened" not in full and full.count("<details>") == 5  # scores, open items, expiring waivers, to-do, problems
     # Just too long for everything: the last block (the problems) goes, and the note says so.
     shorter = md.comment(report, budget=len(full) - 1)
     assert len(shorter) <= len(full) - 1
-    assert shorter.count("<details>") == 3 and "Problems in the file" not in shorter and "To do by owner" in shorter
+    assert shorter.count("<details>") == 4 and "Problems in the file" not in shorter and "To do by owner" in shorter
     assert "left out the 2 problems in the file." in shorter
     # Shorter still: the to-do goes next, then the open items; the verdict and blockers stay.
     shortest = md.comment(report, budget=len(full) - 400)

@@ -113,6 +113,7 @@ def test_assess_summary_lines_stay_lines() -> None:
         words_kept=[SimpleNamespace(item_id="X-03", before="# [high · legal] Q? mine", after=f"# mine{OSC8}\nsecond line")],
         comments_replaced=[],
         regraded=[("X-04\x1b[2J", "high", "critical")],
+        review=[f"X-05{OSC8}"],
     )
     text = assess_summary(f"a{OSC8}.yaml", "updated", [change], inventory_comments=[f"# a{OSC8}"])
     assert_inert(text)
@@ -120,6 +121,7 @@ def test_assess_summary_lines_stay_lines() -> None:
         "alink.yaml: updated",
         "  clink: 1.0.0 → 1.1.0 2.0; new items X-01; answers carried over X-01 → X-02",
         "  clink: regraded 1 item: X-04 high → critical",
+        "  clink: 1 answer to a changed question marked `review:` (re-confirm, then delete the key): X-05link",
         "  clink: X-03: words after its question moved to a line of their own: # minelink second line",
         "  inventory: moved 1 comment above `inventory:` (the scanner rewrites the section)",
     ]

@@ -1,6 +1,6 @@
 """The ``fm-governance`` command line: a thin click layer over :mod:`fm_governance.core`.
 
-One module per command (:mod:`.assess`, :mod:`.check`, :mod:`.portfolio`, :mod:`.report`,
+One module per command (:mod:`.assess`, :mod:`.check`, :mod:`.diff`, :mod:`.portfolio`, :mod:`.report`,
 :mod:`.template`, :mod:`.info`); :mod:`.app` holds the group and what every command shares. Start-up cost is part of
 the interface (the CLI runs in every CI job and pre-commit hook), so these modules import only
 click at load time; each command imports the core modules, jsonschema, rich or jinja2 when it
@@ -10,7 +10,7 @@ reported as one line — ``file:line:col: what is wrong — what to do`` — on 
 
 from __future__ import annotations
 
-from . import assess, check, export, info, portfolio, report, template  # noqa: F401  (each registers its command)
+from . import assess, check, diff, export, info, portfolio, report, template  # noqa: F401  (each registers its command)
 from .app import EXIT_GATE, EXIT_INPUT, EXIT_OK, main
 
 __all__ = ["EXIT_GATE", "EXIT_INPUT", "EXIT_OK", "main", "run"]

@@ -283,6 +283,7 @@ def _build_report(
     fail_on: str | None = None,
     fail_under: float | None = None,
     owners: tuple[str, ...] = (),
+    fail_on_review: bool = False,
 ) -> Any:
     """Score FILE, resolve its policy (flags over the assessment over pyproject.toml), gate it and
     build the report model every format of ``check`` and ``report`` renders."""
@@ -292,6 +293,6 @@ def _build_report(
 
     result = _score_file(file, checklists_dirs, as_of, output=output, force=force)
     _check_owners(owners, owner_roles(result))
-    policy = resolve_policy(result.assessment, fail_on=fail_on, fail_under=fail_under)
+    policy = resolve_policy(result.assessment, fail_on=fail_on, fail_under=fail_under, fail_on_review=fail_on_review)
     gate = evaluate_gate(result, policy.gate)  # None: no gate set
     return build(result, policy=policy, gate=gate, owners=owners, model_lookup=_lazy_catalog_lookup())

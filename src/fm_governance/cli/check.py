@@ -41,6 +41,11 @@ if TYPE_CHECKING:
     help="Fail (exit 1) when an item at or above this severity is unanswered or answered no without a valid waiver. Overrides `fail-on` in the policy.",
 )
 @click.option(
+    "--fail-on-review",
+    is_flag=True,
+    help="Fail (exit 1) while any answer needs review: its question changed in meaning after it was answered (`review:` in the file).",
+)
+@click.option(
     "--format", "fmt", type=click.Choice(["text", "json", "markdown", "sarif", "junit", "gitlab"]), default="text", show_default=True, help="Output format."
 )
 @owner_option
@@ -54,6 +59,7 @@ def check(
     file: Path,
     fail_under: float | None,
     fail_on: str | None,
+    fail_on_review: bool,
     fmt: str,
     owners: tuple[str, ...],
     output: Path | None,
@@ -65,11 +71,14 @@ def check(
 
     Scores each area and the whole 0–100 (yes 1, partial ½, no or unanswered 0, n/a excluded;
     weights critical 4, high 3, medium 2, low 1; a valid waiver counts as met). Expired waivers,
-    n/a without notes and stale versions are reported with the line and column where they occur.
+    n/a without notes, stale versions and answers that need review (their question
+    changed since; `assess` marks them `review:`) are reported with the line and column where they occur.
 
     The gate policy comes, key by key, from the flags, else the assessment's `policy:` section,
     else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`,
-    and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on). With no
+    and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on; `max-age`,
+    days per severity or `default`, lists answers not confirmed (`reviewed:`) for longer as
+    stale, and gates nothing). With no
     gate set nothing is gated, and every format says so. Every format states the policy it
     applied and where each part came from.
 
@@ -82,7 +91,9 @@ def check(
     """
     from ..reports import gitlab, jsondoc, junit, markdown, sarif
 
-    report = _build_report(file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners)
+    report = _build_report(
+        file, checklists_dirs, as_of, output=output, force=force, fail_on=fail_on, fail_under=fail_under, owners=owners, fail_on_review=fail_on_review
+    )
     if fmt == "json":
         _emit(jsondoc.render(report), output)
     elif fmt == "markdown":

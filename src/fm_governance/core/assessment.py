@@ -63,6 +63,7 @@ from .models import (
     Waiver,
     is_canonical_answer,
     parse_answer,
+    version_key,
 )
 from .schemas import schema_url, validate_plain
 from .yamlio import MAX_BYTES, dump_text, load_located, load_round_trip, locate, new_yaml, read_text, to_plain
@@ -175,6 +176,9 @@ class ChecklistChanges:
     regraded: list[tuple[str, str, str]] = field(default_factory=list)
     #: Items whose provider-terms suggestion lines were added, changed or removed.
     suggestions: list[str] = field(default_factory=list)
+    #: Answered items whose question changed in meaning after the version they were answered
+    #: against: each got a ``review:`` key (see :func:`_mark_for_review`).
+    review: list[str] = field(default_factory=list)
 
     @property
     def changed(self) -> bool:
@@ -190,6 +194,7 @@ class ChecklistChanges:
             or self.comments_replaced
             or self.regraded
             or self.suggestions
+            or self.review
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -207,6 +212,7 @@ class ChecklistChanges:
             "comments_replaced": [r.as_dict() for r in self.comments_replaced],
             "regraded": [{"item": item_id, "from": old, "to": new} for item_id, old, new in self.regraded],
             "suggestions_refreshed": self.suggestions,
+            "review": self.review,
         }
 
 
@@ -771,6 +777,8 @@ def _merge_checklist(
         if suggestions is not None:
             _refresh_suggestions(items, item.id, suggestions.get(item.id, []), changes)
         _normalise_answer(items, item.id, changes, file)
+        if not changes.created and changes.old_version != checklist.version:
+            _mark_for_review(items, item, changes.old_version, changes)
 
     for key in [k for k in items if k not in live]:
         if retired is None:
@@ -786,6 +794,40 @@ def _merge_checklist(
         _put(retired, target, node, slot)
         changes.retired.append(str(key))
     return changes
+
+
+def _mark_for_review(items: CommentedMap, item: Item, answered_against: str | None, changes: ChecklistChanges) -> None:
+    """Add ``review:`` to an answered item whose question changed in meaning after the version it
+    was answered against (``item.changed``), with the question as it read before in a comment.
+
+    Only a merge that moves the file's version can do it, so once the file records the newer
+    version the same change is never flagged again: a person deletes ``review:`` when they have
+    re-confirmed the answer, and it stays deleted. The answer, notes and evidence are untouched.
+    """
+    node = items.get(item.id)
+    if not item.changed or not isinstance(node, CommentedMap) or parse_answer(node.get("answer")) is None:
+        return
+    if answered_against and version_key(answered_against) >= version_key(item.changed):
+        return
+    against = answered_against or "an unknown version"
+    text = f"question changed in {item.changed} (answered against {against})"
+    keys = list(node)
+    if "review" in node:
+        node["review"] = text
+    else:
+        node.insert(keys.index("answer") + 1, "review", text)
+    if item.previous_question:
+        comment = f"before {item.changed} the question read: {item.previous_question}"
+        slot = node.ca.items.get("review")
+        token = slot[2] if slot and len(slot) > 2 else None
+        if token is None:
+            column = _ITEM_INDENT + 2 + len("review: ") + len(text) + 2  # two spaces before it, as after every answer
+            node.yaml_add_eol_comment(comment, "review", column=column)
+        elif str(token.value).startswith("# before "):
+            # A review nobody has done yet, for an earlier change: the old question shown is this change's.
+            _, sep, rest = str(token.value).partition("\n")
+            token.value = f"# {comment}{sep}{rest}"
+    changes.review.append(item.id)
 
 
 def _inherit(item: Item, items: CommentedMap, retired: CommentedMap | None, live: set[str]) -> tuple[Any, tuple[str, str] | None, list[Any] | None]:
@@ -1277,7 +1319,7 @@ def _append_tail(document: CommentedMap, lines: list[str]) -> None:
 
 # --- reading a filled assessment ----------------------------------------------------------------
 
-_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from")
+_RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from", "review", "reviewed")
 
 
 def read_assessment(path: Any, catalog: Catalog) -> Assessment:
@@ -1288,12 +1330,22 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
     tool does not know — are for the scorer to report, because the file is still readable.
     Reading uses the fast located loader: scoring never rewrites the file.
     """
-    file = str(path)
-    plain, locate = read_plain(read_text(path), file)
+    return read_assessment_text(read_text(path), str(path), catalog)
+
+
+def read_assessment_text(text: str, file: str, catalog: Catalog, *, departed_ok: bool = False) -> Assessment:
+    """:func:`read_assessment` of a text already read, named ``file`` in every location (``diff``
+    reads a committed version with ``git show`` and names it ``HEAD~1:fm-governance.yaml``).
+
+    ``departed_ok``: an item the checklist no longer has is skipped and named in
+    ``Assessment.departed`` instead of refused (``diff`` reads an old version that way, so an item
+    retired since shows as retired)."""
+    plain, locate = read_plain(text, file)
     assert plain is not None  # read_plain refuses an empty file unless allow_empty
     errors: list[InputError] = []
     unknown_keys: list[tuple[Location, str, str | None]] = []
     checklists: dict[str, AssessedChecklist] = {}
+    departed: list[tuple[str, str]] = []
     for checklist_id, section in (plain.get("checklists") or {}).items():
         checklist = catalog.get(checklist_id)
         if checklist is None:
@@ -1309,6 +1361,9 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
         for item_id, raw in (section.get("items") or {}).items():
             base = ["checklists", checklist_id, "items", item_id]
             if checklist.item(item_id) is None:
+                if departed_ok:
+                    departed.append((checklist_id, str(item_id)))
+                    continue
                 errors.append(
                     InputError(
                         locate(base, key=True),
@@ -1339,6 +1394,10 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
                 waiver=waiver,
                 location=item_location,
                 answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
+                review=str(raw.get("review") or "").strip(),
+                review_location=locate([*base, "review"]) if raw.get("review") else None,
+                reviewed=_dt.date.fromisoformat(raw["reviewed"]) if raw.get("reviewed") else None,
+                reviewed_location=locate([*base, "reviewed"]) if raw.get("reviewed") else None,
             )
         checklists[checklist_id] = AssessedChecklist(
             id=checklist_id,
@@ -1362,6 +1421,7 @@ def read_assessment(path: Any, catalog: Catalog) -> Assessment:
         policy=_policy_values(plain.get("policy"), locate),
         criticality=project.get("criticality"),
         owner=str(project.get("owner") or "").strip(),
+        departed=tuple(departed),
     )
 
 
@@ -1370,9 +1430,14 @@ def _policy_values(section: Any, locate: Callable[..., Location]) -> tuple[tuple
     if not isinstance(section, dict):
         return ()
     found: list[tuple[str, object, Location]] = []
-    for key in ("fail-on", "fail-under"):
+    for key in ("fail-on", "fail-under", "fail-on-review"):
         if section.get(key) is not None:
             found.append((key, section[key], locate(["policy", key])))
+    max_age = section.get("max-age")
+    if isinstance(max_age, dict):
+        for key, value in max_age.items():
+            if value is not None:
+                found.append((f"max-age.{key}", value, locate(["policy", "max-age", key])))
     waivers = section.get("waivers")
     if isinstance(waivers, dict) and waivers.get("max-days") is not None:
         found.append(("waivers.max-days", waivers["max-days"], locate(["policy", "waivers", "max-days"])))

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, InputErrors, Location
-from .models import Checklist, Item, Reference, Severity
+from .models import Checklist, Item, Reference, Severity, version_key
 from .schemas import validate_plain
 from .yamlio import load_located, read_text
 
@@ -96,6 +96,23 @@ def load_checklist(path: Path) -> Checklist:
                     "remove it from `consulted`: the owner answers the item, `consulted` names the other roles it asks",
                 )
             )
+        if raw.get("previous_question") and not raw.get("changed"):
+            # The schema says so too (dependentRequired), but not every validator reads that keyword.
+            errors.append(
+                InputError(
+                    locate(["items", index, "previous_question"], key=True),
+                    f"{item_id} has previous_question but no changed",
+                    "add `changed:` with the version in which the question changed in meaning",
+                )
+            )
+        if raw.get("changed") and version_key(raw["changed"]) > version_key(plain["version"]):
+            errors.append(
+                InputError(
+                    locate(["items", index, "changed"]),
+                    f"{item_id} changed in {raw['changed']}, later than the checklist's version {plain['version']}",
+                    "set `changed` to the version that changes the question (this one, or an earlier one)",
+                )
+            )
         for s_index, signal in enumerate(raw.get("signals", [])):
             if signal not in signals:
                 errors.append(
@@ -139,6 +156,8 @@ def _item(raw: dict[str, Any], default_owner: str, checklist_id: str, location: 
         signals=tuple(raw.get("signals") or ()),
         references=tuple(Reference(**ref) for ref in raw.get("references") or ()),
         replaces=tuple(raw.get("replaces") or ()),
+        changed=raw.get("changed") or "",
+        previous_question=" ".join((raw.get("previous_question") or "").split()),
         checklist_id=checklist_id,
         location=location,
         guidance_location=guidance_location,

@@ -133,6 +133,11 @@ class Item:
     signals: tuple[str, ...] = ()
     references: tuple[Reference, ...] = ()
     replaces: tuple[str, ...] = ()
+    #: The checklist version in which the question last changed in meaning ("" = never since the
+    #: item was added), and the question as it read before then: answers given against an earlier
+    #: version are marked for review by ``assess``.
+    changed: str = ""
+    previous_question: str = ""
     checklist_id: str = ""
     location: Location | None = field(default=None, compare=False)
     #: Where the ``guidance`` value starts in the checklist file (the ``|`` of a block scalar), so
@@ -189,6 +194,23 @@ class Response:
     waiver: Waiver | None
     location: Location
     answer_location: Location
+    #: ``review:`` as written (set by ``assess`` when the question changed since the answer was
+    #: given; a person deletes it once the answer is re-confirmed), and where it stands.
+    review: str = ""
+    review_location: Location | None = None
+    #: ``reviewed: YYYY-MM-DD``: the day a person last confirmed the answer (None: not said), and
+    #: where it stands. A policy's ``max-age`` measures an answer's age from it.
+    reviewed: _dt.date | None = None
+    reviewed_location: Location | None = None
+
+
+def version_key(version: str) -> tuple[int, ...]:
+    """A checklist version (``MAJOR.MINOR.PATCH``, as the schema requires) in comparable form;
+    anything unreadable sorts first, so it is taken as older than every real version."""
+    try:
+        return tuple(int(part) for part in version.split("."))
+    except ValueError:
+        return ()
 
 
 @dataclass(frozen=True)
@@ -219,3 +241,6 @@ class Assessment:
     #: optional, read by the portfolio; None or "" when the file does not say.
     criticality: str | None = None
     owner: str = ""
+    #: Items answered in the file that their checklist no longer has, as (checklist id, item id):
+    #: only when read with ``departed_ok`` (``diff``); otherwise such an item is an error.
+    departed: tuple[tuple[str, str], ...] = ()

@@ -32,8 +32,10 @@ from .models import Assessment, Severity
 from .scoring import Gate, GateOutcome
 
 #: The keys of a policy, spelled as in the files (kebab-case, like the flags).
-POLICY_KEYS = ("fail-on", "fail-under", "waivers")
+POLICY_KEYS = ("fail-on", "fail-under", "fail-on-review", "waivers", "max-age")
 WAIVER_KEYS = ("max-days",)
+#: ``max-age`` keys: a severity, or ``default`` for the severities not named.
+MAX_AGE_KEYS = ("critical", "high", "medium", "low", "default")
 #: Longest ``waivers.max-days`` (a century): beyond it the rule means nothing, and dates overflow.
 MAX_WAIVER_DAYS = 36500
 SEVERITY_NAMES = tuple(s.value for s in Severity)
@@ -46,10 +48,12 @@ HOW_TO_SET = (
 class Setting:
     """One value of the policy and the place it was set ("--fail-on", "policy: in FILE", …)."""
 
-    value: Severity | float | int
+    value: Severity | float | int | bool
     source: str
 
     def shown(self) -> str:
+        if isinstance(self.value, bool):
+            return "on" if self.value else "off"
         return self.value.value if isinstance(self.value, Severity) else f"{self.value:g}"
 
 
@@ -58,15 +62,31 @@ class Policy:
     fail_on: Setting | None = None
     fail_under: Setting | None = None
     waiver_max_days: Setting | None = None
+    #: ``--fail-on-review``: fail while any answer needs review (its question changed since).
+    fail_on_review: Setting | None = None
+    #: ``max-age``: the most days an answer may go unconfirmed, as (severity or ``default``, days).
+    #: Reported (stale answers), never gated.
+    max_age: tuple[tuple[str, Setting], ...] = ()
+
+    def max_age_days(self, severity: Severity) -> Setting | None:
+        """The ``max-age`` that applies to an item of ``severity``: its own, else ``default``."""
+        found = dict(self.max_age)
+        return found.get(severity.value) or found.get("default")
 
     def _named(self) -> list[tuple[str, Setting]]:
-        named = (("fail-on", self.fail_on), ("fail-under", self.fail_under), ("waivers max-days", self.waiver_max_days))
+        named = (
+            ("fail-on", self.fail_on),
+            ("fail-under", self.fail_under),
+            ("waivers max-days", self.waiver_max_days),
+            ("fail-on-review", self.fail_on_review),
+            *((f"max-age {key}", setting) for key, setting in self.max_age),
+        )
         return [(name, s) for name, s in named if s is not None]
 
     @property
     def is_set(self) -> bool:
-        """A gate is set: ``fail-on`` or ``fail-under`` (a waiver rule alone gates nothing)."""
-        return self.fail_on is not None or self.fail_under is not None
+        """A gate is set: ``fail-on``, ``fail-under`` or ``fail-on-review`` (a waiver rule alone gates nothing)."""
+        return self.fail_on is not None or self.fail_under is not None or self.fail_on_review is not None
 
     @property
     def gate(self) -> Gate:
@@ -76,11 +96,12 @@ class Policy:
         assert fail_on is None or isinstance(fail_on, Severity)
         assert fail_under is None or isinstance(fail_under, float)
         assert max_days is None or isinstance(max_days, int)
-        return Gate(fail_under=fail_under, fail_on=fail_on, waiver_max_days=max_days)
+        return Gate(fail_under=fail_under, fail_on=fail_on, waiver_max_days=max_days, fail_on_review=self.fail_on_review is not None)
 
     def terms(self) -> str:
         """``fail-on high, fail-under 70``: the policy without its sources."""
-        return ", ".join(f"{name} {s.shown()}" for name, s in self._named()) or "none"
+        # max-age reports stale answers but gates nothing: it is named where the policy is described, not among the gate's terms.
+        return ", ".join(f"{name} {s.shown()}" for name, s in self._named() if not name.startswith("max-age")) or "none"
 
     def describe(self) -> str:
         """``fail-on high (policy: in fm-governance.yaml), fail-under 70 (--fail-under)``, or ``none``."""
@@ -94,7 +115,13 @@ class Policy:
                 return None
             return {"value": s.value.value if isinstance(s.value, Severity) else s.value, "source": s.source}
 
-        return {"fail_on": one(self.fail_on), "fail_under": one(self.fail_under), "waiver_max_days": one(self.waiver_max_days)}
+        return {
+            "fail_on": one(self.fail_on),
+            "fail_under": one(self.fail_under),
+            "waiver_max_days": one(self.waiver_max_days),
+            "fail_on_review": one(self.fail_on_review),
+            "max_age": {key: one(setting) for key, setting in self.max_age} or None,
+        }
 
 
 def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
@@ -116,7 +143,7 @@ def verdict_lines(policy: Policy, outcome: GateOutcome | None) -> list[str]:
     return lines
 
 
-def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_under: float | None = None) -> Policy:
+def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_under: float | None = None, fail_on_review: bool = False) -> Policy:
     """The policy for ``assessment``: flags over its ``policy:`` section over the ``pyproject.toml``
     beside it, key by key."""
     path = Path(assessment.path)
@@ -124,7 +151,18 @@ def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_u
     for source in (_flags(fail_on, fail_under), _from_assessment(assessment), _from_pyproject(path.parent / "pyproject.toml")):
         for key, setting in source.items():
             found.setdefault(key, setting)
-    return Policy(fail_on=found.get("fail-on"), fail_under=found.get("fail-under"), waiver_max_days=found.get("waivers.max-days"))
+    # The flag can only switch the rule on; `fail-on-review: false` in a file switches it off there.
+    review = Setting(True, "--fail-on-review") if fail_on_review else found.get("fail-on-review")
+    if review is not None and review.value is False:
+        review = None
+    max_age = tuple((key, found[f"max-age.{key}"]) for key in MAX_AGE_KEYS if f"max-age.{key}" in found)
+    return Policy(
+        fail_on=found.get("fail-on"),
+        fail_under=found.get("fail-under"),
+        waiver_max_days=found.get("waivers.max-days"),
+        fail_on_review=review,
+        max_age=max_age,
+    )
 
 
 def _flags(fail_on: str | None, fail_under: float | None) -> dict[str, Setting]:
@@ -150,6 +188,7 @@ def _table_header(*parts: str) -> re.Pattern[str]:
 
 _TABLE = _table_header("tool", "fm-governance")
 _WAIVERS_TABLE = _table_header("tool", "fm-governance", "waivers")
+_MAX_AGE_TABLE = _table_header("tool", "fm-governance", "max-age")
 _HEADER = re.compile(r"^[ \t]*\[")
 
 
@@ -188,6 +227,15 @@ def _from_pyproject(path: Path) -> dict[str, Setting]:
     out: dict[str, Setting] = {}
     for key, value in section.items():
         _known(key, POLICY_KEYS, "[tool.fm-governance]", _toml_key(path, lines, key, at_key=True))
+        if key == "max-age":
+            if not isinstance(value, dict):
+                raise InputError(
+                    _toml_key(path, lines, key), "max-age is not a table", "write [tool.fm-governance.max-age] with critical = 180, default = 365, …"
+                )
+            for sub, sub_value in value.items():
+                _known(sub, MAX_AGE_KEYS, "[tool.fm-governance.max-age]", _toml_key(path, lines, sub, at_key=True, table=_MAX_AGE_TABLE, fallback="max-age"))
+                out[f"max-age.{sub}"] = _setting(f"max-age.{sub}", sub_value, source, _toml_key(path, lines, sub, table=_MAX_AGE_TABLE, fallback="max-age"))
+            continue
         if key != "waivers":
             out[key] = _setting(key, value, source, _toml_key(path, lines, key))
             continue
@@ -237,6 +285,15 @@ def _toml_key(path: Path, lines: list[str], key: str | None, *, at_key: bool = F
 
 
 def _setting(key: str, value: Any, source: str, where: Location) -> Setting:
+    if key == "fail-on-review":
+        if not isinstance(value, bool):
+            raise InputError(where, f"fail-on-review is {value!r}, not true or false", "write fail-on-review: true (or false)")
+        return Setting(value, source)
+    if key.startswith("max-age."):
+        whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
+        if isinstance(value, bool) or not whole or not 1 <= value <= MAX_WAIVER_DAYS:
+            raise InputError(where, f"{key.replace('.', ' ')} is {value!r}, not a number of days", f"use a whole number from 1 to {MAX_WAIVER_DAYS}")
+        return Setting(int(value), source)
     if key == "waivers.max-days":
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         if isinstance(value, bool) or not whole or not 0 <= value <= MAX_WAIVER_DAYS:

@@ -14,6 +14,10 @@ Two choices the design leaves open, made here on purpose:
   are no notes.
 * Items whose ``applies_to`` shares no mode with the assessment's ``context.modes`` are "not
   applicable" and take no part, exactly like a justified ``n/a``.
+* An answered item marked ``review:`` (its question changed in meaning after it was answered)
+  "needs review", a status of its own, but scores what its answer gives: the answer is still the
+  best one on record, and a new checklist version should not move every score overnight. The gate
+  sees it with ``--fail-on-review``, and an answer ``no`` stays open for ``--fail-on``.
 """
 
 from __future__ import annotations
@@ -36,6 +40,8 @@ class Status(enum.StrEnum):
     WAIVED = "waived"
     EXCLUDED = "n/a"
     NOT_APPLICABLE = "not-applicable"
+    #: Answered, but the question changed in meaning since (``review:`` in the file).
+    REVIEW = "review"
 
     @property
     def label(self) -> str:
@@ -51,6 +57,7 @@ _STATUS_LABELS = {
     Status.WAIVED: "waived",
     Status.EXCLUDED: "n/a",
     Status.NOT_APPLICABLE: "not applicable",
+    Status.REVIEW: "needs review",
 }
 
 
@@ -72,6 +79,8 @@ class ItemResult:
     response: Response | None
     status: Status
     value: float | None  # None when the item takes no part in the score
+    #: For an item that needs review, the status its answer has otherwise (met, not met, waived…).
+    answered_status: Status | None = None
 
     @property
     def counted(self) -> bool:
@@ -79,8 +88,13 @@ class ItemResult:
 
     @property
     def is_open(self) -> bool:
-        """Unanswered, or answered ``no``, with no valid waiver: what ``--fail-on`` looks at."""
-        return self.status in (Status.OPEN, Status.NOT_MET)
+        """Unanswered, or answered ``no``, with no valid waiver: what ``--fail-on`` looks at. An
+        answer ``no`` that needs review is still open: a review flag never hides it from the gate."""
+        return self.status in (Status.OPEN, Status.NOT_MET) or self.answered_status is Status.NOT_MET
+
+    @property
+    def needs_review(self) -> bool:
+        return self.status is Status.REVIEW
 
     @property
     def location(self) -> Location | None:
@@ -119,6 +133,10 @@ class Result:
     def open_at_or_above(self, severity: Severity) -> list[ItemResult]:
         return [r for r in self.items if r.is_open and r.item.severity.rank >= severity.rank]
 
+    @property
+    def needing_review(self) -> list[ItemResult]:
+        return [r for r in self.items if r.needs_review]
+
 
 @dataclass(frozen=True)
 class Gate:
@@ -130,10 +148,12 @@ class Gate:
     #: a waiver that runs for years is an exception nobody will look at again. The score is not
     #: affected (a valid waiver counts as met, by the scoring contract). Not a gate on its own.
     waiver_max_days: int | None = None
+    #: Fail when any item needs review (its question changed since it was answered).
+    fail_on_review: bool = False
 
     @property
     def is_set(self) -> bool:
-        return self.fail_under is not None or self.fail_on is not None
+        return self.fail_under is not None or self.fail_on is not None or self.fail_on_review
 
 
 @dataclass(frozen=True)
@@ -196,7 +216,7 @@ def score(assessment: Assessment, catalog: Catalog, *, today: _dt.date | None = 
                         "warning", assessed.location, f"{item.id} is missing from the file (counted as open) — run `fm-governance assess` to add it", item.id
                     )
                 )
-            results.append(_evaluate(item, response, modes, today, problems))
+            results.append(_reviewed(_evaluate(item, response, modes, today, problems), problems))
         checklist_results.append(ChecklistResult(checklist, tuple(results), assessed.version))
     problems.sort(key=lambda p: (p.location.file, p.location.line, p.location.column))
     return Result(assessment, tuple(checklist_results), tuple(problems), today)
@@ -233,6 +253,24 @@ def _evaluate(item: Item, response: Response | None, modes: frozenset[str], toda
     return ItemResult(item, response, status, answer.value_score)
 
 
+def _reviewed(result: ItemResult, problems: list[Problem]) -> ItemResult:
+    """An answered item whose file says ``review:`` needs review: its status says so, its score
+    stays what its answer (or waiver) gives. Unanswered and unexplained ``n/a`` items stay open:
+    there is no answer to re-confirm."""
+    response = result.response
+    if response is None or not has_visible_text(response.review) or result.status in (Status.OPEN, Status.NOT_APPLICABLE):
+        return result
+    problems.append(
+        Problem(
+            "warning",
+            response.review_location or response.location,
+            f"{result.item.id} needs review: {response.review} — compare the answer with the question as it reads now, then delete `review:`",
+            result.item.id,
+        )
+    )
+    return ItemResult(result.item, response, Status.REVIEW, result.value, answered_status=result.status)
+
+
 def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
     """The gate's verdict on ``result``, or None when no gate is set (nothing to pass or fail)."""
     if not gate.is_set:
@@ -260,6 +298,12 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
                         f"more than {gate.waiver_max_days} days away (waivers max-days {gate.waiver_max_days})"
                     )
                     failing.append(r.item.id)
+    if gate.fail_on_review:
+        for r in result.needing_review:
+            if r.item.id not in failing:
+                assert r.response is not None
+                reasons.append(f"{r.item.id} ({r.item.severity.value}) needs review: {r.response.review}")
+                failing.append(r.item.id)
     return GateOutcome(passed=not reasons, reasons=tuple(reasons), not_gated=_not_gated(result, gate), failing_items=tuple(failing))
 
 
@@ -273,6 +317,9 @@ def _not_gated(result: Result, gate: Gate) -> tuple[str, ...]:
         listed = parts[0] if len(parts) == 1 else ", ".join(parts[:-1]) + " and " + parts[-1]
         total = sum(n for _, n in counts)
         out.append(f"{listed} item{'s' if total != 1 else ''} open {'are' if total != 1 else 'is'} not gated")
+    review = len(result.needing_review)
+    if review and not gate.fail_on_review:
+        out.append(f"{review} item{'s' if review != 1 else ''} needing review {'are' if review != 1 else 'is'} not gated")
     if gate.fail_under is None:
         out.append(f"the overall score ({'–' if result.score is None else f'{result.score:g}'}/100) is not gated")
     return tuple(out)

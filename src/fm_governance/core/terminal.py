@@ -55,6 +55,14 @@ def assess_summary(
             n = len(c.regraded)
             shown = _first(f"{item_id} {old} → {new}" for item_id, old, new in c.regraded)
             lines.append("  " + terminal_line(f"{c.checklist_id}: regraded {n} item{'s' if n != 1 else ''}: {shown}"))
+        if c.review:
+            n = len(c.review)
+            lines.append(
+                "  "
+                + terminal_line(
+                    f"{c.checklist_id}: {n} answer{'s' if n != 1 else ''} to a changed question marked `review:` (re-confirm, then delete the key): {_first(c.review)}"
+                )
+            )
         if c.normalised:
             n = len(c.normalised)
             shown = _first(f"{r.item_id} {r.before} → {r.after}" for r in c.normalised)

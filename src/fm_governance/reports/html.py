@@ -91,6 +91,7 @@ def render(report: Report, *, paper: str = "a4") -> str:
         "assessment": report.result.assessment,
         "verdict": report.verdict,
         "fail_on_set": fail_on is not None,
+        "review_column": bool(report.result.needing_review),
         # The chart escapes its own labels; it is markup made here, not text from a file.
         "chart": markupsafe.Markup(score_chart_svg(report, element_id="fmg-score-chart")),
         "chart_size": chart_size(report),

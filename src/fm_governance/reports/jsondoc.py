@@ -36,6 +36,8 @@ def _item(v: ItemView) -> dict[str, Any]:
         "evidence": list(resp.evidence) if resp else [],
         "waiver": ({"reason": v.waiver.reason, "approved_by": v.waiver.approved_by, "expires": v.waiver.expires.isoformat()} if v.waiver else None),
         "location": {"file": loc.file, "line": loc.line, "column": loc.column} if loc is not None else None,
+        # Why the item needs review (its question changed since the answer), or null.
+        "review": (resp.review or None) if resp else None,
     }
 
 
@@ -59,7 +61,7 @@ def _gate(gate: GateOutcome | None) -> dict[str, Any] | None:
 def policy_dict(report: Report) -> dict[str, Any]:
     """The policy applied, each key's value and source (``null`` when not set)."""
     if report.policy is None:
-        return {"fail_on": None, "fail_under": None, "waiver_max_days": None}
+        return {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}
     return report.policy.as_dict()
 
 
@@ -86,6 +88,20 @@ def to_dict(report: Report) -> dict[str, Any]:
         "gate": gate_dict(report),
         "verdict": {"state": report.verdict.state, "sentence": report.verdict.sentence},
         "blocking": [v.id for v in report.blockers],
+        "needs_review": [v.id for v in report.needing_review],
+        "stale": [
+            {
+                "id": st.view.id,
+                "since": st.since.isoformat() if st.since else None,
+                "since_source": st.since_source if st.since else None,
+                "age_days": st.age_days,
+                "max_age": st.max_age,
+            }
+            for st in report.stale
+        ],
+        "expiring_waivers": [
+            {"id": v.id, "expires": v.waiver.expires.isoformat(), "days_left": v.waiver.days_left} for v in report.expiring_waivers if v.waiver is not None
+        ],
         "todo": {t.owner: [v.id for v in t.items] for t in report.todo},
     }
     if report.owners:

@@ -46,6 +46,10 @@ def render(report: Report) -> str:
             elif r.status in (Status.EXCLUDED, Status.NOT_APPLICABLE):
                 reason = r.response.notes if r.status is Status.EXCLUDED and r.response else "not applicable to the declared modes"
                 ET.SubElement(case, "skipped", message=reason)
+            elif r.status is Status.REVIEW and r.response is not None:
+                # Not a failure (the answer stands until re-confirmed; --fail-on-review gates it), but said.
+                out = ET.SubElement(case, "system-out")
+                out.text = f"needs review: {r.response.review}"
             elif r.status is Status.PARTIAL:
                 out = ET.SubElement(case, "system-out")
                 out.text = f"partial: {r.response.notes if r.response else ''}"
@@ -59,7 +63,12 @@ def _gate_properties(report: Report) -> list[tuple[str, str]]:
     if policy is None:
         return []
     out: list[tuple[str, str]] = []
-    for name, setting in (("fail-on", policy.fail_on), ("fail-under", policy.fail_under), ("waivers.max-days", policy.waiver_max_days)):
+    for name, setting in (
+        ("fail-on", policy.fail_on),
+        ("fail-under", policy.fail_under),
+        ("waivers.max-days", policy.waiver_max_days),
+        ("fail-on-review", policy.fail_on_review),
+    ):
         if setting is not None:
             out += [(f"policy.{name}", setting.shown()), (f"policy.{name}.source", setting.source)]
     out.append(("gate", report.verdict.state))

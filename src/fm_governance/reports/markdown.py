@@ -155,6 +155,8 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
     total_rows = sum(len(s.items) for s in sections)
 
     blocks: list[tuple[str, list[str]]] = []
+    # A "Review" column only when some answer needs review: most reports never have one.
+    review_column = bool(report.result.needing_review)
     area_rows = [
         [
             md_inline(a.title),
@@ -162,16 +164,21 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
             fmt_score(a.score),
             *(str(a.count(*s)) for s in ((Status.MET,), (Status.PARTIAL,), (Status.NOT_MET,), (Status.OPEN,), (Status.WAIVED,))),
             str(a.count(Status.EXCLUDED, Status.NOT_APPLICABLE)),
+            *([str(a.count(Status.REVIEW))] if review_column else []),
         ]
         for a in report.areas
     ]
-    area_rows.append(["**Overall**", "", f"**{fmt_score(report.score)}**", *[""] * 6])
+    area_rows.append(["**Overall**", "", f"**{fmt_score(report.score)}**", *[""] * (7 if review_column else 6)])
     blocks.append(
         (
             "the score per area",
             _details(
                 f"Score per area (overall {fmt_score(report.score)}/100)",
-                _table(("Area", "Version", "Score", "Met", "Partial", "No", "Open", "Waived", "n/a"), area_rows, "llrrrrrrr"),
+                _table(
+                    ("Area", "Version", "Score", "Met", "Partial", "No", "Open", "Waived", "n/a", *(["Review"] if review_column else [])),
+                    area_rows,
+                    "llrrrrrrr" + ("r" if review_column else ""),
+                ),
             ),
         )
     )
@@ -182,6 +189,40 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
             (
                 f"the list of {plural(len(open_items), 'open item')}",
                 _details(f"Open items{whose} ({len(open_items)}), most severe first", [_item_line(v, line=True) for v in open_items]),
+            )
+        )
+    review = report.needing_review
+    if review:
+        blocks.append(
+            (
+                f"the list of {plural(len(review), 'answer')} that need review",
+                _details(f"Needs review ({len(review)}): the question changed since the answer", [_item_line(v, line=True) for v in review]),
+            )
+        )
+    stale = [
+        f"- **{md_inline(st.view.id)}** ({st.view.severity.value}, {md_inline(st.view.owner)}): "
+        + (f"last confirmed {st.since.isoformat()} ({st.since_source}), {plural(st.age_days or 0, 'day')} ago" if st.since else "no `reviewed:` date")
+        + f"; max-age {st.max_age}"
+        for st in report.stale
+        if not report.owners or st.view.owner in report.owners
+    ]
+    if stale:
+        blocks.append(
+            (
+                f"the list of {plural(len(stale), 'stale answer')}",
+                _details(f"Stale answers ({len(stale)}): older than max-age for their severity", stale),
+            )
+        )
+    waivers = [
+        f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
+        for v in report.expiring_waivers
+        if v.waiver is not None and (not report.owners or v.owner in report.owners)
+    ]
+    if waivers:
+        blocks.append(
+            (
+                f"the list of {plural(len(waivers), 'expiring waiver')}",
+                _details(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(waivers)})", waivers),
             )
         )
     if report.todo:
@@ -279,6 +320,16 @@ def document(report: Report) -> str:
 
     lines += _top(_sections(report), "##")
 
+    if report.needing_review:
+        lines += [f"## Answers that need review ({len(report.needing_review)})", ""]
+        lines += [
+            md_paragraph(
+                "Each question changed in meaning after it was answered: re-confirm the answer against the question as it reads now, then delete `review:`."
+            ),
+            "",
+        ]
+        lines += [*(_item_line(v, line=True) for v in report.needing_review), ""]
+
     if report.expiring_waivers:
         lines += [f"## Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(report.expiring_waivers)})", ""]
         waiver_rows = [
@@ -287,6 +338,21 @@ def document(report: Report) -> str:
             if v.waiver is not None
         ]
         lines += [*_table(("Item", "Expires", "Days left", "Approved by", "Reason"), waiver_rows, "llrll"), ""]
+
+    if report.stale:
+        lines += [f"## Stale answers ({len(report.stale)})", ""]
+        stale_rows = [
+            [
+                _id(st.view.id),
+                st.view.severity.value,
+                st.since.isoformat() if st.since else "—",
+                st.since_source if st.since else "",
+                str(st.age_days or "—"),
+                str(st.max_age),
+            ]
+            for st in report.stale
+        ]
+        lines += [*_table(("Item", "Severity", "Last confirmed", "From", "Age (days)", "Max-age"), stale_rows, "llllrr"), ""]
 
     if report.near_retirement:
         lines += [f"## Models past or near retirement ({len(report.near_retirement)})", ""]

@@ -48,6 +48,7 @@ WAIVER_HORIZON_DAYS = 30
 STATUS_ORDER: tuple[Status, ...] = (
     Status.OPEN,
     Status.NOT_MET,
+    Status.REVIEW,
     Status.PARTIAL,
     Status.WAIVED,
     Status.MET,
@@ -59,6 +60,7 @@ STATUS_ORDER: tuple[Status, ...] = (
 STATUS_HEADINGS: Mapping[Status, str] = {
     Status.OPEN: "Unanswered",
     Status.NOT_MET: "Answered no",
+    Status.REVIEW: "Needs review (the question changed since it was answered)",
     Status.PARTIAL: "Partly met",
     Status.WAIVED: "Waived",
     Status.MET: "Met",
@@ -182,6 +184,21 @@ class ItemView:
     @property
     def location(self) -> Location | None:
         return self.result.location
+
+
+@dataclass(frozen=True)
+class StaleAnswer:
+    """An answer older than the policy's ``max-age`` for its severity."""
+
+    view: ItemView
+    #: The day the age is measured from: the item's ``reviewed:``, else ``project.date``; None
+    #: when the file gives neither (the answer cannot be shown to be fresh).
+    since: _dt.date | None
+    #: ``reviewed`` (the item's date) or ``project.date``.
+    since_source: str
+    age_days: int | None
+    max_age: int
+    location: Location | None
 
 
 @dataclass(frozen=True)
@@ -356,6 +373,8 @@ class Report:
     owners: tuple[str, ...]
     #: Counts of open items by severity, over every item.
     open_by_severity: Mapping[Severity, int]
+    #: Answers older than the policy's ``max-age`` (none without one), in checklist order.
+    stale: tuple[StaleAnswer, ...] = ()
 
     @property
     def today(self) -> _dt.date:
@@ -387,6 +406,12 @@ class Report:
         """The listed open items (only the owners' with ``owners``), most severe first, then in
         checklist order: the "open items" listing of ``check`` in every format."""
         return tuple(_by_severity(v for v in self.items if v.is_open))
+
+    @property
+    def needing_review(self) -> tuple[ItemView, ...]:
+        """The listed items whose question changed since they were answered (``review:``), most
+        severe first: the "needs review" listing of ``check`` in every format."""
+        return tuple(_by_severity(v for v in self.items if v.status is Status.REVIEW))
 
     @property
     def open_count(self) -> int:
@@ -463,6 +488,7 @@ def build(
         sorted((v for v in all_views if v.waiver is not None and v.waiver.state == "expiring"), key=lambda v: v.waiver.expires if v.waiver else today)
     )
     inventory = _inventory(result.assessment.inventory, today, model_lookup)
+    stale = _stale(all_views, result, policy)
     open_by_severity = {s: sum(1 for v in open_views if v.severity is s) for s in Severity}
     verdict = _verdict(result, policy, gate, open_by_severity, expiring, inventory)
     # The reasons that are not about one item (the score under fail-under) are listed beside the items.
@@ -480,10 +506,56 @@ def build(
         todo=todo,
         expiring_waivers=expiring,
         inventory=inventory,
-        problems=result.problems,
+        problems=tuple(sorted((*result.problems, *(s.problem for s in stale)), key=_problem_order)),
+        stale=tuple(s.answer for s in stale),
         owners=roles,
         open_by_severity=open_by_severity,
     )
+
+
+@dataclass(frozen=True)
+class _Stale:
+    answer: StaleAnswer
+    problem: Problem
+
+
+def _problem_order(p: Problem) -> tuple[str, int, int]:
+    return (p.location.file, p.location.line, p.location.column)
+
+
+def _stale(views: Sequence[ItemView], result: Result, policy: Policy | None) -> list[_Stale]:
+    """The answers older than the policy's ``max-age`` for their severity, on the day scored.
+
+    An answer's age runs from its ``reviewed:`` date, else from ``project.date`` (when the whole
+    assessment was last dated); an answer of exactly ``max-age`` days is still fresh, one day more is
+    stale. Only answers count: an open item has nothing to go stale, and an item that needs review
+    is already listed as such. With neither date the answer cannot be shown to be fresh: stale.
+    """
+    if policy is None or not policy.max_age:
+        return []
+    try:
+        project_date: _dt.date | None = _dt.date.fromisoformat(result.assessment.date) if result.assessment.date else None
+    except ValueError:
+        project_date = None
+    out = []
+    for v in views:
+        resp = v.result.response
+        setting = policy.max_age_days(v.severity)
+        if resp is None or resp.answer is None or setting is None or v.status in (Status.OPEN, Status.NOT_APPLICABLE, Status.REVIEW):
+            continue
+        limit = int(setting.value)
+        since, source = (resp.reviewed, "reviewed") if resp.reviewed else (project_date, "project.date")
+        age = (result.today - since).days if since else None
+        if age is not None and age <= limit:
+            continue
+        where = resp.reviewed_location or resp.location
+        if since is None:
+            message = f"{v.id}: answer has no reviewed: date (nor project.date), so it cannot be shown to be within max-age {limit} days for {v.severity.value}"
+        else:
+            message = f"{v.id}: answer last confirmed {since.isoformat()} ({source}), {age} days before {result.today.isoformat()}: over max-age {limit} days for {v.severity.value}"
+        message += " — re-confirm it and set `reviewed:` to that day"
+        out.append(_Stale(StaleAnswer(v, since, source, age, limit, where), Problem("warning", where, message, v.id)))
+    return out
 
 
 def _blocking_ids(gate: GateOutcome | None) -> set[str]:
@@ -523,6 +595,11 @@ def _state(r: ItemResult, waiver: WaiverView | None) -> str:
         return f"waived until {waiver.expires.isoformat()}"
     if r.status is Status.NOT_APPLICABLE:
         return "not applicable to the declared modes"
+    if r.status is Status.REVIEW and resp is not None:
+        given = f"answered {resp.answer.value}" if resp.answer else "answered"
+        if r.answered_status is Status.WAIVED and waiver is not None:
+            given = f"waived until {waiver.expires.isoformat()}"
+        return f"needs review: {resp.review}; {given}"
     return {Status.MET: "answered yes", Status.PARTIAL: "answered partial", Status.EXCLUDED: "n/a (with notes)"}.get(r.status, r.status.label)
 
 
@@ -581,7 +658,10 @@ def _verdict(
         if near
         else "no model in use is past or near retirement"
     )
-    sentence = f"{lead}: overall score {fmt_score(result.score)}/100, {opened}, {waivers}, {models}."
+    review = len(result.needing_review)
+    # Named only when there are some: most assessments never have one, and their sentence stays short.
+    reviewed = f", {plural(review, 'answer')} {'needs' if review == 1 else 'need'} review" if review else ""
+    sentence = f"{lead}: overall score {fmt_score(result.score)}/100, {opened}{reviewed}, {waivers}, {models}."
     lines = tuple(verdict_lines(policy, gate)) if policy is not None else ()
     note = lines[0] if lines else ""
     if state == "none" and note.startswith(f"{lead}: "):

@@ -52,16 +52,22 @@ def render(report: Report, *, base_dir: str | None = None) -> str:
     uri = relative_uri(result.assessment.path, base_dir)
     results = []
     for r in result.items:
-        if not r.is_open:
+        review = r.needs_review and not r.is_open and r.response is not None
+        if not r.is_open and not review:
             continue
         loc = r.location
+        if review and r.response is not None and r.response.review_location is not None:
+            loc = r.response.review_location
         region = {"startLine": loc.line or 1, "startColumn": loc.column or 1} if loc else {"startLine": 1}
         state = "is unanswered" if r.status is Status.OPEN else "is answered no"
+        if review and r.response is not None:
+            state = f"needs review ({r.response.review})"
         results.append(
             {
                 "ruleId": r.item.id,
                 "ruleIndex": rule_index[r.item.id],
-                "level": _LEVEL[r.item.severity.value],
+                # An answer to re-confirm is a note, not a finding at the item's severity.
+                "level": "note" if review else _LEVEL[r.item.severity.value],
                 "message": {"text": f"{r.item.id} {state}: {r.item.question}"},
                 "locations": [{"physicalLocation": {"artifactLocation": {"uri": uri, "uriBaseId": "%SRCROOT%"}, "region": region}}],
                 "partialFingerprints": {"fmgItem/v1": f"{r.item.checklist_id}/{r.item.id}"},

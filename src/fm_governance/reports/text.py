@@ -28,7 +28,7 @@ import textwrap
 
 from ..core.escaping import terminal_line
 from ..core.scoring import Status
-from .model import Report, fmt_score
+from .model import WAIVER_HORIZON_DAYS, Report, fmt_score
 
 #: Columns when the output is not a terminal (a pipe, a file, CI logs): the width people read at.
 DEFAULT_WIDTH = 80
@@ -90,15 +90,17 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
     if report.owners:
         wrapped(report.owner_note)
 
+    # A column for answers that need review only when there are some: most reports never have one.
+    columns = _COLUMNS + ((("Review", (Status.REVIEW,)),) if report.result.needing_review else ())
     table = Table(box=box.SIMPLE_HEAD)
     table.add_column("Area", justify="left", overflow="fold")
-    for col, _ in (("Score", ()), *_COLUMNS):
+    for col, _ in (("Score", ()), *columns):
         # fold: a word wider than its column (a long checklist title) breaks, it is never cut.
         table.add_column(col, justify="right", overflow="fold")
     for area in report.areas:
-        table.add_row(Text(terminal_line(area.title)), fmt_score(area.score), *[str(area.count(*statuses)) for _, statuses in _COLUMNS])
+        table.add_row(Text(terminal_line(area.title)), fmt_score(area.score), *[str(area.count(*statuses)) for _, statuses in columns])
     table.add_section()
-    table.add_row("Overall", fmt_score(report.score), *[str(sum(a.count(*s) for a in report.areas)) for _, s in _COLUMNS], style="bold")
+    table.add_row("Overall", fmt_score(report.score), *[str(sum(a.count(*s) for a in report.areas)) for _, s in columns], style="bold")
     console.print(table)
 
     open_items = report.open_items
@@ -106,7 +108,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
         whose = f" owned by {', '.join(report.owners)}" if report.owners else ""
         line(f"Open items{whose} ({len(open_items)}), most severe first:", "bold")
         for v in open_items[:MAX_OPEN_ITEMS]:
-            answer = "unanswered" if v.status is Status.OPEN else "no"
+            answer = "unanswered" if v.status is Status.OPEN else "no (needs review)" if v.status is Status.REVIEW else "no"
             where = f"{v.location}: " if v.location else ""
             # The location, id and state lead (one line a log parser can read); the question
             # follows, wrapped under it, so the list reads at the width it is shown at.
@@ -116,6 +118,41 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             line(f"  … and {len(open_items) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     elif report.owners:
         line(f"No open items owned by {', '.join(report.owners)}.", "bold")
+    review = report.needing_review
+    if review:
+        line(f"Needs review ({len(review)}): the question changed since the answer; re-confirm it, then delete `review:`", "bold")
+        for v in review[:MAX_OPEN_ITEMS]:
+            resp = v.result.response
+            at = (resp.review_location if resp else None) or v.location
+            where = f"{at}: " if at else ""
+            line("  " + terminal_line(f"{where}{v.id} [{v.severity.value} · {v.owner}] {v.state}:"))
+            wrapped(terminal_line(v.question), indent="      ")
+        if len(review) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(review) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    stale = [st for st in report.stale if not report.owners or st.view.owner in report.owners]
+    if stale:
+        line(f"Stale answers ({len(stale)}): older than the policy's max-age for their severity", "bold")
+        for st in stale[:MAX_OPEN_ITEMS]:
+            where = f"{st.location}: " if st.location else ""
+            since = f"last confirmed {st.since.isoformat()} ({st.since_source}), {st.age_days} days ago" if st.since else "no reviewed: date"
+            line("  " + terminal_line(f"{where}{st.view.id} [{st.view.severity.value} · {st.view.owner}] {since}; max-age {st.max_age}"))
+        if len(stale) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    # Listings follow --owner; the verdict's count covers every item.
+    expiring = [v for v in report.expiring_waivers if v.waiver is not None and (not report.owners or v.owner in report.owners)]
+    if expiring:
+        line(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(expiring)}):", "bold")
+        for v in expiring:
+            if v.waiver is None:
+                continue
+            where = f"{v.location}: " if v.location else ""
+            left = f"{v.waiver.days_left} day{'s' if v.waiver.days_left != 1 else ''} left"
+            line(
+                "  "
+                + terminal_line(
+                    f"{where}{v.id} [{v.severity.value} · {v.owner}] expires {v.waiver.expires.isoformat()} ({left}), approved by {v.waiver.approved_by}"
+                )
+            )
     if report.todo:
         line("To do by owner, most severe first:", "bold")
         for todo in report.todo:

@@ -99,6 +99,7 @@ class PageLayout:
         out: list[nodes.Node] = [self.verdict(), self.facts()]
         out += [self.heading("Score by area"), chart_node(self._chart_rows(), self._svg()), self.scores()]
         out += self.blocking()
+        out += self.review()
         out += self.todo()
         for area in r.areas:
             out += self.area(area)
@@ -162,6 +163,7 @@ class PageLayout:
         return render.paragraph(*[p for p in parts if p != ""], classes=["fmg-facts"])
 
     def scores(self) -> nodes.container:
+        review_column = bool(self.report.result.needing_review)
         rows = []
         for area in self.report.areas:
             c = area.result
@@ -169,10 +171,15 @@ class PageLayout:
             link = render.xref("checklist", area.id, area.title, docname=self.docname, soft=True)
             counts = [str(c.count(s)) for s in _COUNTED]
             counts.append(str(c.count(*_NOT_APPLICABLE)))
+            if review_column:
+                counts.append(str(c.count(Status.REVIEW)))
             rows.append([link, version, fmt_score(area.score), *counts])
-        table = self.table(
-            ["Checklist", "Version", "Score", "Met", "Partial", "Not met", "Open", "Waived", "n/a"], rows, [24, 11, 9, 8, 9, 9, 8, 11, 11], "scores"
-        )
+        headers = ["Checklist", "Version", "Score", "Met", "Partial", "Not met", "Open", "Waived", "n/a"]
+        widths = [24, 11, 9, 8, 9, 9, 8, 11, 11]
+        if review_column:  # only when some answer needs review: most pages never have one
+            headers.append("Review")
+            widths = [20, 10, 8, 7, 9, 9, 7, 10, 8, 12]
+        table = self.table(headers, rows, widths, "scores")
         for row, area in zip(next(table.findall(nodes.tbody)).children, self.report.areas, strict=True):
             row[latex.ORIGIN] = f"{area.result.checklist.path}:1"  # where the PDF pass's warnings point
         return self.scroll(table)
@@ -195,6 +202,19 @@ class PageLayout:
         else:
             out.append(render.paragraph("No critical or high item is open."))
         return out
+
+    def review(self) -> list[nodes.Node]:
+        """The answers whose question changed since they were answered (``review:``), if any."""
+        views = self.report.needing_review
+        if not views:
+            return []
+        return [
+            self.heading(f"Answers that need review ({len(views)})"),
+            render.paragraph(
+                "Each question changed in meaning after it was answered: re-confirm the answer against the question as it reads now, then delete review: from the item."
+            ),
+            self.item_table(views, "review", with_state=True),
+        ]
 
     def item_table(self, views: Sequence[ItemView], kind: str, *, with_state: bool) -> nodes.container:
         rows = [[[self.item_ref(v), f" {v.title}"], render.badge("severity", v.severity.value), render.badge("owner", v.owner), v.state] for v in views]
