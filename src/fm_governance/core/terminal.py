@@ -19,6 +19,28 @@ from typing import Any
 from .escaping import terminal_line
 
 
+def text_console(sink: Any, *, width: int, color: bool) -> Any:
+    """A rich Console that writes a report into ``sink``: ``width`` columns, ANSI styles only with
+    ``color`` (a terminal), and never anything from the text itself (no markup, emoji codes or
+    highlighting: text from files is data). Shared by every text renderer, so they all agree."""
+    from rich.console import Console
+
+    return Console(
+        file=sink,
+        width=width,
+        force_terminal=color,
+        force_jupyter=False,
+        force_interactive=False,
+        color_system="auto" if color else None,
+        no_color=not color,
+        markup=False,
+        emoji=False,
+        highlight=False,
+        soft_wrap=False,
+        legacy_windows=False,
+    )
+
+
 def assess_summary(
     target: str,
     action: str,

@@ -14,6 +14,7 @@ import re
 import textwrap
 
 from ..core.escaping import terminal_line
+from ..core.terminal import text_console
 from .model import HHI_SOURCE, NOT_FOUND, Level, Portfolio, percent, plural
 
 DEFAULT_WIDTH = 80
@@ -35,26 +36,12 @@ def level_note(level: Level, projects: int, critical: int) -> str:
 
 def render(portfolio: Portfolio, *, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     width = max(width, 40)
     sink = io.StringIO()
-    console = Console(
-        file=sink,
-        width=width,
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        color_system="auto" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        soft_wrap=False,
-        legacy_windows=False,
-    )
+    console = text_console(sink, width=width, color=color)
 
     def wrapped(text: str, indent: str = "", style: str = "", subsequent: str | None = None) -> None:
         parts = textwrap.wrap(

@@ -28,6 +28,7 @@ import textwrap
 
 from ..core.escaping import terminal_line
 from ..core.scoring import Status
+from ..core.terminal import text_console
 from .model import WAIVER_HORIZON_DAYS, Report, fmt_score
 
 #: Columns when the output is not a terminal (a pipe, a file, CI logs): the width people read at.
@@ -49,26 +50,12 @@ _COLUMNS: tuple[tuple[str, tuple[Status, ...]], ...] = (
 def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
     """The report as text ``width`` columns wide; ``color`` adds ANSI styles for a terminal."""
     from rich import box
-    from rich.console import Console
     from rich.table import Table
     from rich.text import Text
 
     width = max(width, 40)
     sink = io.StringIO()
-    console = Console(
-        file=sink,
-        width=width,
-        force_terminal=color,
-        force_jupyter=False,
-        force_interactive=False,
-        color_system="auto" if color else None,
-        no_color=not color,
-        markup=False,
-        emoji=False,
-        highlight=False,
-        soft_wrap=False,
-        legacy_windows=False,
-    )
+    console = text_console(sink, width=width, color=color)
 
     def line(text: str, style: str = "") -> None:
         # soft_wrap: printed as one logical line that the terminal wraps, so nothing is cut.
