@@ -207,6 +207,40 @@ class ModelInfo:
         return None
 
 
+#: What a re-publisher appends to a model's name: a weights format or a quantisation
+#: (``-GGUF``, ``-AWQ``, ``-FP8``, ``.Q4_K_M``, ``-4bit``), which changes neither family nor licence.
+_PACKAGING_SUFFIX = re.compile(r"[-_.](?:gguf|ggml|awq|gptq|exl2|mlx|onnx|fp8|fp16|bf16|f16|f32|int4|int8|\d+bit|bnb|i?q\d[\w]*)$")
+
+
+def catalog_keys(model_id: str) -> list[str]:
+    """The names under which the catalog is searched for a model id, most specific first.
+
+    The id as found; for a hub id, its repository name without the organisation (quantisers such as
+    ``TheBloke`` or ``bartowski`` re-publish the developer's weights under their own organisation);
+    without a ``.gguf`` file extension and the format and quantisation suffixes a re-publisher
+    appends; an Ollama tag (``qwen2.5:7b``) both as ``qwen2.5-7b`` and as its bare name.
+    """
+    key = model_id.lower()
+    keys = [key]
+    if key.startswith("ft:"):
+        return keys
+    if ":" in key:
+        name, _, tag = key.partition(":")
+        keys += [f"{name}-{tag}", name]
+    if "/" in key:
+        keys.append(key.rsplit("/", 1)[1])
+    for candidate in list(keys[1:] if len(keys) > 1 else keys):
+        stripped = candidate.removesuffix(".gguf")
+        while True:
+            shorter = _PACKAGING_SUFFIX.sub("", stripped)
+            if shorter == stripped:
+                break
+            stripped = shorter
+        if stripped != candidate:
+            keys.append(stripped)
+    return list(dict.fromkeys(keys))
+
+
 @dataclass
 class Rules:
     """Everything the detectors need, compiled."""
@@ -255,8 +289,7 @@ class Rules:
     as_of: str
 
     def model_info(self, model_id: str) -> ModelInfo | None:
-        key = model_id.lower()
-        for candidate in (key, key.split(":", 1)[0]) if ":" in key and not key.startswith("ft:") else (key,):
+        for candidate in catalog_keys(model_id):
             for pattern, info in self.models:
                 if pattern.fullmatch(candidate):
                     return info

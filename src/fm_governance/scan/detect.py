@@ -325,6 +325,7 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             where = "prose"  # "Run pip install openai to ..." in a JSON string of documentation
         _install_command(scan, install.group(0), install.group(1), number, rules, where, extra)
     _model_ids(scan, line, number, rules, context, kind, extra)
+    _open_weights(scan, line, number, rules, context, extra)
     _secrets(scan, line, number, rules, context, extra)
 
 
@@ -505,6 +506,85 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
         m = rules.model_ids.fullmatch(value)
         if m:
             scan.add(group_payload(m, rules.model_hits), "model-id", number, value, "medium", context, model=value, **extra)
+
+
+# --------------------------------------------------------------------------- open-weight models
+
+#: A Hugging Face model repository by URL: ``huggingface.co/<org>/<repo>``, ``hf.co/<org>/<repo>``, and
+#: a file in it (``.../resolve/main/llama-2-7b-chat.Q4_K_M.gguf``). The site's own pages (docs,
+#: datasets, spaces...) are not model repositories.
+_HF_URL = re.compile(
+    r"(?<![\w.-])(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
+    r"(?!(?:api|docs|datasets|spaces|blog|settings|models|join|login|pricing|learn|papers|collections|tasks|organizations|chat|new|posts|enterprise|inference-endpoints|inference-api|search|terms-of-service|privacy|changelog)(?:[/?#\s\"'`)\]]|$))"
+    r"([A-Za-z0-9][\w.-]*)/([\w.-]*[\w])(?:/(?:resolve|blob|tree|raw)/[^/\s\"'`<>]+/([^\s\"'`?#<>)\]]+))?"
+)
+#: ``ollama pull llama3.1:8b``, ``ollama run qwen2.5:7b``: the argument is an Ollama library tag.
+_OLLAMA_ARG = re.compile(r"\bollama\s+(?:pull|run)\s+([A-Za-z0-9][\w./:-]*)")
+_OLLAMA_TAG = re.compile(r"(?:[\w.-]+/)?[A-Za-z0-9][\w.-]*(?::[\w.-]+)?")
+#: The model argument of a serving command (vLLM, llama.cpp, TGI): ``--model``, ``--model-id``,
+#: ``-m``, ``--hf-repo``, and ``vllm serve <model>``.
+#: ``-m`` only with a ``.gguf`` file: ``python -m vllm.entrypoints...`` names a module, not a model.
+_SERVE_ARG = re.compile(
+    r"(?:--model(?:-id|-path)?|--hf-repo|-hfr)(?:\s+|=)[\"']?([^\s\"'\\]+)"
+    r"|(?<![\w-])-m\s+[\"']?([^\s\"']+\.gguf)\b"
+    r"|\bvllm\s+serve\s+[\"']?([A-Za-z0-9][^\s\"'\\]*)"
+)
+_SERVE_LINE = re.compile(r"\b(?:vllm|llama-server|llama-cli|llama_cpp\.server|text-generation-launcher|text-generation-inference)\b")
+#: Calls that load model weights by name, and the argument that names them: the first string
+#: argument of ``from_pretrained(``, ``SentenceTransformer(``, ``CrossEncoder(`` and vLLM's ``LLM(``,
+#: or a ``model=``/``repo_id=``/``model_name=`` keyword on the same line.
+_HUB_CALL = re.compile(
+    r"(?:\bLlama|\.from_pretrained|\bSentenceTransformer|\bCrossEncoder|\bLLM|\bHuggingFace\w*|\bhf_hub_download|\bsnapshot_download|\bpipeline)\s*\("
+)
+_HUB_ARG = re.compile(
+    r"(?:\.from_pretrained|\bSentenceTransformer|\bCrossEncoder|\bLLM)\s*\(\s*[\"']([^\"'\s]+)[\"']"
+    r"|\b(?:model|repo_id|model_id|model_name|model_name_or_path|model_path)\s*=\s*[\"']([^\"'\s]+)[\"']"
+)
+#: A model name as it is passed to a loader: ``org/name`` or a bare name with a digit or hyphen.
+_HUB_NAME = re.compile(r"[A-Za-z0-9][\w.-]*(?:/[\w.-]*[\w])?")
+_DIGIT_OR_HYPHEN = re.compile(r"[\d-]")
+_NOT_HUB_NAME = re.compile(
+    r"^(?:\.{1,2}/|/|~)|://|\.(?:js|ts|py|json|md|txt|ya?ml|bin|pt|pth|ckpt|safetensors|onnx)$|^(?:auto|cpu|cuda|mps|gpu|none|true|false|default)$", re.I
+)
+
+
+def _open_weights(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+    """Open-weight models named by a hub URL, an Ollama command, a serving command's model
+    argument or a weight loader's argument."""
+    low = line.lower()
+    if "huggingface.co" in low or "hf.co/" in low:
+        for m in _HF_URL.finditer(line):
+            repo = f"{m.group(1)}/{m.group(2)}"
+            more = {"artifact": m.group(3).rsplit("/", 1)[-1]} if m.group(3) else {}
+            scan.add(("huggingface", "hub"), "model-id", number, repo, "high", context, model=repo, **more, **extra)
+    if "ollama" in low:
+        for m in _OLLAMA_ARG.finditer(line):
+            tag = m.group(1).rstrip(".")
+            if _OLLAMA_TAG.fullmatch(tag):
+                scan.add(("ollama", "self-hosted"), "model-id", number, tag, "high", context, model=tag, **extra)
+    if _SERVE_LINE.search(line):
+        for m in _SERVE_ARG.finditer(line):
+            _loaded_model(scan, m.group(1) or m.group(2) or m.group(3), number, context, extra, ("vllm", "self-hosted") if "vllm" in low else None)
+    if _HUB_CALL.search(line):
+        for m in _HUB_ARG.finditer(line):
+            _loaded_model(scan, m.group(1) or m.group(2), number, context, extra, None)
+
+
+def _loaded_model(scan: FileScan, value: str, number: int, context: str, extra: dict[str, Any], runtime: Hit | None) -> None:
+    """A model named where weights are loaded: a ``.gguf`` file (llama.cpp), an ``org/name`` hub
+    repository, or a bare name, unless a detector already credited the line's value to a provider."""
+    value = value.strip().rstrip(",;)")
+    if any(f["line"] == number and f["kind"] == "model-id" and value in (f["value"], f.get("model")) for f in scan.findings):
+        return  # "gpt-4o", "gemini-2.5-pro", "meta-llama/..." already found by the model-id rules
+    if value.lower().endswith(".gguf"):
+        name = value.replace("\\", "/").rsplit("/", 1)[-1]
+        scan.add(("llama-cpp", "self-hosted"), "model-id", number, name, "medium", context, model=name, **extra)
+        return
+    if not _HUB_NAME.fullmatch(value) or _NOT_HUB_NAME.search(value) or value.lower() in scan.declared:
+        return
+    if "/" not in value and not _DIGIT_OR_HYPHEN.search(value):
+        return  # a bare word ("auto", a variable's default) is not a model name
+    scan.add(runtime or ("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
 
 
 def _hosted_model(model: str, rules: Rules) -> Hit | None:
