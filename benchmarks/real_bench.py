@@ -27,6 +27,7 @@ import shutil
 import statistics
 import subprocess
 import sys
+import threading
 import tomllib
 from pathlib import Path
 
@@ -93,8 +94,9 @@ def export(git_dir: Path, commit: str, dest: Path) -> list[str]:
     missing = [p for (_m, _s, p), line in zip(entries, check, strict=True) if line.endswith(b" missing")]
     batch = subprocess.Popen(["git", f"--git-dir={git_dir}", "cat-file", "--batch"], stdin=subprocess.PIPE, stdout=subprocess.PIPE)
     assert batch.stdin is not None and batch.stdout is not None
-    batch.stdin.write(b"".join(sha + b"\n" for _m, sha, _p in present))
-    batch.stdin.close()
+    # Fed from a thread: writing every request before reading would fill both pipes and deadlock.
+    feeder = threading.Thread(target=lambda: (batch.stdin.write(b"".join(sha + b"\n" for _m, sha, _p in present)), batch.stdin.close()))  # type: ignore[union-attr]
+    feeder.start()
     for mode, _sha, path in present:
         header = batch.stdout.readline().split()
         data = batch.stdout.read(int(header[2]))
@@ -105,6 +107,7 @@ def export(git_dir: Path, commit: str, dest: Path) -> list[str]:
             target.symlink_to(data.decode("utf-8", "surrogateescape"))
         else:
             target.write_bytes(data)
+    feeder.join()
     batch.wait()
     return missing
 
@@ -123,12 +126,42 @@ def profile(root: Path, top: int = 30) -> str:
     return out.getvalue()
 
 
+def accuracy(trees: dict[str, Path]) -> str:
+    """Provider and model-id recall, and false provider labels, against labels.toml."""
+    sys.path.insert(0, str(scan_bench.SRC))
+    from fm_governance.scan import scan_project
+
+    with (HERE / "labels.toml").open("rb") as fh:
+        labels = tomllib.load(fh)["repo"]
+    rows = [
+        "| repository | providers: must found | false provider labels | model ids: must found | missed |",
+        "| --- | ---: | --- | ---: | --- |",
+    ]
+    for label in labels:
+        if label["name"] not in trees:
+            continue
+        result = scan_project(trees[label["name"]], progress=False)
+        found = {p["id"] for p in result.providers}
+        must = {p["id"] for p in label["must_providers"]}
+        allowed = must | {p["id"] for p in label.get("may_providers", [])}
+        models = {m["id"].lower() for m in result.models} | {str(m["model"]).lower() for m in result.models}
+        must_models = [m["id"] for m in label.get("must_models", [])]
+        hit = [m for m in must_models if m.lower() in models]
+        missed = sorted(set(must_models) - set(hit)) + sorted(must - found)
+        rows.append(
+            f"| {label['name']} | {len(must & found)}/{len(must)} | {', '.join(sorted(found - allowed)) or 'none'} | "
+            f"{len(hit)}/{len(must_models)} | {', '.join(missed) or 'none'} |"
+        )
+    return "\n".join(rows)
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--only", nargs="*", default=None, help="repository names (owner/name) to run")
     parser.add_argument("--mirror", type=Path, default=None, help="folder of local mirrors: DIR/<owner>+<name>/repo")
     parser.add_argument("--profile", default=None, help="profile one in-process scan of this repository")
+    parser.add_argument("--accuracy", action="store_true", help="compare the scanner with the hand labels in labels.toml")
     args = parser.parse_args()
     if not shutil.which("rg"):
         raise SystemExit("ripgrep (rg) is needed for the comparison: install it (apt-get install ripgrep)")
@@ -138,6 +171,9 @@ def main() -> int:
     trees = {r["name"]: checkout(r, args.mirror) for r in repos}
     if args.profile:
         print(profile(trees[args.profile]))
+        return 0
+    if args.accuracy:
+        print(accuracy(trees))
         return 0
 
     sys.path.insert(0, str(scan_bench.SRC))

@@ -97,9 +97,16 @@ def test_qwen_sizes_with_other_licences_are_left_unknown():
     # Qwen2.5-72B is not Apache 2.0 and was not read here: no licence is better than a wrong one.
     assert rules().model_info("Qwen/Qwen2.5-72B-Instruct") is None
     assert rules().model_info("qwen2.5:3b").licence["duties"] == ["non-commercial"]
+    assert rules().model_info("qwen3.5:9b") is None  # a later release, not Qwen3
 
 
 def test_inventory_json_lists_open_weight_models(tmp_path):
     (tmp_path / "serve.sh").write_text("ollama pull qwen3:8b\n")
     models = json.loads(json.dumps(scan_project(tmp_path, progress=False, today=TODAY).to_json_dict()))["models"]
     assert [(m["id"], m["catalog"]["family"], m["catalog"]["weights"]) for m in models] == [("qwen3:8b", "Qwen3", "open")]
+
+
+def test_hub_id_with_no_other_keyword_is_found(tmp_path):
+    # The line holds no provider word: the hub organisation with its slash is the prefilter's stem.
+    (tmp_path / "config.py").write_text('EMBEDDING_MODEL = os.getenv("EMBEDDING_MODEL", "microsoft/harrier-oss-v1-0.6b")\n')
+    assert [(f["provider"], f["value"]) for f in scan_project(tmp_path, progress=False).findings] == [("huggingface", "microsoft/harrier-oss-v1-0.6b")]

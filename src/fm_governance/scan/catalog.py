@@ -408,6 +408,9 @@ def rules() -> Rules:
     credentials = Credentials(_load_validated("secrets.yaml", "secrets.schema.json"), env_names)
 
     stems = set(data["prefilter"])
+    # A hub id ("microsoft/harrier-oss-v1-0.6b") may hold no other stem: each organisation, with its
+    # slash, lets such a line through.
+    stems.update(f"{org.lower()}/" for org in data.get("hub_orgs", ()))
     for literal in literal_stems:
         low = literal.lower()
         # Short literals ("ai") would match everywhere; the explicit list covers them in context.
