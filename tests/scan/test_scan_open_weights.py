@@ -110,3 +110,25 @@ def test_hub_id_with_no_other_keyword_is_found(tmp_path):
     # The line holds no provider word: the hub organisation with its slash is the prefilter's stem.
     (tmp_path / "config.py").write_text('EMBEDDING_MODEL = os.getenv("EMBEDDING_MODEL", "microsoft/harrier-oss-v1-0.6b")\n')
     assert [(f["provider"], f["value"]) for f in scan_project(tmp_path, progress=False).findings] == [("huggingface", "microsoft/harrier-oss-v1-0.6b")]
+
+
+@pytest.mark.parametrize(
+    ("pattern", "literals"),
+    [
+        (r"(?:localhost|127\.0\.0\.1|ollama):11434", {":11434"}),
+        (r"[\w-]+\.endpoints\.huggingface\.cloud", {".endpoints.huggingface.cloud"}),
+        (r"\bollama (?:pull|run)\b", {"ollama "}),
+        (r"(?:openai|anthropic)\b", {"openai", "anthropic"}),
+        (r"[\w-]+(?:x)?", None),  # nothing every match must contain: no gate
+    ],
+)
+def test_required_literals_of_a_rule(pattern, literals):
+    from fm_governance.scan.catalog import _required_literals
+
+    assert _required_literals(pattern) == literals
+
+
+def test_every_host_image_command_and_download_rule_has_a_gate():
+    # A rule with no literal would turn its gate off and make every line pay for the full pattern.
+    r = rules()
+    assert None not in (r.host_gate, r.image_gate, r.command_gate, r.download_gate)

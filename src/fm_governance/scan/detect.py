@@ -303,18 +303,23 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             add(rules.env_names[m.group(1)], "env-var", number, m.group(1), "medium", context, **extra)
     if rules.symbols is not None and kind.kind in ("code", "notebook", "manifest"):
         for m in rules.symbols.finditer(line):
-            add(group_payload(m, rules.symbol_hits), "symbol", number, m.group(0), "medium", context, **extra)
-    if rules.hosts is not None:
+            add(rules.symbol_names[m.group(0)], "symbol", number, m.group(0), "medium", context, **extra)
+    low = line.lower()
+    if rules.hosts is not None and (rules.host_gate is None or rules.host_gate.search(low)):
         for m in rules.hosts.finditer(line):
             host_kind = "base-url" if _BASE_URL.search(line) else "endpoint"
             add(group_payload(m, rules.host_hits), host_kind, number, m.group(0).strip("\"'"), "high", context, **extra)
-    if rules.images is not None and _IMAGE_LINE.search(line):
+    if rules.images is not None and (rules.image_gate is None or rules.image_gate.search(low)) and _IMAGE_LINE.search(line):
         for m in rules.images.finditer(line):
             add(group_payload(m, rules.image_hits), "container-image", number, m.group(0), "high", context, **extra)
-    if rules.commands is not None:
+    if rules.commands is not None and (rules.command_gate is None or rules.command_gate.search(low)):
         for m in rules.commands.finditer(line):
             add(group_payload(m, rules.command_hits), "command", number, m.group(0).strip(), "medium", context, **extra)
-    if rules.downloads is not None and kind.kind in ("code", "notebook", "config", "prose", "manifest"):
+    if (
+        rules.downloads is not None
+        and kind.kind in ("code", "notebook", "config", "prose", "manifest")
+        and (rules.download_gate is None or rules.download_gate.search(low))
+    ):
         for m in rules.downloads.finditer(line):
             pinned = bool(_REVISION.search(line))
             add(group_payload(m, rules.download_hits), "hub-download", number, m.group(0).rstrip("(").lstrip("."), "medium", context, pinned=pinned, **extra)
