@@ -35,7 +35,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from . import manifests
-from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
+from .catalog import FULL, NAME, Hit, Rules, gate_for, group_payload, normalise_pypi
 from .credentials import Credential
 from .files import FileKind, classify
 from .manifests import ManifestError
@@ -553,6 +553,11 @@ _NOT_HUB_NAME = re.compile(
 )
 
 
+#: Literal pre-checks on the lowercased line (see ``catalog.gate_for``): most lines hold none.
+_SERVE_GATE = gate_for([_SERVE_LINE.pattern])
+_HUB_CALL_GATE = gate_for([_HUB_CALL.pattern])
+
+
 def _open_weights(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
     """Open-weight models named by a hub URL, an Ollama command, a serving command's model
     argument or a weight loader's argument."""
@@ -567,10 +572,10 @@ def _open_weights(scan: FileScan, line: str, number: int, rules: Rules, context:
             tag = m.group(1).rstrip(".")
             if _OLLAMA_TAG.fullmatch(tag):
                 scan.add(("ollama", "self-hosted"), "model-id", number, tag, "high", context, model=tag, **extra)
-    if _SERVE_LINE.search(line):
+    if (_SERVE_GATE is None or _SERVE_GATE.search(low)) and _SERVE_LINE.search(line):
         for m in _SERVE_ARG.finditer(line):
             _loaded_model(scan, m.group(1) or m.group(2) or m.group(3), number, context, extra, ("vllm", "self-hosted") if "vllm" in low else None)
-    if _HUB_CALL.search(line):
+    if (_HUB_CALL_GATE is None or _HUB_CALL_GATE.search(low)) and _HUB_CALL.search(line):
         for m in _HUB_ARG.finditer(line):
             _loaded_model(scan, m.group(1) or m.group(2), number, context, extra, None)
 
