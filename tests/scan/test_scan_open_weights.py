@@ -132,3 +132,9 @@ def test_every_host_image_command_and_download_rule_has_a_gate():
     # A rule with no literal would turn its gate off and make every line pay for the full pattern.
     r = rules()
     assert None not in (r.host_gate, r.image_gate, r.command_gate, r.download_gate)
+
+
+def test_ollama_tag_at_the_end_of_a_sentence_leaves_the_full_stop(tmp_path):
+    (tmp_path / ".env.example").write_text("# smaller: OLLAMA_MODEL=qwen3.5:2b.\nOLLAMA_MODEL=qwen3.5:4b\n")
+    found = {(f["value"], f["line"]) for f in scan_project(tmp_path, progress=False).findings if f["kind"] == "model-id"}
+    assert found == {("qwen3.5:2b", 1), ("qwen3.5:4b", 2)}

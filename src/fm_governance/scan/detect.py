@@ -458,7 +458,7 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
     if kind.kind in ("config", "other") and not candidates:
         m = _UNQUOTED_VALUE.search(line)
         if m:
-            candidates.append(m.group(1))
+            candidates.append(m.group(1).rstrip("."))  # "MODEL=qwen3.5:2b." ends a sentence
     if not candidates:
         return
     if _IMAGE_LINE.search(line) or _ACTION_LINE.search(line):
