@@ -463,7 +463,13 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
         return
     if _IMAGE_LINE.search(line) or _ACTION_LINE.search(line):
         return  # "ollama/ollama:0.5", "nvidia/cuda", "azure/login@v2" are images and CI actions
-    is_import = bool(_JS_IMPORT.search(line)) or bool(_PY_IMPORT.match(line))
+    # Only a value with a slash can be taken for an import path, and every import names one of
+    # these words: the import patterns run only then (they are a large share of this function).
+    is_import = (
+        any("/" in raw for raw in candidates)
+        and ("import" in line or "from" in line or "require" in line)
+        and (bool(_JS_IMPORT.search(line)) or bool(_PY_IMPORT.match(line)))
+    )
     for raw in candidates:
         value = raw.strip()
         if not value or (is_import and "/" in value):
