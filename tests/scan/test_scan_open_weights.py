@@ -138,3 +138,9 @@ def test_ollama_tag_at_the_end_of_a_sentence_leaves_the_full_stop(tmp_path):
     (tmp_path / ".env.example").write_text("# smaller: OLLAMA_MODEL=qwen3.5:2b.\nOLLAMA_MODEL=qwen3.5:4b\n")
     found = {(f["value"], f["line"]) for f in scan_project(tmp_path, progress=False).findings if f["kind"] == "model-id"}
     assert found == {("qwen3.5:2b", 1), ("qwen3.5:4b", 2)}
+
+
+def test_loader_call_quoted_in_a_json_data_file_is_not_a_model(tmp_path):
+    # A documentation dump: the call is text about code, not the project loading weights.
+    (tmp_path / "docs.json").write_text('[{"text": "model = SentenceTransformer(\'all-MiniLM-L6-v2\')"}]\n')
+    assert [f for f in scan_project(tmp_path, progress=False).findings if f["kind"] == "model-id"] == []

@@ -330,7 +330,7 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             where = "prose"  # "Run pip install openai to ..." in a JSON string of documentation
         _install_command(scan, install.group(0), install.group(1), number, rules, where, extra)
     _model_ids(scan, line, number, rules, context, kind, extra)
-    _open_weights(scan, line, number, rules, context, extra)
+    _open_weights(scan, line, number, context, kind, extra)
     _secrets(scan, line, number, rules, context, extra)
 
 
@@ -564,9 +564,10 @@ _SERVE_GATE = gate_for([_SERVE_LINE.pattern])
 _HUB_CALL_GATE = gate_for([_HUB_CALL.pattern])
 
 
-def _open_weights(scan: FileScan, line: str, number: int, rules: Rules, context: str, extra: dict[str, Any]) -> None:
+def _open_weights(scan: FileScan, line: str, number: int, context: str, kind: FileKind, extra: dict[str, Any]) -> None:
     """Open-weight models named by a hub URL, an Ollama command, a serving command's model
-    argument or a weight loader's argument."""
+    argument or a weight loader's argument (the last in code, notebooks and prose only: a loader
+    call inside a configuration or data file is text about code, such as a documentation dump)."""
     low = line.lower()
     if "huggingface.co" in low or "hf.co/" in low:
         for m in _HF_URL.finditer(line):
@@ -581,7 +582,7 @@ def _open_weights(scan: FileScan, line: str, number: int, rules: Rules, context:
     if (_SERVE_GATE is None or _SERVE_GATE.search(low)) and _SERVE_LINE.search(line):
         for m in _SERVE_ARG.finditer(line):
             _loaded_model(scan, m.group(1) or m.group(2) or m.group(3), number, context, extra, ("vllm", "self-hosted") if "vllm" in low else None)
-    if (_HUB_CALL_GATE is None or _HUB_CALL_GATE.search(low)) and _HUB_CALL.search(line):
+    if kind.kind in ("code", "notebook", "prose") and (_HUB_CALL_GATE is None or _HUB_CALL_GATE.search(low)) and _HUB_CALL.search(line):
         for m in _HUB_ARG.finditer(line):
             _loaded_model(scan, m.group(1) or m.group(2), number, context, extra, None)
 
