@@ -144,3 +144,8 @@ def test_loader_call_quoted_in_a_json_data_file_is_not_a_model(tmp_path):
     # A documentation dump: the call is text about code, not the project loading weights.
     (tmp_path / "docs.json").write_text('[{"text": "model = SentenceTransformer(\'all-MiniLM-L6-v2\')"}]\n')
     assert [f for f in scan_project(tmp_path, progress=False).findings if f["kind"] == "model-id"] == []
+
+
+def test_a_project_path_under_a_provider_named_folder_is_not_a_route(tmp_path):
+    (tmp_path / "App.slnx").write_text('<Solution>\n  <Project Path="OpenAI/src/OpenAI.csproj" />\n</Solution>\n')
+    assert [f for f in scan_project(tmp_path, progress=False).findings if f["kind"] == "model-id"] == []

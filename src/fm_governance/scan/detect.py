@@ -483,7 +483,38 @@ _ACTION_LINE = re.compile(r"^\s*-?\s*uses\s*:")
 _MODEL_WORD = re.compile(r"model|engine|llm", re.I)
 _ROUTE_REST = re.compile(r"[\w.:@/-]+")
 _HUB_REST = re.compile(r"[\w.-]+")
-_NOT_MODEL_SUFFIXES = (".js", ".ts", ".py", ".json", ".git", ".md", ".html", ".css", ".png", ".svg")
+#: File names, not models: ``"OpenAI/src/OpenAI.csproj"`` in a solution file is a path, not a route.
+_NOT_MODEL_SUFFIXES = (
+    ".js",
+    ".ts",
+    ".py",
+    ".json",
+    ".git",
+    ".md",
+    ".html",
+    ".css",
+    ".png",
+    ".svg",
+    ".csproj",
+    ".fsproj",
+    ".vbproj",
+    ".sln",
+    ".slnx",
+    ".props",
+    ".targets",
+    ".cs",
+    ".go",
+    ".java",
+    ".kt",
+    ".rb",
+    ".php",
+    ".rs",
+    ".xml",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".txt",
+)
 _HF_REPO_HINT = re.compile(r"gpt-oss|whisper-(?:tiny|base|small|medium|large)|clip-vit", re.I)
 
 
