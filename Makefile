@@ -58,7 +58,11 @@ system-deps:
 
 test: system-deps lint pytest
 
+# The benchmarks also need ripgrep (the scanner's speed is measured against it); not the tests.
+BENCH_PACKAGES := ripgrep
+
 bench: $(STAMP)
+	@$(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(BENCH_PACKAGES)"
 	$(BIN)/python benchmarks/run.py
 
 clean:

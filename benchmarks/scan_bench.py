@@ -189,7 +189,7 @@ _RUNNER = textwrap.dedent(
     me = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     kids = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     print(json.dumps({{"wall": wall, "rss_self_kb": me, "rss_child_kb": kids, "stats": r.stats,
-                      "providers": [p["id"] for p in r.providers], "findings": len(r.findings)}}))
+                      "providers": [p["id"] for p in r.providers], "findings": len(r.findings), "models": len(r.models)}}))
     """
 )
 

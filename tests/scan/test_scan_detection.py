@@ -104,7 +104,10 @@ CASES = {
     "test folder": ({"tests/test_x.py": "import anthropic\n"}, {("anthropic", "import", "test", 1)}),
     "python comment": ({"app.py": "# we used to import openai here\nx = 1\n"}, set()),
     "js comment mentioning a model": ({"app.ts": '// switch to "gpt-4o" later\n'}, {("openai", "model-id", "prose", 1)}),
-    "rst prose": ({"docs/index.rst": "Run ``ollama pull llama3.2`` first.\n"}, {("ollama", "command", "prose", 1), ("ollama", "hub-download", "prose", 1)}),
+    "rst prose": (
+        {"docs/index.rst": "Run ``ollama pull llama3.2`` first.\n"},
+        {("ollama", "command", "prose", 1), ("ollama", "hub-download", "prose", 1), ("ollama", "model-id", "prose", 1)},
+    ),
     "readme install": ({"README.md": "pip install instructor\n"}, {("instructor", "install-command", "prose", 1)}),
 }
 
@@ -229,5 +232,6 @@ def test_manifests_are_also_read_as_configuration(tmp_path):
     assert found == {
         ("ollama", "command", "package.json", 3, "config"),
         ("ollama", "hub-download", "package.json", 3, "config"),
+        ("ollama", "model-id", "package.json", 3, "config"),  # the tag after "ollama pull"
         ("mistral", "model-id", "pyproject.toml", 2, "config"),
     }

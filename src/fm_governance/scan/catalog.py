@@ -22,6 +22,8 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from importlib import resources
+from re import _constants as _re_constants
+from re import _parser as _re_parser
 from typing import Any
 
 from packaging.utils import canonicalize_name
@@ -129,6 +131,51 @@ class Prefilter:
         return [(m.start(), class_of[m.group(0)]) for m in self._rx.finditer(lowered)]
 
 
+def _required_literals(pattern: str, flags: int = 0) -> set[str] | None:
+    """Lowercase strings of which every match of ``pattern`` contains at least one, or None when
+    no such string of 3 characters or more can be read from the pattern."""
+    c = _re_constants
+
+    def of(seq: Any) -> set[str] | None:
+        best, run = "", ""
+        found: set[str] | None = None
+        for op, av in seq:
+            if op is c.LITERAL:
+                run += chr(av).lower()
+                best = max(best, run, key=len)
+                continue
+            run = ""
+            if found is None and op is c.SUBPATTERN:
+                found = of(av[3])
+            elif found is None and op is c.BRANCH:
+                branches = [of(b) for b in av[1]]
+                if all(b is not None for b in branches):
+                    found = set().union(*branches)  # type: ignore[arg-type]
+        if len(best) >= 3:
+            return {best}
+        return found
+
+    try:
+        return of(_re_parser.parse(pattern, flags))  # the standard library's own pattern parser
+    except Exception:  # pragma: no cover - a pattern the private parser reads differently
+        return None
+
+
+def gate_for(patterns: Iterable[str], flags: int = 0) -> re.Pattern[str] | None:
+    """A fast pre-check for a combined pattern: one trie-shaped search for the literals every rule
+    requires (on the lowercased line). None when some rule has no such literal: then the combined
+    pattern must run on every line. Python's ``re`` tries each alternative of a combined pattern
+    at every position; a line without any of the literals cannot match, and most lines with a
+    prefilter stem hold none of them."""
+    literals: set[str] = set()
+    for pattern in patterns:
+        found = _required_literals(pattern, flags)
+        if not found:
+            return None
+        literals |= found
+    return re.compile(_trie_pattern(literals)) if literals else None
+
+
 def _combined(rules: list[tuple[str, Any]], flags: int = 0) -> tuple[re.Pattern[str] | None, list[Any]]:
     """One regex ``(?P<r0>...)|(?P<r1>...)`` and the payload of each group, in group order."""
     if not rules:
@@ -207,6 +254,40 @@ class ModelInfo:
         return None
 
 
+#: What a re-publisher appends to a model's name: a weights format or a quantisation
+#: (``-GGUF``, ``-AWQ``, ``-FP8``, ``.Q4_K_M``, ``-4bit``), which changes neither family nor licence.
+_PACKAGING_SUFFIX = re.compile(r"[-_.](?:gguf|ggml|awq|gptq|exl2|mlx|onnx|fp8|fp16|bf16|f16|f32|int4|int8|\d+bit|bnb|i?q\d[\w]*)$")
+
+
+def catalog_keys(model_id: str) -> list[str]:
+    """The names under which the catalog is searched for a model id, most specific first.
+
+    The id as found; for a hub id, its repository name without the organisation (quantisers such as
+    ``TheBloke`` or ``bartowski`` re-publish the developer's weights under their own organisation);
+    without a ``.gguf`` file extension and the format and quantisation suffixes a re-publisher
+    appends; an Ollama tag (``qwen2.5:7b``) both as ``qwen2.5-7b`` and as its bare name.
+    """
+    key = model_id.lower()
+    keys = [key]
+    if key.startswith("ft:"):
+        return keys
+    if ":" in key:
+        name, _, tag = key.partition(":")
+        keys += [f"{name}-{tag}", name]
+    if "/" in key:
+        keys.append(key.rsplit("/", 1)[1])
+    for candidate in list(keys[1:] if len(keys) > 1 else keys):
+        stripped = candidate.removesuffix(".gguf")
+        while True:
+            shorter = _PACKAGING_SUFFIX.sub("", stripped)
+            if shorter == stripped:
+                break
+            stripped = shorter
+        if stripped != candidate:
+            keys.append(stripped)
+    return list(dict.fromkeys(keys))
+
+
 @dataclass
 class Rules:
     """Everything the detectors need, compiled."""
@@ -227,16 +308,20 @@ class Rules:
     python: GlobTable
     rust: GlobTable
     symbols: re.Pattern[str] | None
-    symbol_hits: list[Hit]
+    symbol_names: dict[str, Hit]  # each symbol's provider (the first rule that names it)
     env: re.Pattern[str] | None
     env_names: dict[str, Hit]
     hosts: re.Pattern[str] | None
+    host_gate: re.Pattern[str] | None
     host_hits: list[Hit]
     images: re.Pattern[str] | None
+    image_gate: re.Pattern[str] | None
     image_hits: list[Hit]
     commands: re.Pattern[str] | None
+    command_gate: re.Pattern[str] | None
     command_hits: list[Hit]
     downloads: re.Pattern[str] | None
+    download_gate: re.Pattern[str] | None
     download_hits: list[Hit]
     model_ids: re.Pattern[str] | None
     model_hits: list[Hit]
@@ -255,8 +340,7 @@ class Rules:
     as_of: str
 
     def model_info(self, model_id: str) -> ModelInfo | None:
-        key = model_id.lower()
-        for candidate in (key, key.split(":", 1)[0]) if ":" in key and not key.startswith("ft:") else (key,):
+        for candidate in catalog_keys(model_id):
             for pattern, info in self.models:
                 if pattern.fullmatch(candidate):
                     return info
@@ -346,7 +430,7 @@ def rules() -> Rules:
                 python.add(name, hit)
                 literal_stems.add(name.rstrip("*_"))
             for name in group.get("symbols", ()):
-                symbol_rules.append((re.escape(name), hit))
+                symbol_rules.append((name, hit))
                 literal_stems.add(name)
             for name in group.get("env", ()):
                 env_names[name] = hit
@@ -362,7 +446,13 @@ def rules() -> Rules:
             for ext in group.get("weights", ()):
                 weights[ext] = hit
 
-    symbols, symbol_hits = _combined([(rf"\b{p}\b", h) for p, h in symbol_rules])
+    # Symbols are literal words: one trie-shaped pattern and a dictionary, rather than one group per
+    # symbol, which Python's ``re`` would try one by one at every position of every line (the
+    # largest single cost on real repositories, see benchmarks/README.md).
+    symbol_names: dict[str, Hit] = {}
+    for name, hit in symbol_rules:
+        symbol_names.setdefault(name, hit)
+    symbols = re.compile(r"\b(?:" + _trie_pattern(symbol_names) + r")\b") if symbol_names else None
     env_rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, env_names), key=len, reverse=True)) + r")\b") if env_names else None
     hosts, host_hits = _combined(host_rules, re.I)
     images, image_hits = _combined(image_rules, re.I)
@@ -375,6 +465,9 @@ def rules() -> Rules:
     credentials = Credentials(_load_validated("secrets.yaml", "secrets.schema.json"), env_names)
 
     stems = set(data["prefilter"])
+    # A hub id ("microsoft/harrier-oss-v1-0.6b") may hold no other stem: each organisation, with its
+    # slash, lets such a line through.
+    stems.update(f"{org.lower()}/" for org in data.get("hub_orgs", ()))
     for literal in literal_stems:
         low = literal.lower()
         # Short literals ("ai") would match everywhere; the explicit list covers them in context.
@@ -402,16 +495,20 @@ def rules() -> Rules:
         python=python,
         rust=rust,
         symbols=symbols,
-        symbol_hits=symbol_hits,
+        symbol_names=symbol_names,
         env=env_rx,
         env_names=env_names,
         hosts=hosts,
+        host_gate=gate_for((p for p, _h in host_rules), re.I),
         host_hits=host_hits,
         images=images,
+        image_gate=gate_for((p for p, _h in image_rules), re.I),
         image_hits=image_hits,
         commands=commands,
+        command_gate=gate_for(p for p, _h in command_rules),
         command_hits=command_hits,
         downloads=downloads,
+        download_gate=gate_for(p for p, _h in download_rules),
         download_hits=download_hits,
         model_ids=model_ids,
         model_hits=model_hits,

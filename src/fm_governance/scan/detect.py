@@ -35,7 +35,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from . import manifests
-from .catalog import FULL, NAME, Hit, Rules, group_payload, normalise_pypi
+from .catalog import FULL, NAME, Hit, Rules, gate_for, group_payload, normalise_pypi
 from .credentials import Credential
 from .files import FileKind, classify
 from .manifests import ManifestError
@@ -303,18 +303,23 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             add(rules.env_names[m.group(1)], "env-var", number, m.group(1), "medium", context, **extra)
     if rules.symbols is not None and kind.kind in ("code", "notebook", "manifest"):
         for m in rules.symbols.finditer(line):
-            add(group_payload(m, rules.symbol_hits), "symbol", number, m.group(0), "medium", context, **extra)
-    if rules.hosts is not None:
+            add(rules.symbol_names[m.group(0)], "symbol", number, m.group(0), "medium", context, **extra)
+    low = line.lower()
+    if rules.hosts is not None and (rules.host_gate is None or rules.host_gate.search(low)):
         for m in rules.hosts.finditer(line):
             host_kind = "base-url" if _BASE_URL.search(line) else "endpoint"
             add(group_payload(m, rules.host_hits), host_kind, number, m.group(0).strip("\"'"), "high", context, **extra)
-    if rules.images is not None and _IMAGE_LINE.search(line):
+    if rules.images is not None and (rules.image_gate is None or rules.image_gate.search(low)) and _IMAGE_LINE.search(line):
         for m in rules.images.finditer(line):
             add(group_payload(m, rules.image_hits), "container-image", number, m.group(0), "high", context, **extra)
-    if rules.commands is not None:
+    if rules.commands is not None and (rules.command_gate is None or rules.command_gate.search(low)):
         for m in rules.commands.finditer(line):
             add(group_payload(m, rules.command_hits), "command", number, m.group(0).strip(), "medium", context, **extra)
-    if rules.downloads is not None and kind.kind in ("code", "notebook", "config", "prose", "manifest"):
+    if (
+        rules.downloads is not None
+        and kind.kind in ("code", "notebook", "config", "prose", "manifest")
+        and (rules.download_gate is None or rules.download_gate.search(low))
+    ):
         for m in rules.downloads.finditer(line):
             pinned = bool(_REVISION.search(line))
             add(group_payload(m, rules.download_hits), "hub-download", number, m.group(0).rstrip("(").lstrip("."), "medium", context, pinned=pinned, **extra)
@@ -325,6 +330,7 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
             where = "prose"  # "Run pip install openai to ..." in a JSON string of documentation
         _install_command(scan, install.group(0), install.group(1), number, rules, where, extra)
     _model_ids(scan, line, number, rules, context, kind, extra)
+    _open_weights(scan, line, number, context, kind, extra)
     _secrets(scan, line, number, rules, context, extra)
 
 
@@ -452,12 +458,18 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
     if kind.kind in ("config", "other") and not candidates:
         m = _UNQUOTED_VALUE.search(line)
         if m:
-            candidates.append(m.group(1))
+            candidates.append(m.group(1).rstrip("."))  # "MODEL=qwen3.5:2b." ends a sentence
     if not candidates:
         return
     if _IMAGE_LINE.search(line) or _ACTION_LINE.search(line):
         return  # "ollama/ollama:0.5", "nvidia/cuda", "azure/login@v2" are images and CI actions
-    is_import = bool(_JS_IMPORT.search(line)) or bool(_PY_IMPORT.match(line))
+    # Only a value with a slash can be taken for an import path, and every import names one of
+    # these words: the import patterns run only then (they are a large share of this function).
+    is_import = (
+        any("/" in raw for raw in candidates)
+        and ("import" in line or "from" in line or "require" in line)
+        and (bool(_JS_IMPORT.search(line)) or bool(_PY_IMPORT.match(line)))
+    )
     for raw in candidates:
         value = raw.strip()
         if not value or (is_import and "/" in value):
@@ -471,7 +483,38 @@ _ACTION_LINE = re.compile(r"^\s*-?\s*uses\s*:")
 _MODEL_WORD = re.compile(r"model|engine|llm", re.I)
 _ROUTE_REST = re.compile(r"[\w.:@/-]+")
 _HUB_REST = re.compile(r"[\w.-]+")
-_NOT_MODEL_SUFFIXES = (".js", ".ts", ".py", ".json", ".git", ".md", ".html", ".css", ".png", ".svg")
+#: File names, not models: ``"OpenAI/src/OpenAI.csproj"`` in a solution file is a path, not a route.
+_NOT_MODEL_SUFFIXES = (
+    ".js",
+    ".ts",
+    ".py",
+    ".json",
+    ".git",
+    ".md",
+    ".html",
+    ".css",
+    ".png",
+    ".svg",
+    ".csproj",
+    ".fsproj",
+    ".vbproj",
+    ".sln",
+    ".slnx",
+    ".props",
+    ".targets",
+    ".cs",
+    ".go",
+    ".java",
+    ".kt",
+    ".rb",
+    ".php",
+    ".rs",
+    ".xml",
+    ".yaml",
+    ".yml",
+    ".toml",
+    ".txt",
+)
 _HF_REPO_HINT = re.compile(r"gpt-oss|whisper-(?:tiny|base|small|medium|large)|clip-vit", re.I)
 
 
@@ -505,6 +548,91 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
         m = rules.model_ids.fullmatch(value)
         if m:
             scan.add(group_payload(m, rules.model_hits), "model-id", number, value, "medium", context, model=value, **extra)
+
+
+# --------------------------------------------------------------------------- open-weight models
+
+#: A Hugging Face model repository by URL: ``huggingface.co/<org>/<repo>``, ``hf.co/<org>/<repo>``, and
+#: a file in it (``.../resolve/main/llama-2-7b-chat.Q4_K_M.gguf``). The site's own pages (docs,
+#: datasets, spaces...) are not model repositories.
+_HF_URL = re.compile(
+    r"(?<![\w.-])(?:https?://)?(?:www\.)?(?:huggingface\.co|hf\.co)/"
+    r"(?!(?:api|docs|datasets|spaces|blog|settings|models|join|login|pricing|learn|papers|collections|tasks|organizations|chat|new|posts|enterprise|inference-endpoints|inference-api|search|terms-of-service|privacy|changelog)(?:[/?#\s\"'`)\]]|$))"
+    r"([A-Za-z0-9][\w.-]*)/([\w.-]*[\w])(?:/(?:resolve|blob|tree|raw)/[^/\s\"'`<>]+/([^\s\"'`?#<>)\]]+))?"
+)
+#: ``ollama pull llama3.1:8b``, ``ollama run qwen2.5:7b``: the argument is an Ollama library tag.
+_OLLAMA_ARG = re.compile(r"\bollama\s+(?:pull|run)\s+([A-Za-z0-9][\w./:-]*)")
+_OLLAMA_TAG = re.compile(r"(?:[\w.-]+/)?[A-Za-z0-9][\w.-]*(?::[\w.-]+)?")
+#: The model argument of a serving command (vLLM, llama.cpp, TGI): ``--model``, ``--model-id``,
+#: ``-m``, ``--hf-repo``, and ``vllm serve <model>``.
+#: ``-m`` only with a ``.gguf`` file: ``python -m vllm.entrypoints...`` names a module, not a model.
+_SERVE_ARG = re.compile(
+    r"(?:--model(?:-id|-path)?|--hf-repo|-hfr)(?:\s+|=)[\"']?([^\s\"'\\]+)"
+    r"|(?<![\w-])-m\s+[\"']?([^\s\"']+\.gguf)\b"
+    r"|\bvllm\s+serve\s+[\"']?([A-Za-z0-9][^\s\"'\\]*)"
+)
+_SERVE_LINE = re.compile(r"\b(?:vllm|llama-server|llama-cli|llama_cpp\.server|text-generation-launcher|text-generation-inference)\b")
+#: Calls that load model weights by name, and the argument that names them: the first string
+#: argument of ``from_pretrained(``, ``SentenceTransformer(``, ``CrossEncoder(`` and vLLM's ``LLM(``,
+#: or a ``model=``/``repo_id=``/``model_name=`` keyword on the same line.
+_HUB_CALL = re.compile(
+    r"(?:\bLlama|\.from_pretrained|\bSentenceTransformer|\bCrossEncoder|\bLLM|\bHuggingFace\w*|\bhf_hub_download|\bsnapshot_download|\bpipeline)\s*\("
+)
+_HUB_ARG = re.compile(
+    r"(?:\.from_pretrained|\bSentenceTransformer|\bCrossEncoder|\bLLM)\s*\(\s*[\"']([^\"'\s]+)[\"']"
+    r"|\b(?:model|repo_id|model_id|model_name|model_name_or_path|model_path)\s*=\s*[\"']([^\"'\s]+)[\"']"
+)
+#: A model name as it is passed to a loader: ``org/name`` or a bare name with a digit or hyphen.
+_HUB_NAME = re.compile(r"[A-Za-z0-9][\w.-]*(?:/[\w.-]*[\w])?")
+_DIGIT_OR_HYPHEN = re.compile(r"[\d-]")
+_NOT_HUB_NAME = re.compile(
+    r"^(?:\.{1,2}/|/|~)|://|\.(?:js|ts|py|json|md|txt|ya?ml|bin|pt|pth|ckpt|safetensors|onnx)$|^(?:auto|cpu|cuda|mps|gpu|none|true|false|default)$", re.I
+)
+
+
+#: Literal pre-checks on the lowercased line (see ``catalog.gate_for``): most lines hold none.
+_SERVE_GATE = gate_for([_SERVE_LINE.pattern])
+_HUB_CALL_GATE = gate_for([_HUB_CALL.pattern])
+
+
+def _open_weights(scan: FileScan, line: str, number: int, context: str, kind: FileKind, extra: dict[str, Any]) -> None:
+    """Open-weight models named by a hub URL, an Ollama command, a serving command's model
+    argument or a weight loader's argument (the last in code, notebooks and prose only: a loader
+    call inside a configuration or data file is text about code, such as a documentation dump)."""
+    low = line.lower()
+    if "huggingface.co" in low or "hf.co/" in low:
+        for m in _HF_URL.finditer(line):
+            repo = f"{m.group(1)}/{m.group(2)}"
+            more = {"artifact": m.group(3).rsplit("/", 1)[-1]} if m.group(3) else {}
+            scan.add(("huggingface", "hub"), "model-id", number, repo, "high", context, model=repo, **more, **extra)
+    if "ollama" in low:
+        for m in _OLLAMA_ARG.finditer(line):
+            tag = m.group(1).rstrip(".")
+            if _OLLAMA_TAG.fullmatch(tag):
+                scan.add(("ollama", "self-hosted"), "model-id", number, tag, "high", context, model=tag, **extra)
+    if (_SERVE_GATE is None or _SERVE_GATE.search(low)) and _SERVE_LINE.search(line):
+        for m in _SERVE_ARG.finditer(line):
+            _loaded_model(scan, m.group(1) or m.group(2) or m.group(3), number, context, extra, ("vllm", "self-hosted") if "vllm" in low else None)
+    if kind.kind in ("code", "notebook", "prose") and (_HUB_CALL_GATE is None or _HUB_CALL_GATE.search(low)) and _HUB_CALL.search(line):
+        for m in _HUB_ARG.finditer(line):
+            _loaded_model(scan, m.group(1) or m.group(2), number, context, extra, None)
+
+
+def _loaded_model(scan: FileScan, value: str, number: int, context: str, extra: dict[str, Any], runtime: Hit | None) -> None:
+    """A model named where weights are loaded: a ``.gguf`` file (llama.cpp), an ``org/name`` hub
+    repository, or a bare name, unless a detector already credited the line's value to a provider."""
+    value = value.strip().rstrip(",;)")
+    if any(f["line"] == number and f["kind"] == "model-id" and value in (f["value"], f.get("model")) for f in scan.findings):
+        return  # "gpt-4o", "gemini-2.5-pro", "meta-llama/..." already found by the model-id rules
+    if value.lower().endswith(".gguf"):
+        name = value.replace("\\", "/").rsplit("/", 1)[-1]
+        scan.add(("llama-cpp", "self-hosted"), "model-id", number, name, "medium", context, model=name, **extra)
+        return
+    if not _HUB_NAME.fullmatch(value) or _NOT_HUB_NAME.search(value) or value.lower() in scan.declared:
+        return
+    if "/" not in value and not _DIGIT_OR_HYPHEN.search(value):
+        return  # a bare word ("auto", a variable's default) is not a model name
+    scan.add(runtime or ("huggingface", "hub"), "model-id", number, value, "medium", context, model=value, **extra)
 
 
 def _hosted_model(model: str, rules: Rules) -> Hit | None:
