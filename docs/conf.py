@@ -55,4 +55,21 @@ latex_engine = "xelatex"
 latex_use_xindy = False
 # Sphinx titles the table of contents with the first toctree's caption ("Handbook"), which
 # reads as a part heading; call it what it is.
-latex_elements = {"tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents"}
+#
+# Tables: inline code may break at its hyphens, underscores and bars (Sphinx's default keeps a
+# hyphen whole and breaks only after . , ; ? ! /), and table text is set a size smaller: the
+# reference tables hold long option names, signal ids and schema patterns in narrow columns, which
+# otherwise run off the page (the Read the Docs replay test fails on an overfull box over 20pt).
+latex_elements = {
+    "tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents",
+    "preamble": r"""
+\makeatletter
+\renewcommand*{\sphinxhyphenininlineliteral}[1]{-\penalty\z@}
+\renewcommand*{\sphinxbreaksafteractivelist}{\do\.\do\,\do\;\do\?\do\!\do\/\do\|\do\]}
+\let\fmg@upquote\sphinxupquote
+\protected\def\sphinxupquote#1{{\def\_{\char95\relax\penalty\z@}\fmg@upquote{#1}}}
+\makeatother
+\AtBeginEnvironment{tabulary}{\small}
+\AtBeginEnvironment{longtable}{\small}
+""",
+}
