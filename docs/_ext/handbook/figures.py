@@ -1,0 +1,180 @@
+"""The handbook's charts, drawn with Matplotlib from the handbook's own data files at build time.
+
+Each figure is written twice, as SVG (HTML and EPUB) and as PDF (the LaTeX build: vector, so it
+prints sharp), into ``docs/_generated/figures/``; a chapter shows it with a ``figure`` directive
+on ``/_generated/figures/<name>.*`` and Sphinx picks the format each builder takes. The figures
+are drawn on a white card with dark ink, so they read the same under furo's light and dark themes,
+and they tell their series apart by hatching and direct labels as well as by colour, so they
+survive greyscale print.
+
+A figure is redrawn only when its key changes: a hash of its data file, this module and
+Matplotlib's version (and, for the timeline, today's date, which it marks). Otherwise the files
+are left alone, so an unchanged build neither spends the second Matplotlib takes to start nor
+makes Sphinx copy the images again.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import io
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+HERE = Path(__file__).resolve()
+DATA = HERE.parents[2] / "handbook" / "data"
+OUT = HERE.parents[2] / "_generated" / "figures"
+INK, GRID = "#1a1a1a", "#8a8a8a"
+# Colour-blind-safe (Okabe–Ito) with distinct lightness, and a hatch per series for greyscale.
+BLUE, ORANGE, GREEN = "#0072b2", "#e69f00", "#009e73"
+HATCHES = ("", "//", "..", "xx")
+CHIP = {"boxstyle": "round,pad=0.2", "facecolor": "white", "edgecolor": "none", "alpha": 0.9}
+
+
+def _pyplot() -> Any:
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    plt.rcParams.update(
+        {
+            "svg.hashsalt": "fm-governance",  # stable ids: the same data gives the same SVG bytes
+            "svg.fonttype": "none",  # text stays text: searchable, selectable, scales with the page
+            "font.family": "DejaVu Sans",
+            "font.size": 10,
+            "text.color": INK,
+            "axes.labelcolor": INK,
+            "axes.edgecolor": GRID,
+            "xtick.color": INK,
+            "ytick.color": INK,
+            "figure.facecolor": "white",
+            "axes.facecolor": "white",
+        }
+    )
+    return plt
+
+
+def concentration(plt: Any, data: dict[str, Any]) -> Any:
+    """The HHI worked example: shares counted by host and by developer, and the HHI of each view
+    against the 'highly concentrated' band."""
+    routes = data["routes"]
+    by_host = {r["host"]: r["share"] for r in routes}
+    by_developer: dict[str, int] = {}
+    for r in routes:
+        by_developer[r["developer"]] = by_developer.get(r["developer"], 0) + r["share"]
+    after = data["after_mitigation"]
+    views = [("Counted by host", by_host), ("Counted by developer", by_developer), ("After moving half of A to C", after)]
+    fig, (shares, hhi) = plt.subplots(1, 2, figsize=(8.4, 3.2), gridspec_kw={"width_ratios": [3, 2]})
+    colours = [BLUE, ORANGE, GREEN, "#cc79a7"]
+    for row, (_, view) in enumerate(views):
+        left = 0
+        for n, (name, share) in enumerate(view.items()):
+            shares.barh(row, share, left=left, color=colours[n % 4], hatch=HATCHES[n % 4], edgecolor="white", linewidth=1)
+            label = f"{routes[n]['route'] if row == 0 else name} {share}%"
+            if share >= 9:
+                # On a white chip: readable over any fill and hatch, in colour or grey.
+                shares.text(left + share / 2, row, label if share >= 18 else f"{share}%", ha="center", va="center", fontsize=7.5, color=INK, bbox=CHIP)
+            left += share
+    shares.set_yticks(range(len(views)), [v[0] for v in views])
+    shares.invert_yaxis()
+    shares.set_xlim(0, 100)
+    shares.set_xlabel("Share of critical calls (%)")
+    shares.set_title("Who answers the traffic", fontsize=10, loc="left")
+    values = [sum(s * s for s in view.values()) for _, view in views]
+    limit = data["highly_concentrated_above"]
+    hhi.axvspan(limit, 10_000, facecolor="#f2d7d5", hatch="\\\\", edgecolor="#d9a8a4", linewidth=0)
+    hhi.text(limit + 150, -0.55, f"highly concentrated\n(above {limit:,})", fontsize=7.5, va="top", bbox=CHIP)
+    hhi.barh(range(len(views)), values, color=INK, height=0.5)
+    for row, value in enumerate(values):
+        hhi.text(value + 120, row, f"{value:,}", va="center", fontsize=9)
+    hhi.set_yticks(range(len(views)), [])
+    hhi.set_xlim(0, 10_000)
+    hhi.set_ylim(len(views) - 0.5, -1.2)
+    hhi.set_xticks([0, 5_000, 10_000], ["0", "5,000", "10,000"])
+    hhi.set_xlabel("HHI (0 to 10,000)")
+    hhi.set_title("Herfindahl–Hirschman index", fontsize=10, loc="left")
+    for ax in (shares, hhi):
+        ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+def eu_ai_act(plt: Any, data: dict[str, Any], today: dt.date) -> Any:
+    """When the EU AI Act's duties apply, on a time line with today marked."""
+    dates = [(d["date"], d["label"]) for d in data["dates"]]
+    fig, ax = plt.subplots(figsize=(8.4, 3.6))
+    first, last = dates[0][0], dates[-1][0]
+    start, end = dt.date(first.year, 1, 1), dt.date(last.year + 1, 1, 1)
+    ax.axhline(0, color=GRID, linewidth=1.5, zorder=1)
+    for n, (day, label) in enumerate(dates):
+        past = day <= today
+        level = (1.2 + 0.8 * (n // 2 % 2)) * (1 if n % 2 == 0 else -1)
+        ax.vlines(day, 0, level, color=GRID, linewidth=0.8, zorder=1)
+        ax.scatter([day], [0], s=45, zorder=3, color=BLUE if past else "white", edgecolor=BLUE, linewidth=1.5)
+        text = f"{day.day} {day:%b %Y}\n{label}"
+        ax.text(day, level, text, ha="center", va="bottom" if level > 0 else "top", fontsize=7.5, color=INK if past else "#444444")
+    if start <= today <= end:
+        ax.axvline(today, color=ORANGE, linewidth=2, linestyle="--", zorder=2)
+        ax.text(today, 2.95, f"today, {today.day} {today:%b %Y}", ha="center", va="top", fontsize=8, color=INK, fontweight="bold", bbox=CHIP)
+    ax.set_xlim(start, end)
+    ax.set_ylim(-3.0, 3.2)
+    ax.yaxis.set_visible(False)
+    ax.spines[["left", "top", "right"]].set_visible(False)
+    ax.xaxis.set_major_locator(__import__("matplotlib.dates", fromlist=["YearLocator"]).YearLocator())
+    ax.xaxis.set_major_formatter(__import__("matplotlib.dates", fromlist=["DateFormatter"]).DateFormatter("%Y"))
+    fig.tight_layout()
+    return fig
+
+
+#: name -> (data file, draw function, whether the figure depends on today's date)
+FIGURES: dict[str, tuple[str, Callable[..., Any], bool]] = {
+    "concentration-hhi": ("concentration-example.yaml", concentration, False),
+    "eu-ai-act-timeline": ("eu-ai-act-dates.yaml", eu_ai_act, True),
+}
+
+
+def _key(name: str, source: Path, today: dt.date | None) -> str:
+    from importlib.metadata import version
+
+    digest = hashlib.sha256()
+    for part in (name, source.read_bytes(), HERE.read_bytes(), version("matplotlib"), today.isoformat() if today else ""):
+        digest.update(part if isinstance(part, bytes) else part.encode())
+    return digest.hexdigest()
+
+
+def _write_if_changed(path: Path, data: bytes) -> None:
+    if not path.is_file() or path.read_bytes() != data:
+        path.write_bytes(data)
+
+
+def build_figures(out: Path = OUT, today: dt.date | None = None) -> list[str]:
+    """Draw every figure whose key changed; return the names drawn."""
+    today = today or dt.date.today()
+    out.mkdir(parents=True, exist_ok=True)
+    drawn = []
+    plt = None
+    for name, (data_file, draw, dated) in FIGURES.items():
+        source = DATA / data_file
+        key = _key(name, source, today if dated else None)
+        stamp = out / f"{name}.key"
+        if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and all((out / f"{name}.{ext}").is_file() for ext in ("svg", "pdf")):
+            continue
+        plt = plt or _pyplot()
+        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        fig = draw(plt, data, today) if dated else draw(plt, data)
+        for ext, metadata in (("svg", {"Date": None}), ("pdf", {"CreationDate": None, "ModDate": None})):
+            buffer = io.BytesIO()
+            fig.savefig(buffer, format=ext, metadata=metadata, facecolor="white")
+            _write_if_changed(out / f"{name}.{ext}", buffer.getvalue())
+        plt.close(fig)
+        stamp.write_text(key, encoding="utf-8")
+        drawn.append(name)
+    return drawn
+
+
+def setup_figures(app: Any) -> None:
+    app.connect("builder-inited", lambda app: build_figures())
