@@ -16,7 +16,11 @@ author = "fm-governance developers"
 copyright = "2026, fm-governance developers"
 version = release = fm_governance.__version__
 
-extensions = ["myst_parser", "sphinx_design", "sphinx_click", "notfound.extension", "fm_governance.sphinxext", "handbook"]
+extensions = ["myst_parser", "sphinx_design", "sphinx_click", "notfound.extension", "sphinx.ext.graphviz", "fm_governance.sphinxext", "handbook"]
+# Diagrams (the adaptation data flow) are Graphviz sources in the chapters: SVG on the web and in
+# the EPUB, vector PDF in the LaTeX build. Needs Graphviz's `dot` (Debian package graphviz; Read the
+# Docs installs it from build.apt_packages in .readthedocs.yaml).
+graphviz_output_format = "svg"
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "substitution"]
 myst_heading_anchors = 3
 source_suffix = {".md": "markdown"}
