@@ -160,6 +160,8 @@ def test_readthedocs_config_publishes_html_pdf_and_epub() -> None:
     assert config["sphinx"] == {"configuration": "docs/conf.py", "fail_on_warning": True}
     assert sorted(config["formats"]) == ["epub", "pdf"]
     assert config["python"]["install"] == [{"method": "pip", "path": ".", "extra_requirements": ["docs"]}]
+    # Graphviz's `dot` for the handbook's diagrams (sphinx.ext.graphviz); Matplotlib comes with the docs extra.
+    assert "graphviz" in config["build"]["apt_packages"]
 
 
 def test_handbook_pdf_uses_a_unicode_engine_with_makeindex() -> None:
