@@ -25,6 +25,7 @@ DATA = ROOT / "docs" / "handbook" / "data"
 def test_figures_are_drawn_as_svg_and_pdf_and_only_when_their_inputs_change(tmp_path: Path) -> None:
     today = dt.date(2026, 12, 6)
     assert sorted(figures.build_figures(tmp_path, today)) == sorted(figures.FIGURES)
+    assert set(figures.FIGURES) == {"concentration-hhi", "eu-ai-act-timeline", "crosswalk-coverage"}
     for name in figures.FIGURES:
         svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
         assert "<svg" in svg and "<text" in svg  # text stays text (searchable, scalable)
@@ -65,3 +66,20 @@ def test_the_regulation_chapter_lists_the_dates_its_timeline_draws() -> None:
     table = [f"{d.day} {d:%B %Y}" for d in (row["date"] for row in data["dates"])]
     rows = re.findall(r"^\| (\d{1,2} \w+ \d{4}) \|", chapter, re.MULTILINE)
     assert rows == table
+
+
+def test_guide_output_is_regenerated_only_when_its_inputs_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The guides' dozen CLI runs are skipped when nothing they depend on changed (a no-op rebuild)."""
+    from handbook import guides
+
+    runs: list[int] = []
+    monkeypatch.setattr(guides, "_guide_dir", tmp_path / "guides")
+    monkeypatch.setattr(guides, "guide_outputs", lambda: runs.append(1) or {"out.txt": "output\n"})
+    guides._write_guide_outputs(None)
+    guides._write_guide_outputs(None)
+    assert runs == [1]
+    # An input changes (here: the key of the inputs): the CLI runs again.
+    monkeypatch.setattr(guides, "_inputs_key", lambda: "another")
+    guides._write_guide_outputs(None)
+    assert runs == [1, 1]
+    assert [p.name for p in (tmp_path / "guides").iterdir()] == ["out.txt"]

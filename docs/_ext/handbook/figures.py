@@ -24,6 +24,8 @@ from typing import Any
 
 import yaml
 
+from fm_governance.core.checklists import builtin_dir
+
 HERE = Path(__file__).resolve()
 DATA = HERE.parents[2] / "handbook" / "data"
 OUT = HERE.parents[2] / "_generated" / "figures"
@@ -130,10 +132,40 @@ def eu_ai_act(plt: Any, data: dict[str, Any], today: dt.date) -> Any:
     return fig
 
 
-#: name -> (data file, draw function, whether the figure depends on today's date)
-FIGURES: dict[str, tuple[str, Callable[..., Any], bool]] = {
-    "concentration-hhi": ("concentration-example.yaml", concentration, False),
-    "eu-ai-act-timeline": ("eu-ai-act-dates.yaml", eu_ai_act, True),
+def crosswalk(plt: Any, checklists: Path) -> Any:
+    """How many items of each checklist cite each framework: the crosswalk page's coverage at a glance."""
+    from fm_governance.core.checklists import load_catalog
+    from fm_governance.core.models import FRAMEWORK_TITLES
+
+    catalog = list(load_catalog())
+    frameworks = list(FRAMEWORK_TITLES)
+    counts = [[sum(1 for it in c.items if any(r.framework == f for r in it.references)) for f in frameworks] for c in catalog]
+    fig, ax = plt.subplots(figsize=(8.4, 2.9))
+    shares = [[n / len(c.items) for n in row] for c, row in zip(catalog, counts, strict=True)]
+    ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
+    for y, (c, row) in enumerate(zip(catalog, counts, strict=True)):
+        for x, n in enumerate(row):
+            # The count is written in every cell, so the grid reads without its colours.
+            dark = n / len(c.items) > 0.55
+            ax.text(x, y, f"{n}/{len(c.items)}", ha="center", va="center", fontsize=8.5, color="white" if dark else INK)
+    ax.set_xticks(range(len(frameworks)), [FRAMEWORK_TITLES[f].replace(" for LLM Applications", "").replace(" ", "\n", 1) for f in frameworks], fontsize=8)
+    ax.set_yticks(range(len(catalog)), [c.title for c in catalog])
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    ax.set_title("Items that cite each framework (of the checklist's items)", fontsize=10, loc="left")
+    fig.tight_layout()
+    return fig
+
+
+#: The built-in checklists the crosswalk figure counts (the folder the package loads them from).
+CHECKLISTS = builtin_dir()
+
+#: name -> (data file or folder, draw function, whether the figure depends on today's date)
+FIGURES: dict[str, tuple[Path, Callable[..., Any], bool]] = {
+    "concentration-hhi": (DATA / "concentration-example.yaml", concentration, False),
+    "eu-ai-act-timeline": (DATA / "eu-ai-act-dates.yaml", eu_ai_act, True),
+    "crosswalk-coverage": (CHECKLISTS, crosswalk, False),
 }
 
 
@@ -141,7 +173,8 @@ def _key(name: str, source: Path, today: dt.date | None) -> str:
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    for part in (name, source.read_bytes(), HERE.read_bytes(), version("matplotlib"), today.isoformat() if today else ""):
+    files = sorted(source.glob("*.yaml")) if source.is_dir() else [source]
+    for part in (name, *(f.read_bytes() for f in files), HERE.read_bytes(), version("matplotlib"), today.isoformat() if today else ""):
         digest.update(part if isinstance(part, bytes) else part.encode())
     return digest.hexdigest()
 
@@ -158,13 +191,13 @@ def build_figures(out: Path = OUT, today: dt.date | None = None) -> list[str]:
     drawn = []
     plt = None
     for name, (data_file, draw, dated) in FIGURES.items():
-        source = DATA / data_file
+        source = data_file
         key = _key(name, source, today if dated else None)
         stamp = out / f"{name}.key"
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and all((out / f"{name}.{ext}").is_file() for ext in ("svg", "pdf")):
             continue
         plt = plt or _pyplot()
-        data = yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = source if source.is_dir() else yaml.safe_load(source.read_text(encoding="utf-8"))
         fig = draw(plt, data, today) if dated else draw(plt, data)
         for ext, metadata in (("svg", {"Date": None}), ("pdf", {"CreationDate": None, "ModDate": None})):
             buffer = io.BytesIO()

@@ -178,7 +178,7 @@ def _inputs_key() -> str:
 
 def _write_guide_outputs(_app: object) -> None:
     _guide_dir.mkdir(parents=True, exist_ok=True)
-    stamp = _guide_dir / ".inputs-key"
+    stamp = _guide_dir.with_name(_guide_dir.name + ".key")  # beside the folder: it holds only the outputs
     key = _inputs_key()
     if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
         return  # nothing the output depends on changed since the files were written
