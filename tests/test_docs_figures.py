@@ -25,7 +25,7 @@ DATA = ROOT / "docs" / "handbook" / "data"
 def test_figures_are_drawn_as_svg_and_pdf_and_only_when_their_inputs_change(tmp_path: Path) -> None:
     today = dt.date(2026, 12, 6)
     assert sorted(figures.build_figures(tmp_path, today)) == sorted(figures.FIGURES)
-    assert set(figures.FIGURES) == {"concentration-hhi", "eu-ai-act-timeline", "crosswalk-coverage"}
+    assert set(figures.FIGURES) == {"concentration-hhi", "eu-ai-act-timeline", "crosswalk-coverage", "open-vs-closed-matrix", "who-decides-raci"}
     for name in figures.FIGURES:
         svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
         assert "<svg" in svg and "<text" in svg  # text stays text (searchable, scalable)

@@ -158,6 +158,81 @@ def crosswalk(plt: Any, checklists: Path) -> Any:
     return fig
 
 
+def markdown_tables(text: str, first_header: str) -> list[list[list[str]]]:
+    """The chapter's Markdown tables whose first header cell is ``first_header``: rows of cells,
+    bold markers removed. The figure reads the table the reader reads, so the two cannot differ."""
+    tables: list[list[list[str]]] = []
+    rows: list[list[str]] | None = None
+    for line in [*text.splitlines(), ""]:
+        cells = [c.strip().replace("**", "") for c in line.strip().strip("|").split("|")] if line.startswith("|") else None
+        if cells is None:
+            if rows:
+                tables.append(rows)
+            rows = None
+        elif rows is None:
+            rows = [] if cells[0] == first_header else None
+        elif not set(cells[0]) <= set("-: "):
+            rows.append(cells)
+    return tables
+
+
+def decision_grid(plt: Any, chapter: Path) -> Any:
+    """The open-vs-closed decision matrix as a grid: easier, depends or harder, per requirement and option."""
+    text = chapter.read_text(encoding="utf-8")
+    header = next(line for line in text.splitlines() if line.startswith("| Requirement |"))
+    options = [c.strip() for c in header.strip().strip("|").split("|")][1:]
+    rows = markdown_tables(text, "Requirement")[0]
+    shades = {"Easier": ("#1b7837", "white", "Easier"), "Harder": ("#b2182b", "white", "Harder"), "Depends": ("#f0f0f0", INK, "Depends")}
+    fig, ax = plt.subplots(figsize=(8.4, 0.42 * len(rows) + 1.0))
+    for y, row in enumerate(rows):
+        for x, cell in enumerate(row[1:]):
+            word = cell.split(":")[0].strip()
+            fill, ink, label = shades.get(word, ("white", INK, word))
+            ax.add_patch(plt.Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=fill, edgecolor="white", linewidth=2))
+            ax.text(x, y, label, ha="center", va="center", fontsize=8.5, color=ink, fontweight="bold" if word != "Depends" else "normal")
+    ax.set_xlim(-0.5, len(options) - 0.5)
+    ax.set_ylim(len(rows) - 0.5, -0.5)
+    ax.set_xticks(range(len(options)), [o.replace(", ", ",\n") for o in options], fontsize=8)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(rows)), [r[0] for r in rows], fontsize=8)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
+ROLES = ("Legal", "Procurement", "Risk", "Security", "Privacy", "Engineering")
+
+
+def raci_grid(plt: Any, chapter: Path) -> Any:
+    """Who decides, per governance area and role: how many decisions each role is accountable (A)
+    or responsible (R) for, from the chapter's RACI tables."""
+    text = chapter.read_text(encoding="utf-8")
+    areas = [line[3:].strip() for line in text.splitlines() if line.startswith("## ")]
+    tables = markdown_tables(text, "Decision")
+    fig, ax = plt.subplots(figsize=(8.4, 0.55 * len(tables) + 1.1))
+    colours = {"A": BLUE, "R": ORANGE}
+    for y, rows in enumerate(tables):
+        for x, role in enumerate(ROLES):
+            letters = [row[1 + x] for row in rows]
+            a, r = letters.count("A"), letters.count("R")
+            weight = (2 * a + r) / (2 * len(rows))
+            fill = colours["A"] if a else colours["R"] if r else "white"
+            ax.add_patch(plt.Rectangle((x - 0.5, y - 0.5), 1, 1, facecolor=fill, alpha=0.25 + 0.75 * weight if (a or r) else 1, edgecolor=GRID, linewidth=0.5))
+            ax.text(x, y, f"A {a} · R {r}" if (a or r) else "C/I only", ha="center", va="center", fontsize=8, color=INK)
+    ax.set_xlim(-0.5, len(ROLES) - 0.5)
+    ax.set_ylim(len(tables) - 0.5, -0.5)
+    ax.set_xticks(range(len(ROLES)), ROLES, fontsize=8.5)
+    ax.xaxis.tick_top()
+    ax.set_yticks(range(len(tables)), areas[: len(tables)], fontsize=8.5)
+    ax.tick_params(length=0)
+    for spine in ax.spines.values():
+        spine.set_visible(False)
+    fig.tight_layout()
+    return fig
+
+
 #: The built-in checklists the crosswalk figure counts (the folder the package loads them from).
 CHECKLISTS = builtin_dir()
 
@@ -166,6 +241,8 @@ FIGURES: dict[str, tuple[Path, Callable[..., Any], bool]] = {
     "concentration-hhi": (DATA / "concentration-example.yaml", concentration, False),
     "eu-ai-act-timeline": (DATA / "eu-ai-act-dates.yaml", eu_ai_act, True),
     "crosswalk-coverage": (CHECKLISTS, crosswalk, False),
+    "open-vs-closed-matrix": (HERE.parents[2] / "handbook" / "open-vs-closed.md", decision_grid, False),
+    "who-decides-raci": (HERE.parents[2] / "handbook" / "who-decides.md", raci_grid, False),
 }
 
 
@@ -197,7 +274,7 @@ def build_figures(out: Path = OUT, today: dt.date | None = None) -> list[str]:
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and all((out / f"{name}.{ext}").is_file() for ext in ("svg", "pdf")):
             continue
         plt = plt or _pyplot()
-        data = source if source.is_dir() else yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = source if source.is_dir() or source.suffix == ".md" else yaml.safe_load(source.read_text(encoding="utf-8"))
         fig = draw(plt, data, today) if dated else draw(plt, data)
         for ext, metadata in (("svg", {"Date": None}), ("pdf", {"CreationDate": None, "ModDate": None})):
             buffer = io.BytesIO()
