@@ -214,7 +214,7 @@ def raci_grid(plt: Any, chapter: Path) -> Any:
     fig, ax = plt.subplots(figsize=(8.4, 0.55 * len(tables) + 1.1))
     colours = {"A": BLUE, "R": ORANGE}
     for y, rows in enumerate(tables):
-        for x, role in enumerate(ROLES):
+        for x in range(len(ROLES)):
             letters = [row[1 + x] for row in rows]
             a, r = letters.count("A"), letters.count("R")
             weight = (2 * a + r) / (2 * len(rows))
