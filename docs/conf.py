@@ -46,6 +46,8 @@ notfound_context = {
     ),
 }
 html_static_path = ["_static"]
+# Figures keep a readable width on a phone and scroll inside their own box.
+html_css_files = ["figures.css"]
 # The schemas are published for editors (HTML site); an EPUB reader has no use for them.
 epub_exclude_files = ["_static/schemas/assessment.schema.json", "_static/schemas/checklist.schema.json"]
 
