@@ -104,3 +104,28 @@ def test_the_crosswalk_keeps_its_item_column_in_view(site: str, browser: Any) ->
         assert end is not None and end["x"] + end["width"] <= 390 + 1, end
     finally:
         context.close()
+
+
+@pytest.mark.parametrize("theme", ["alabaster", "furo"])
+def test_the_extension_tables_fit_a_phone_under_either_theme(theme: str, browser: Any, tmp_path: Path) -> None:  # noqa: F811
+    """The crosswalk and the assessment report scroll inside their own boxes under Sphinx's
+    default theme (alabaster, which wraps no table) as under furo: the page never scrolls sideways."""
+    import subprocess
+    import sys
+
+    out = tmp_path / "html"
+    cmd = [sys.executable, "-m", "sphinx", "-q", "-b", "html", "-D", f"html_theme={theme}", str(ROOT / "tests" / "roots" / "test-fmg-basic"), str(out)]
+    done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stderr[-3000:]
+    context = browser.new_context(viewport={"width": 390, "height": 900})
+    try:
+        page = context.new_page()
+        for name in ("matrix.html", "report.html", "checklist.html"):
+            page.goto((out / name).as_uri())
+            width = page.evaluate("() => [document.documentElement.scrollWidth, window.innerWidth]")
+            assert width[0] <= width[1], (name, width)
+            assert page.evaluate(CLIPPED_TABLES) == [], name
+        page.goto((out / "matrix.html").as_uri())
+        assert page.locator(".fmg-matrix-scroll").evaluate("e => e.scrollWidth > e.clientWidth")
+    finally:
+        context.close()
