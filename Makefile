@@ -15,9 +15,10 @@ EXAMPLE := examples/support-bot
 # PDF back, and headless Chromium for the browser and accessibility check (Playwright drives
 # /usr/bin/chromium; it never downloads a browser), and the libraries WeasyPrint loads for the PDF
 # report (Pango with its FreeType backend and HarfBuzz, as WeasyPrint's install guide lists them for
-# Debian and Ubuntu; pip installs WeasyPrint itself with the [pdf] extra).
+# Debian and Ubuntu; pip installs WeasyPrint itself with the [pdf] extra), and Graphviz for the
+# handbook's diagrams (sphinx.ext.graphviz).
 # Installed with apt-get only when missing, so a machine that has them is not touched.
-SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre texlive-xetex texlive-luatex fonts-freefont-otf fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b
+SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive-fonts-recommended tex-gyre texlive-xetex texlive-luatex fonts-freefont-otf fonts-noto-cjk poppler-utils chromium libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz0b graphviz
 
 .PHONY: run test lint docs pytest bench clean system-deps
 

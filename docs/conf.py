@@ -16,7 +16,11 @@ author = "fm-governance developers"
 copyright = "2026, fm-governance developers"
 version = release = fm_governance.__version__
 
-extensions = ["myst_parser", "sphinx_design", "sphinx_click", "notfound.extension", "fm_governance.sphinxext", "handbook"]
+extensions = ["myst_parser", "sphinx_design", "sphinx_click", "notfound.extension", "sphinx.ext.graphviz", "fm_governance.sphinxext", "handbook"]
+# Diagrams (the adaptation data flow) are Graphviz sources in the chapters: SVG on the web and in
+# the EPUB, vector PDF in the LaTeX build. Needs Graphviz's `dot` (Debian package graphviz; Read the
+# Docs installs it from build.apt_packages in .readthedocs.yaml).
+graphviz_output_format = "svg"
 myst_enable_extensions = ["colon_fence", "deflist", "fieldlist", "attrs_inline", "substitution"]
 myst_heading_anchors = 3
 source_suffix = {".md": "markdown"}
@@ -42,6 +46,8 @@ notfound_context = {
     ),
 }
 html_static_path = ["_static"]
+# Figures keep a readable width on a phone and scroll inside their own box.
+html_css_files = ["figures.css"]
 # The schemas are published for editors (HTML site); an EPUB reader has no use for them.
 epub_exclude_files = ["_static/schemas/assessment.schema.json", "_static/schemas/checklist.schema.json"]
 
@@ -55,4 +61,21 @@ latex_engine = "xelatex"
 latex_use_xindy = False
 # Sphinx titles the table of contents with the first toctree's caption ("Handbook"), which
 # reads as a part heading; call it what it is.
-latex_elements = {"tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents"}
+#
+# Tables: inline code may break at its hyphens, underscores and bars (Sphinx's default keeps a
+# hyphen whole and breaks only after . , ; ? ! /), and table text is set a size smaller: the
+# reference tables hold long option names, signal ids and schema patterns in narrow columns, which
+# otherwise run off the page (the Read the Docs replay test fails on an overfull box over 20pt).
+latex_elements = {
+    "tableofcontents": r"\renewcommand{\contentsname}{Contents}\sphinxtableofcontents",
+    "preamble": r"""
+\makeatletter
+\renewcommand*{\sphinxhyphenininlineliteral}[1]{-\penalty\z@}
+\renewcommand*{\sphinxbreaksafteractivelist}{\do\.\do\,\do\;\do\?\do\!\do\/\do\|\do\]}
+\let\fmg@upquote\sphinxupquote
+\protected\def\sphinxupquote#1{{\def\_{\char95\relax\penalty\z@}\fmg@upquote{#1}}}
+\makeatother
+\AtBeginEnvironment{tabulary}{\small}
+\AtBeginEnvironment{longtable}{\small}
+""",
+}

@@ -53,6 +53,44 @@ NOT_IN_A_CLONE = shutil.ignore_patterns(
 )
 
 
+#: How far (in TeX points) a line or table may run past the text width before the PDF test fails.
+#: A few points disappear into the margin unseen (a long identifier in a table cell); 20pt (7 mm)
+#: is where text starts to reach the page edge, so anything wider is fixed at its cause.
+OVERFULL_LIMIT_PT = 20.0
+
+
+def _undefined_references(log: str) -> list[str]:
+    """The LaTeX log's warnings about references and citations that point at nothing."""
+    return [
+        line.strip()
+        for line in log.splitlines()
+        if re.search(r"(Reference|Citation|Hyper reference) `[^']*' on page \d+ undefined", line)
+        or re.search(r"LaTeX Warning: (Reference|Citation) `[^']*' undefined", line)
+    ]
+
+
+def _overfull_boxes(log: str, limit: float = OVERFULL_LIMIT_PT) -> list[str]:
+    """Overfull boxes in the LaTeX log wider than ``limit`` points, with their source lines."""
+    found = []
+    for match in re.finditer(r"^Overfull \\[hv]box \((\d+(?:\.\d+)?)pt too (?:wide|high)\)(.*)$", log, re.MULTILINE):
+        if float(match.group(1)) > limit:
+            found.append(match.group(0).strip())
+    return found
+
+
+def test_latex_log_checks_find_dead_links_and_wide_boxes() -> None:
+    """The two log readers above catch what LaTeX writes (lines as XeLaTeX prints them)."""
+    log = (
+        "LaTeX Warning: Hyper reference `checklists/matrix:vl-01' on page 12 undefined on input line 3021.\n"
+        "LaTeX Warning: Citation `bibliography:nist' on page 3 undefined on input line 200.\n"
+        "LaTeX Warning: There were undefined references.\n"
+        "Overfull \\hbox (25.3pt too wide) in paragraph at lines 10--12\n"
+        "Overfull \\hbox (3.1pt too wide) in alignment at lines 40--52\n"
+    )
+    assert len(_undefined_references(log)) == 2
+    assert _overfull_boxes(log) == ["Overfull \\hbox (25.3pt too wide) in paragraph at lines 10--12"]
+
+
 def rtd_config() -> dict:
     return yaml.safe_load(RTD_CONFIG.read_text(encoding="utf-8"))
 
@@ -122,6 +160,8 @@ def test_readthedocs_config_publishes_html_pdf_and_epub() -> None:
     assert config["sphinx"] == {"configuration": "docs/conf.py", "fail_on_warning": True}
     assert sorted(config["formats"]) == ["epub", "pdf"]
     assert config["python"]["install"] == [{"method": "pip", "path": ".", "extra_requirements": ["docs"]}]
+    # Graphviz's `dot` for the handbook's diagrams (sphinx.ext.graphviz); Matplotlib comes with the docs extra.
+    assert "graphviz" in config["build"]["apt_packages"]
 
 
 def test_handbook_pdf_uses_a_unicode_engine_with_makeindex() -> None:
@@ -172,8 +212,19 @@ def test_pdf_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
     # XeLaTeX leaves out a character its font lacks with only a log line: the fonts cover the text.
     missing = sorted({line for line in log.splitlines() if line.startswith("Missing character")})
     assert not missing, "\n".join(missing[:20])
-    pdfs = list(latex.glob("*.pdf"))
-    assert len(pdfs) == 1, pdfs
+    # No dead links: latexmk reruns until references settle, so what the last pass still calls
+    # undefined is a link to nothing (a checklist title, a label that only HTML has, a citation).
+    undefined = _undefined_references(log)
+    assert not undefined, "undefined references or citations in the PDF:\n" + "\n".join(undefined[:20])
+    # Nothing runs off the page: a line or table more than OVERFULL_LIMIT_PT wider than the text.
+    overfull = _overfull_boxes(log)
+    assert not overfull, f"boxes wider than the page by more than {OVERFULL_LIMIT_PT}pt:\n" + "\n".join(overfull[:20])
+    # The handbook's PDF is named after its .tex file; the other PDFs beside it are the figures
+    # (Matplotlib and Graphviz write vector PDF for LaTeX), which Read the Docs does not publish:
+    # it keeps the file latexmk reports as "Output written on".
+    pdfs = [latex / f"{tex.stem}.pdf" for tex in latex.glob("*.tex")]
+    assert len(pdfs) == 1 and pdfs[0].is_file(), pdfs
+    assert f"Output written on {pdfs[0].name}" in log.replace("\n", ""), "latexmk did not report the handbook's PDF"
     text = subprocess.run(["pdftotext", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout
     # A table of contents in the first pages: its heading, then numbered chapters with page numbers.
     front = subprocess.run(["pdftotext", "-layout", "-l", "8", str(pdfs[0]), "-"], capture_output=True, text=True, check=True).stdout

@@ -146,3 +146,15 @@ def test_invisible_controls_are_removed_for_latex(given: str, kept: str) -> None
 
 def test_pdflatex_placeholder_stands_for_each_run() -> None:
     assert latex.for_pdflatex("café — 日本語 and Ω🙂!") == ("café — [?] and [?]!", ["日本語", "Ω🙂"])
+
+
+@pytest.mark.sphinx("latex", testroot="fmg-basic", srcdir="fmg-basic-latex-links")
+def test_every_link_in_the_pdf_has_a_label(app) -> None:  # type: ignore[no-untyped-def]
+    """A link to a checklist ({fmg:checklist}, the matrix) lands on a label in the PDF: LaTeX's
+    writer drops a container's ids, and the checklist's anchor is on its head container."""
+    app.build()
+    tex = next(Path(app.outdir).glob("*.tex")).read_text(encoding="utf-8")
+    labels = set(re.findall(r"\\label\{\\detokenize\{([^}]*)\}\}", tex))
+    links = set(re.findall(r"\\hyperref\[\\detokenize\{([^}]*)\}\]", tex))
+    assert any(link.endswith(":checklist-demo") for link in links), sorted(links)
+    assert links <= labels, sorted(links - labels)

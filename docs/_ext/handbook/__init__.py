@@ -8,7 +8,12 @@ with a ``setup_<feature>(app)``:
 * :mod:`.reference_tables` — the scanner's provider and signal tables, from its data files;
 * :mod:`.guides` — the guides' command output, produced by running the CLI on copies of
   ``examples/support-bot``;
-* :mod:`.a11y` — two accessibility fixes to the HTML output.
+* :mod:`.a11y` — two accessibility fixes to the HTML output;
+* :mod:`.figures` — the chapters' charts, drawn with Matplotlib from ``docs/handbook/data/``
+  (SVG for HTML and EPUB, PDF for LaTeX) into ``docs/_generated/figures/``, redrawn only when
+  their data changes;
+* :mod:`.stable_config` — keeps two configuration values stable between builds, so a rebuild
+  does not report the configuration as changed.
 
 Generated files go to ``docs/reference/_generated/`` (ignored by git) and are only rewritten
 when their text changes, so an unchanged include does not make Sphinx re-read its page.
@@ -19,9 +24,11 @@ from __future__ import annotations
 from typing import Any
 
 from .a11y import setup_a11y
+from .figures import setup_figures
 from .guides import setup_guides
 from .reference_tables import setup_reference_tables
 from .schemas import setup_schemas
+from .stable_config import setup_stable_config
 
 
 def setup(app: Any) -> dict[str, Any]:
@@ -29,4 +36,6 @@ def setup(app: Any) -> dict[str, Any]:
     setup_reference_tables(app)
     setup_guides(app)
     setup_a11y(app)
+    setup_figures(app)
+    setup_stable_config(app)
     return {"version": "1", "parallel_read_safe": True, "parallel_write_safe": True}

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import hashlib
 import os
 import shutil
 import subprocess
@@ -160,10 +161,30 @@ def guide_outputs() -> dict[str, str]:
     return out
 
 
+def _inputs_key() -> str:
+    """A hash of everything the guides' output depends on: the installed package's code and data,
+    the checklists, the example project, this module and the interpreter. Running the CLI a dozen
+    times costs seconds; hashing these files costs milliseconds."""
+    import fm_governance
+
+    digest = hashlib.sha256(sys.version.encode())
+    roots = [Path(fm_governance.__file__).parent, DOCS.parent / "checklists", _example]
+    for root in roots:
+        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
+            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
+    digest.update(Path(__file__).read_bytes())
+    return digest.hexdigest()
+
+
 def _write_guide_outputs(_app: object) -> None:
     _guide_dir.mkdir(parents=True, exist_ok=True)
+    stamp = _guide_dir.with_name(_guide_dir.name + ".key")  # beside the folder: it holds only the outputs
+    key = _inputs_key()
+    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+        return  # nothing the output depends on changed since the files were written
     for name, text in guide_outputs().items():
         write_if_changed(_guide_dir / name, text)
+    stamp.write_text(key, encoding="utf-8")
 
 
 def setup_guides(app: Any) -> None:

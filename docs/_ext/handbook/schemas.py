@@ -18,11 +18,15 @@ _schemas = DOCS / "_static" / "schemas"
 
 
 def _write_schemas(_app: object) -> None:
-    shutil.rmtree(_schemas, ignore_errors=True)
-    _schemas.mkdir(parents=True)
-    for kind in SCHEMA_KINDS:
-        # Exactly what `fm-governance schema KIND` prints.
-        (_schemas / f"{kind}.schema.json").write_text(schema_text(kind), encoding="utf-8")
+    _schemas.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{kind}.schema.json": kind for kind in SCHEMA_KINDS}
+    for stale in _schemas.iterdir():  # a schema that is no longer shipped is no longer published
+        if stale.name not in wanted:
+            shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
+    for name, kind in wanted.items():
+        # Exactly what `fm-governance schema KIND` prints; rewritten only when it changed, since
+        # the format reference depends on these files and would be re-read on every build.
+        write_if_changed(_schemas / name, schema_text(kind))
 
 
 def _write_format_tables(_app: object) -> None:

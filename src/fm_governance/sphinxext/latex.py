@@ -180,10 +180,24 @@ def _self_and_ancestors(node: nodes.Node | None) -> Iterator[nodes.Node]:
         node = node.parent
 
 
+def label_containers(tree: nodes.Element) -> None:
+    """Give the extension's anchored containers (a checklist's head) a LaTeX label.
+
+    Sphinx's LaTeX writer turns a container into a ``sphinxuseclass`` environment and drops its
+    ids, so a link to a checklist (``{fmg:checklist}`` and the matrix's headings) pointed at a
+    label the PDF never had: a dead link that LaTeX only reports in its log. A target node with
+    the same ids at the start of the container is written as ``\\phantomsection\\label``.
+    """
+    for node in list(tree.findall(nodes.container)):
+        if node["ids"] and is_fmg(node) and not (node.children and isinstance(node[0], nodes.target) and node[0]["ids"] == node["ids"]):
+            node.insert(0, nodes.target("", "", ids=list(node["ids"])))
+
+
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
     if app.builder.format != "latex":
         return
     clean_for_latex(doctree, pdflatex=app.config.latex_engine == "pdflatex", docname=docname)
+    label_containers(doctree)
 
 
 def setup_latex(app: Sphinx) -> None:

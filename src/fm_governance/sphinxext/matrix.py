@@ -183,12 +183,21 @@ def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> 
             node.replace_self(render.paragraph("No checklist items to show.", classes=["fmg-matrix-empty"]))
             continue
         if app.builder.name in TEMPLATE_BUILDERS:
-            node.replace_self(matrix_html(selected, node["frameworks"], app, docname, domain))
+            node.replace_self(_scrolling(matrix_html(selected, node["frameworks"], app, docname, domain)))
             continue
         table = matrix_table(selected, node["frameworks"], app.builder, docname, domain, compact=app.builder.format != "html")
         if app.builder.format == "html":
             style_badges(table, app.config)
-        node.replace_self(table)
+            node.replace_self(_scrolling(table))
+        else:
+            node.replace_self(table)
+
+
+def _scrolling(table: nodes.Element) -> nodes.container:
+    """The on-screen crosswalk in a box of its own that scrolls sideways (fmg.css), with the item
+    column kept in view: a dozen framework columns never fit a phone, and no theme may be relied
+    on to wrap a table (furo does for the tables it writes, not for the template's; alabaster never)."""
+    return nodes.container("", table, classes=["fmg-scroll", "fmg-matrix-scroll"])
 
 
 def _skip(self: SphinxTranslator, node: fmg_matrix) -> None:

@@ -240,7 +240,9 @@ def calendar_table(rows: Sequence[data.Retirement], today: _dt.date, *, compact:
     else:
         headers = ["Model", "Retired" if past else "Retires", "Notice given", "Fine-tuning cut-off", "Replacement named", "Source"]
         widths = [28, 13, 14, 12, 15, 18]
-    out: list[nodes.Node] = [render.table(headers, body, widths=widths, classes=["fmg-retirements-table", "colwidths-given"])]
+    table = render.table(headers, body, widths=widths, classes=["fmg-retirements-table", "colwidths-given"])
+    # On screen, six columns scroll sideways in a box of their own on a phone (fmg.css), whatever the theme.
+    out: list[nodes.Node] = [table if compact else nodes.container("", table, classes=["fmg-scroll"])]
     if texts:
         notes = nodes.enumerated_list(classes=["fmg-retirements-notes"], enumtype="arabic", prefix="", suffix=".")
         for text, sharing in texts.items():
