@@ -24,16 +24,9 @@ if TYPE_CHECKING:
 
 @functools.cache
 def _environment() -> jinja2.Environment:
-    import jinja2
+    from ..reports.html import template_environment
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("fm_governance.portfolio", "templates"),
-        autoescape=True,
-        undefined=jinja2.StrictUndefined,
-        trim_blocks=True,
-        lstrip_blocks=True,
-        keep_trailing_newline=True,
-    )
+    env = template_environment("fm_governance.portfolio")
     env.globals.update(percent=percent, plural=plural)
     return env
 

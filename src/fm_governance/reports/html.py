@@ -56,18 +56,25 @@ def web_url(value: str) -> str | None:
     return text if parts.scheme.lower() in ("http", "https") and parts.netloc else None
 
 
-@functools.cache
-def _environment() -> jinja2.Environment:
+def template_environment(package: str) -> jinja2.Environment:
+    """The Jinja2 environment of every HTML page fm-governance writes, loading ``package``'s
+    ``templates/``: autoescape on (text from files is data) and StrictUndefined (a missing value is
+    an error, never an empty cell). The report and the portfolio page share it."""
     import jinja2
 
-    env = jinja2.Environment(
-        loader=jinja2.PackageLoader("fm_governance.reports", "templates"),
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader(package, "templates"),
         autoescape=True,
         undefined=jinja2.StrictUndefined,
         trim_blocks=True,
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    env = template_environment("fm_governance.reports")
     env.filters["score"] = fmt_score
     env.filters["web_url"] = web_url
     env.globals["plural"] = plural
