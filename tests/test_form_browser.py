@@ -13,13 +13,11 @@ from __future__ import annotations
 
 import datetime as _dt
 import difflib
-import functools
 import http.server
 import json
 import random
 import subprocess
 import sys
-import threading
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -29,20 +27,11 @@ import pytest
 from fm_governance.core.assessment import read_assessment, template_text
 from fm_governance.core.checklists import load_catalog
 from fm_governance.core.scoring import score
+from test_browser import CHROMIUM, CHROMIUM_ARGS, serve
 
 ROOT = Path(__file__).parents[1]
 PROJECT = ROOT / "tests" / "roots" / "test-fmg-form"
 EXAMPLE = ROOT / "examples" / "support-bot" / "fm-governance.yaml"
-CHROMIUM = Path("/usr/bin/chromium")
-CHROMIUM_ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):
@@ -57,15 +46,8 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     cmd = [sys.executable, "-m", "sphinx", "-n", "-W", "--keep-going", "-q", "-b", "html", str(PROJECT), str(out)]
     done = subprocess.run(cmd, capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stderr[-6000:]
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(_Quiet, directory=str(out)))
-    thread = threading.Thread(target=server.serve_forever, daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
+    with serve(out, _Quiet) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
