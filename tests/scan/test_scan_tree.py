@@ -9,7 +9,6 @@ import io
 import json
 import os
 import re
-import shutil
 import subprocess
 
 import pytest
@@ -44,7 +43,6 @@ def test_gitignore_is_respected_without_git(tmp_path):
     assert result.stats["listing"] == "walk"
 
 
-@pytest.mark.skipif(shutil.which("git") is None, reason="git not installed")
 def test_git_ls_files_is_used_in_a_repository(tmp_path):
     subprocess.run(["git", "init", "-q", str(tmp_path)], check=True)
     (tmp_path / ".gitignore").write_text("ignored/\n")
