@@ -100,6 +100,7 @@ def test_a_path_under_a_folder_named_like_a_provider_is_not_a_model(tmp_path):
     ("model", "provider"),
     [
         ("codex-mini-latest", "openai"),
+        ("claude-2", "anthropic"),
         ("command-light", "cohere"),
         ("command-nightly", "cohere"),
         ("gemini-robotics-er-1.5-preview", "google"),
