@@ -29,7 +29,10 @@ import subprocess
 import sys
 import threading
 import tomllib
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
@@ -126,33 +129,87 @@ def profile(root: Path, top: int = 30) -> str:
     return out.getvalue()
 
 
-def accuracy(trees: dict[str, Path]) -> str:
+@dataclass
+class Accuracy:
+    """One repository's scan compared with its hand labels."""
+
+    name: str
+    providers_found: list[str]  # `must` providers the scanner reports
+    providers_missed: list[str]  # `must` providers it does not report
+    false_providers: list[str]  # reported, but neither `must` nor `may`
+    models_found: list[str]  # labelled model ids the scanner reports
+    models_missed: list[str]
+
+
+def compare(label: dict[str, Any], providers: Iterable[str], models: Iterable[dict[str, Any]]) -> Accuracy:
+    """Compare one repository's labels (a ``[[repo]]`` table of labels.toml) with a scan's providers
+    (their ids) and models (the scan's ``models`` entries).
+
+    A labelled model id counts as found when the scan reports it, without case, as a model's ``id``
+    (``anthropic/claude-3-5-haiku-20241022``) or as its bare ``model`` (``claude-3-5-haiku-20241022``).
+    A reported provider in neither ``must_providers`` nor ``may_providers`` is a false label.
+    """
+    found = set(providers)
+    must = [p["id"] for p in label["must_providers"]]
+    allowed = set(must) | {p["id"] for p in label.get("may_providers", [])}
+    reported = set()
+    for m in models:
+        reported.add(str(m["id"]).lower())
+        reported.add(str(m["model"]).lower())
+    must_models = [m["id"] for m in label.get("must_models", [])]
+    return Accuracy(
+        name=label["name"],
+        providers_found=[p for p in must if p in found],
+        providers_missed=[p for p in must if p not in found],
+        false_providers=sorted(found - allowed),
+        models_found=[m for m in must_models if m.lower() in reported],
+        models_missed=[m for m in must_models if m.lower() not in reported],
+    )
+
+
+def _ratio(found: int, total: int) -> str:
+    return f"{found}/{total} ({100 * found / total:.1f}%)" if total else "not labelled"
+
+
+def accuracy_table(rows: list[Accuracy]) -> str:
+    """The Markdown table of per-repository results, with an overall row."""
+    lines = [
+        "| repository | providers found / labelled | false provider labels | model ids found / labelled | missed |",
+        "| --- | ---: | --- | ---: | --- |",
+    ]
+    for r in rows:
+        labelled = len(r.providers_found) + len(r.providers_missed)
+        missed = r.providers_missed + r.models_missed
+        lines.append(
+            f"| {r.name} | {len(r.providers_found)}/{labelled} | {', '.join(r.false_providers) or 'none'} | "
+            f"{_ratio(len(r.models_found), len(r.models_found) + len(r.models_missed))} | {', '.join(missed) or 'none'} |"
+        )
+    p_found = sum(len(r.providers_found) for r in rows)
+    p_all = p_found + sum(len(r.providers_missed) for r in rows)
+    m_found = sum(len(r.models_found) for r in rows)
+    m_all = m_found + sum(len(r.models_missed) for r in rows)
+    false = sum(len(r.false_providers) for r in rows)
+    lines.append(
+        f"| **overall ({len(rows)} repositories)** | {_ratio(p_found, p_all)} | {false} in {len(rows)} repositories | "
+        f"{_ratio(m_found, m_all)} | {sum(len(r.providers_missed) + len(r.models_missed) for r in rows)} |"
+    )
+    return "\n".join(lines)
+
+
+def accuracy(trees: dict[str, Path], labels_path: Path = HERE / "labels.toml") -> str:
     """Provider and model-id recall, and false provider labels, against labels.toml."""
     sys.path.insert(0, str(scan_bench.SRC))
     from fm_governance.scan import scan_project
 
-    with (HERE / "labels.toml").open("rb") as fh:
+    with labels_path.open("rb") as fh:
         labels = tomllib.load(fh)["repo"]
-    rows = [
-        "| repository | providers: must found | false provider labels | model ids: must found | missed |",
-        "| --- | ---: | --- | ---: | --- |",
-    ]
+    rows = []
     for label in labels:
         if label["name"] not in trees:
             continue
         result = scan_project(trees[label["name"]], progress=False)
-        found = {p["id"] for p in result.providers}
-        must = {p["id"] for p in label["must_providers"]}
-        allowed = must | {p["id"] for p in label.get("may_providers", [])}
-        models = {m["id"].lower() for m in result.models} | {str(m["model"]).lower() for m in result.models}
-        must_models = [m["id"] for m in label.get("must_models", [])]
-        hit = [m for m in must_models if m.lower() in models]
-        missed = sorted(set(must_models) - set(hit)) + sorted(must - found)
-        rows.append(
-            f"| {label['name']} | {len(must & found)}/{len(must)} | {', '.join(sorted(found - allowed)) or 'none'} | "
-            f"{len(hit)}/{len(must_models)} | {', '.join(missed) or 'none'} |"
-        )
-    return "\n".join(rows)
+        rows.append(compare(label, (p["id"] for p in result.providers), result.models))
+    return accuracy_table(rows)
 
 
 def main() -> int:

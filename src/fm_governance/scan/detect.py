@@ -350,8 +350,8 @@ def _imports(scan: FileScan, line: str, number: int, rules: Rules, lang: str, co
     elif lang == "js":
         for m in _JS_IMPORT.finditer(line):
             spec = m.group(1)
-            if spec.startswith((".", "/", "node:")):
-                continue
+            if spec.startswith((".", "/", "node:")) or "${" in spec:
+                continue  # relative, built-in, or a template literal's `@ai-sdk/${name}` (chosen at run time)
             parts = spec.split("/")
             package = "/".join(parts[:2]) if spec.startswith("@") else parts[0]
             for hit in rules.npm.lookup(package):
@@ -474,8 +474,8 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
         value = raw.strip()
         if not value or (is_import and "/" in value):
             continue
-        if len(value) <= 3 and not _MODEL_WORD.search(line):
-            continue  # "o1", "o3" are model ids only where the line talks about a model
+        if len(value) <= 3 and not (_MODEL_WORD.search(line) or _MODEL_WORD.search(scan.rel.rsplit("/", 1)[-1])):
+            continue  # "o1", "o3" are model ids only where the line (or the file's name) talks about a model
         _one_model(scan, value, number, rules, context, extra)
 
 
@@ -534,6 +534,13 @@ def _one_model(scan: FileScan, value: str, number: int, rules: Rules, context: s
         provider, role = rules.litellm[head_l]
         scan.add((provider, role), "model-id", number, value, "high", context, model=rest, routed=True, **extra)
         return
+    if rest and head_l not in rules.hub_orgs and not rest.endswith(_NOT_MODEL_SUFFIXES):
+        named = _hosted_model(rest, rules)
+        if named is not None and named[0] == head_l:
+            # "writer/palmyra-x5", "fireworks/accounts/fireworks/models/qwq-32b": a provider's own id
+            # before a model it serves (instructor's ``from_provider()`` strings) is that provider's model.
+            scan.add(named, "model-id", number, value, "high", context, model=rest, routed=True, **extra)
+            return
     if rest and head_l in rules.hub_orgs and _HUB_REST.fullmatch(rest) and not rest.endswith(_NOT_MODEL_SUFFIXES):
         hosted = _hosted_model(rest, rules)
         if hosted is not None:
