@@ -103,7 +103,8 @@ def test_each_answer_is_a_finding_with_its_status(results: dict[str, Any]) -> No
     # gap (the score leaves it out), and its implementation status says why.
     de05 = findings["DE-05"]
     assert de05["target"]["status"]["state"] == "satisfied" and de05["target"]["status"]["reason"] == "other"
-    assert de05["target"]["implementation-status"] == {"state": "not-applicable"} and de05["remarks"].startswith("The index holds")
+    assert de05["target"]["implementation-status"]["state"] == "not-applicable"
+    assert de05["target"]["implementation-status"]["remarks"].startswith("The index holds") and de05["remarks"].startswith("The index holds")
 
 
 def test_items_outside_the_declared_modes_are_excluded_not_found(results: dict[str, Any]) -> None:
@@ -228,13 +229,29 @@ def test_bad_input_is_one_line(installed_cli: str, tmp_path: Path) -> None:
     done = _export(installed_cli, tmp_path, "oscal-ar", str(EXAMPLE), "--catalog-href", " ")
     assert done.returncode == 2 and done.stdout == "" and len(done.stderr.splitlines()) == 1
     assert done.stderr.startswith("--catalog-href") and "Traceback" not in done.stderr
+    done = _export(installed_cli, tmp_path, "oscal-catalog", str(EXAMPLE), "--catalog-href", "x.json")
+    assert done.returncode == 2 and done.stdout == "" and done.stderr.startswith("--catalog-href: applies to oscal-ar only")
 
 
-def test_a_custom_checklist_exports_valid_documents(catalog_dir: Path, tmp_path: Path) -> None:
+def test_a_custom_checklist_and_a_bare_file_export_valid_documents(catalog_dir: Path, tmp_path: Path) -> None:
     assessment = tmp_path / "fm-governance.yaml"
     CliRunner().invoke(main, ["template", "--checklists-dir", str(catalog_dir), "-o", str(assessment)], catch_exceptions=False)
+    text = assessment.read_text(encoding="utf-8")
+    # AL-01 n/a without notes (not justified: scored as open); AL-03 unanswered under an expired waiver.
+    head, _, tail = text.partition("AL-01:")
+    text = head + "AL-01:" + tail.replace("answer: null", "answer: n/a", 1)
+    head, _, tail = text.partition("AL-03:")
+    expired = "waiver: {reason: Later., approved_by: Risk, expires: 2026-01-31}"
+    assessment.write_text(head + "AL-03:" + tail.replace("waiver: null", expired, 1), encoding="utf-8")
     for fmt in ("oscal-catalog", "oscal-ar"):
-        _valid(_invoke(fmt, str(assessment), "--checklists-dir", str(catalog_dir), "--as-of", AS_OF))
+        document = _valid(_invoke(fmt, str(assessment), "--checklists-dir", str(catalog_dir), "--as-of", AS_OF))
+    results = document["assessment-results"]
+    assert results["metadata"]["title"] == "Governance assessment" and "parties" not in results["metadata"]
+    findings = _findings(results)
+    assert findings["AL-01"]["target"]["status"]["state"] == "not-satisfied" and "implementation-status" not in findings["AL-01"]["target"]
+    (risk,) = [r for r in results["results"][0]["risks"] if r["title"].startswith("Waiver for AL-03")]
+    assert risk["status"] == "open" and risk["deadline"] == "2026-01-31T23:59:59Z"
+    assert findings["AL-03"]["related-risks"] == [{"risk-uuid": risk["uuid"]}]
 
 
 # --- The vendored schema and the validator ----------------------------------------------------------

@@ -59,8 +59,12 @@ def export(
     (satisfied or not-satisfied), evidence and scanner signals as observations, waivers as risks
     (deviation-approved until they expire). UUIDs derive from the project name and item ids, so
     they stay the same from one export to the next. Write the catalog beside it as
-    fm-governance-catalog.json, or say where it is with --catalog-href.
+    `fm-governance-catalog.json`, or say where it is with `--catalog-href`.
     """
+    if catalog_href is not None and fmt != "oscal-ar":
+        from ..core.errors import InputError, Location
+
+        raise InputError(Location("--catalog-href"), f"applies to oscal-ar only, not {fmt}", "leave it out, or export oscal-ar")
     if fmt.startswith("oscal-"):
         _export_oscal(fmt, file, output, force, as_of, catalog_href, checklists_dirs)
         return

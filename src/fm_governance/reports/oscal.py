@@ -256,7 +256,12 @@ def _target(view: ItemView) -> dict[str, Any]:
         "status": {"state": state, "reason": reason, "remarks": md_paragraph(view.state)},
     }
     impl = _IMPLEMENTATION.get(view.answer or "")
-    if impl is not None and not (impl == "not-applicable" and view.status is not Status.EXCLUDED):
+    if impl == "not-applicable":
+        # OSCAL: "This control does not apply to this system as justified in the remarks." An n/a
+        # without notes is not justified (it is scored as open), so it gets no such status.
+        if view.status is Status.EXCLUDED:
+            target["implementation-status"] = {"state": impl, "remarks": _md(view.notes)}
+    elif impl is not None:
         target["implementation-status"] = {"state": impl}
     return target
 
