@@ -18,7 +18,10 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, assume, given, settings
+from hypothesis import strategies as st
 
+from conftest import yaml_quoted
 from fm_governance.cli import main
 from oscal_schema import SCHEMA, SCHEMA_DIR, SCHEMA_SHA256, errors
 
@@ -252,6 +255,26 @@ def test_a_custom_checklist_and_a_bare_file_export_valid_documents(catalog_dir: 
     (risk,) = [r for r in results["results"][0]["risks"] if r["title"].startswith("Waiver for AL-03")]
     assert risk["status"] == "open" and risk["deadline"] == "2026-01-31T23:59:59Z"
     assert findings["AL-03"]["related-risks"] == [{"risk-uuid": risk["uuid"]}]
+
+
+_TEXT = st.text(st.characters(exclude_categories=("Cs",)), max_size=30)
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(notes=_TEXT, evidence=_TEXT, assessor=_TEXT, name=_TEXT)
+def test_any_text_in_the_file_gives_valid_oscal(tmp_path: Path, notes: str, evidence: str, assessor: str, name: str) -> None:
+    text = EXAMPLE.read_text(encoding="utf-8")
+    text = text.replace("  name: support-bot", f"  name: {yaml_quoted(name)}", 1)
+    text = text.replace("    - Priya N. (engineering lead)", f"    - {yaml_quoted(assessor)}", 1)
+    text = text.replace(
+        "Help-centre articles (public) and customer questions (may contain personal data) go to the provider's API tier, EU region.", yaml_quoted(notes), 1
+    )
+    text = text.replace("          - docs/data-inventory.md", f"          - {yaml_quoted(evidence)}", 1)
+    copy = tmp_path / "fm-governance.yaml"
+    copy.write_text(text, encoding="utf-8")
+    result = CliRunner().invoke(main, ["export", "oscal-ar", str(copy), "--as-of", AS_OF], catch_exceptions=False)
+    assume(result.exit_code == 0)  # a file the assessment schema refuses is check's business
+    _valid(result.stdout)
 
 
 # --- The vendored schema and the validator ----------------------------------------------------------

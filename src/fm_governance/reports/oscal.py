@@ -35,6 +35,7 @@ surrounding space, are flattened to one line.
 from __future__ import annotations
 
 import datetime as _dt
+import re
 import uuid
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
@@ -74,9 +75,11 @@ def _line(text: object) -> str:
 
 
 def _md(text: object) -> str:
-    """Text from a file for an OSCAL Markdown field: each line escaped, so it reads as typed."""
-    lines = [md_paragraph(line.strip()) for line in str(text).splitlines()]
-    return "\n".join(line for line in lines if line) or "(empty)"
+    """Text from a file for an OSCAL Markdown field: each line escaped, so it reads as typed; a
+    blank line still separates paragraphs."""
+    lines = [md_paragraph(line.strip()) if line.strip() else "" for line in str(text).splitlines()]
+    joined = re.sub(r"\n{3,}", "\n\n", "\n".join(lines)).strip()
+    return joined or "(empty)"
 
 
 def _prop(name: str, value: object, *, ns: bool = True) -> dict[str, str] | None:
@@ -97,6 +100,9 @@ def _with(target: dict[str, Any], key: str, value: Any) -> dict[str, Any]:
     return target
 
 
+_LONE_PERCENT = re.compile(r"%(?![0-9A-Fa-f]{2})")
+
+
 def href_for(text: str) -> str | None:
     """A file path or URL as a URI reference (spaces and other characters percent-encoded), or
     None when it cannot be one (the text is then kept in the description only)."""
@@ -105,7 +111,8 @@ def href_for(text: str) -> str | None:
         return None
     parts = urlsplit(stripped)
     if parts.scheme.lower() in ("http", "https") and parts.netloc:
-        return quote(stripped, safe=":/?#[]@!$&'()*+,;=%~-._")
+        # Keep what is already percent-encoded; a lone % would make the reference invalid.
+        return quote(_LONE_PERCENT.sub("%25", stripped), safe=":/?#[]@!$&'()*+,;=%~-._")
     return quote(stripped, safe="/~-._")
 
 
@@ -416,7 +423,7 @@ def assessment_results(report: Report, *, plan_href: str, catalog_href: str = DE
     _with(result, "risks", risks)
     _with(result, "findings", findings)
 
-    assessors = _parties(project, (n for n in dict.fromkeys(str(a).strip() for a in report.result.assessment.assessors) if n))
+    assessors = _parties(project, (n for n in dict.fromkeys(_line(a) for a in report.result.assessment.assessors) if n))
     metadata: dict[str, Any] = {
         "title": md_inline(report.title),
         "last-modified": _stamp(today),
@@ -426,7 +433,7 @@ def assessment_results(report: Report, *, plan_href: str, catalog_href: str = DE
     }
     if assessors:
         metadata["roles"] = [{"id": "assessor", "title": "Assessor"}]
-        metadata["parties"] = [{"uuid": u, "type": "person", "name": _line(name)} for u, name in assessors]
+        metadata["parties"] = [{"uuid": u, "type": "person", "name": name} for u, name in assessors]
         metadata["responsible-parties"] = [{"role-id": "assessor", "party-uuids": [u for u, _ in assessors]}]
 
     plan_uuid = _uuid(project, "resource", "assessment-file")
