@@ -11,3 +11,5 @@ try:
     from ._version import __version__
 except ImportError:  # pragma: no cover - a source tree that was never built or installed
     __version__ = "0+unknown"
+
+__all__ = ["__version__"]
