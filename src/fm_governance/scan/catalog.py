@@ -259,18 +259,38 @@ class ModelInfo:
 _PACKAGING_SUFFIX = re.compile(r"[-_.](?:gguf|ggml|awq|gptq|exl2|mlx|onnx|fp8|fp16|bf16|f16|f32|int4|int8|\d+bit|bnb|i?q\d[\w]*)$")
 
 
+#: OpenAI's fine-tuned model ids: ``ft:<base model>:<organisation>:<suffix>:<job id>`` (the suffix
+#: may be empty, ``ft:gpt-4o-mini-2024-07-18:acme::9abc``).
+_FINE_TUNE_ID = re.compile(r"ft:([a-z0-9][\w.-]*):")
+
+
+def fine_tune_base(model_id: str) -> str | None:
+    """The base model a fine-tuned id names (``ft:gpt-4o-mini-2024-07-18:acme::9abc`` is
+    ``gpt-4o-mini-2024-07-18``), or None for ids that do not name one.
+
+    Only shapes whose string holds the base id are read: a Bedrock custom-model ARN or a Gemini
+    ``tunedModels/…`` name does not say which model was tuned, and a guess would give the fine-tune
+    a lifecycle that is not its own.
+    """
+    m = _FINE_TUNE_ID.match(model_id.lower())
+    return m.group(1) if m else None
+
+
 def catalog_keys(model_id: str) -> list[str]:
     """The names under which the catalog is searched for a model id, most specific first.
 
     The id as found; for a hub id, its repository name without the organisation (quantisers such as
     ``TheBloke`` or ``bartowski`` re-publish the developer's weights under their own organisation);
+    for a fine-tuned id that names its base model (``ft:gpt-4o-mini-2024-07-18:acme::9abc``), the base;
     without a ``.gguf`` file extension and the format and quantisation suffixes a re-publisher
     appends; an Ollama tag (``qwen2.5:7b``) both as ``qwen2.5-7b`` and as its bare name.
     """
     key = model_id.lower()
     keys = [key]
     if key.startswith("ft:"):
-        return keys
+        # A fine-tune lives and retires with its base model: its lifecycle is the base's.
+        base = fine_tune_base(key)
+        return keys + [base] if base else keys
     if ":" in key:
         name, _, tag = key.partition(":")
         keys += [f"{name}-{tag}", name]

@@ -22,7 +22,7 @@ from typing import Any, TextIO
 
 from ..core.errors import InputError, Location
 from ..core.files import is_temporary_name
-from .catalog import Rules, rules
+from .catalog import Rules, fine_tune_base, rules
 from .channels import add_lineage
 from .detect import scan_file
 from .files import classify, list_files
@@ -360,6 +360,11 @@ def _aggregate_models(findings: list[dict[str, Any]], compiled: Rules, today: _d
             "locations": sorted(dict.fromkeys(location(f) for f in rows), key=_loc_key),
             "catalog": None,
         }
+        base = fine_tune_base(bare) if rows[0]["kind"] == "fine-tuned-model" else None
+        if base:
+            # The catalog entry (and so the lifecycle and the retirement signals) is the base
+            # model's: a fine-tune is served on its base and retires with it.
+            entry["base_model"] = base
         if info is not None:
             entry["catalog"] = {
                 "maker": info.maker,
