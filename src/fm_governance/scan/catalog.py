@@ -451,7 +451,7 @@ def rules() -> Rules:
                 literal_stems.add(name.rstrip("*_"))
             for name in group.get("symbols", ()):
                 symbol_rules.append((name, hit))
-                literal_stems.add(name)
+                literal_stems.add(name.rstrip("("))
             for name in group.get("env", ()):
                 env_names[name] = hit
                 literal_stems.add(name)
@@ -469,10 +469,19 @@ def rules() -> Rules:
     # Symbols are literal words: one trie-shaped pattern and a dictionary, rather than one group per
     # symbol, which Python's ``re`` would try one by one at every position of every line (the
     # largest single cost on real repositories, see benchmarks/README.md).
+    # A name written ``Anthropic(`` counts only where it is called: it is also a plain word.
     symbol_names: dict[str, Hit] = {}
+    called: set[str] = set()
     for name, hit in symbol_rules:
-        symbol_names.setdefault(name, hit)
-    symbols = re.compile(r"\b(?:" + _trie_pattern(symbol_names) + r")\b") if symbol_names else None
+        bare = name.rstrip("(")
+        symbol_names.setdefault(bare, hit)
+        if name.endswith("("):
+            called.add(bare)
+    words = [n for n in symbol_names if n not in called]
+    symbol_parts = ([r"\b(?:" + _trie_pattern(words) + r")\b"] if words else []) + (
+        [r"\b(?:" + _trie_pattern(called) + r")(?=\s*\()"] if called else []
+    )
+    symbols = re.compile("|".join(symbol_parts)) if symbol_parts else None
     env_rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, env_names), key=len, reverse=True)) + r")\b") if env_names else None
     hosts, host_hits = _combined(host_rules, re.I)
     images, image_hits = _combined(image_rules, re.I)

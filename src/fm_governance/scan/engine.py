@@ -160,6 +160,7 @@ def scan_project(
     skipped = clean_skipped(skipped, compiled.credentials)
     findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
     _attribute_shared_sdk(findings)
+    _attribute_anthropic_clouds(findings)
     models = _aggregate_models(findings, compiled, today or _dt.date.today())
     add_lineage(models, findings, compiled)
     providers = _aggregate_providers(findings, compiled)
@@ -310,6 +311,46 @@ def _attribute_shared_sdk(findings: list[dict[str, Any]]) -> None:
         else:
             f["confidence"] = "low"
             f["via"] = "azure-openai"
+
+
+#: The Anthropic SDKs' cloud clients, and the provider each reaches (Vertex AI is ``google``'s).
+_ANTHROPIC_CLOUD_CLIENTS = {"AnthropicBedrock": "bedrock", "AsyncAnthropicBedrock": "bedrock", "AnthropicVertex": "google", "AsyncAnthropicVertex": "google"}
+#: The Anthropic SDK packages that also carry those clients (Python ``anthropic``, TypeScript
+#: ``@anthropic-ai/sdk``), as manifests, locks, imports and install commands name them.
+_ANTHROPIC_SDK = re.compile(r"anthropic|@anthropic-ai/sdk")
+#: Vertex AI names a Claude snapshot ``claude-…@YYYYMMDD``; Anthropic's API and Bedrock do not.
+_VERTEX_CLAUDE = re.compile(r"claude-[\w.-]*@\d{8}")
+
+
+def _attribute_anthropic_clouds(findings: list[dict[str, Any]]) -> None:
+    """Credit Bedrock or Vertex AI, not Anthropic's API, when the ``anthropic`` SDK is only the way
+    to reach them.
+
+    ``from anthropic import AnthropicBedrock`` (or ``AnthropicVertex``) is how Claude is called on
+    a cloud: the contract is with AWS or Google, and Anthropic is the model's developer (the
+    inventory's ``developer``), not a provider the project uses. When a project constructs such a
+    client and its only Anthropic evidence is the SDK package and Claude model ids, the package
+    findings stay, at low confidence and marked ``via`` the cloud, and a model id is credited to
+    the cloud when there is one (with both clouds, a ``claude-…@date`` id is Vertex AI's naming;
+    other ids stay Anthropic's, as it cannot be told where they are sent). Any sign of Anthropic's
+    own API — a direct client (``Anthropic()``), its host, its key variable, a key — keeps Anthropic.
+    """
+    live = [f for f in findings if is_live(f)]
+    clouds = sorted({_ANTHROPIC_CLOUD_CLIENTS[f["value"]] for f in live if f["kind"] == "symbol" and f["value"] in _ANTHROPIC_CLOUD_CLIENTS})
+    if not clouds:
+        return
+    anthropic = [f for f in live if f["provider"] == "anthropic"]
+    if not anthropic or not all((f["kind"] in _SHARED_SDK_KINDS and _ANTHROPIC_SDK.fullmatch(f["value"])) or f["kind"] == "model-id" for f in anthropic):
+        return
+    for f in anthropic:
+        if f["kind"] == "model-id":
+            if len(clouds) == 1:
+                f["provider"] = clouds[0]
+            elif "google" in clouds and _VERTEX_CLAUDE.fullmatch(f["value"]):
+                f["provider"] = "google"
+        else:
+            f["confidence"] = "low"
+            f["via"] = ", ".join(clouds)
 
 
 def _aggregate_providers(findings: list[dict[str, Any]], compiled: Rules) -> list[dict[str, Any]]:
