@@ -63,3 +63,15 @@ def test_the_api_in_the_assessments_inventory(tmp_path: Path) -> None:
     text = (project / "fm-governance.yaml").read_text(encoding="utf-8")
     assert "id: meta-llama-api" in text
     assert "name: Meta Llama API" in text
+
+
+def test_a_hub_repository_of_the_same_name_is_not_the_llama_api(tmp_path: Path) -> None:
+    """The API uses Meta's hub repository names; with the organisation they are hub ids, as before."""
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "models.ts").write_text(
+        "export const chat = ['meta-llama/Llama-3.3-70B-Instruct', 'meta-llama/Llama-4-Maverick-17B-128E-Instruct-FP8'];\n", encoding="utf-8"
+    )
+    data = assess_json(project)
+    assert [p["id"] for p in data["providers"]] == ["huggingface"]
+    assert {m["provider"] for m in data["models"]} == {"huggingface"}

@@ -349,6 +349,7 @@ class Rules:
     fine_tune_hits: list[Hit]
     litellm: dict[str, Hit]
     hub_orgs: frozenset[str]
+    hub_named: frozenset[str]  # providers whose model ids are their developer's hub repository names
     hub_org_developers: dict[str, str]  # lowercased hub organisation -> developer id
     weights: dict[str, Hit]
     weight_exts: frozenset[str]
@@ -545,6 +546,7 @@ def rules() -> Rules:
         fine_tune_hits=fine_tune_hits,
         litellm=litellm,
         hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
+        hub_named=frozenset(p["id"] for p in data["providers"] if p.get("hub_names")),
         hub_org_developers={org.lower(): lab for org, lab in (data.get("hub_org_developers") or {}).items()},
         weights=weights,
         weight_exts=frozenset(weights),

@@ -643,7 +643,8 @@ def _hosted_model(model: str, rules: Rules) -> Hit | None:
     if not m:
         return None
     hit: Hit | None = group_payload(m, rules.model_hits)
-    return hit if hit is not None and hit[1] == "hosted" else None
+    # ``meta-llama/Llama-3.3-70B-Instruct`` is the hub repository whose name the Llama API uses.
+    return hit if hit is not None and hit[1] == "hosted" and hit[0] not in rules.hub_named else None
 
 
 #: Evidence that a file fetches models from the Hugging Face hub: then ``org/model`` is a hub repo.
