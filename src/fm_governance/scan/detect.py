@@ -35,7 +35,7 @@ from typing import Any
 from packaging.requirements import InvalidRequirement, Requirement
 
 from . import manifests
-from .catalog import FULL, NAME, Hit, Rules, gate_for, group_payload, normalise_pypi
+from .catalog import FULL, NAME, Hit, Rules, gate_for, group_payload, normalise_pypi, starts_word
 from .credentials import Credential
 from .files import FileKind, classify
 from .manifests import ManifestError
@@ -116,8 +116,11 @@ class FileScan:
         #: ``org/model`` strings that are a hub repository or a router's ``provider/model`` id,
         #: decided once the whole file has been read (see :func:`_resolve_routes`).
         self.ambiguous: list[tuple[int, str, Hit, str, dict[str, Any]]] = []
+        #: Calls of :meth:`add`, duplicates included: whether a detector found anything at all.
+        self.added = 0
 
     def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
+        self.added += 1
         provider, role = hit
         key = (provider, kind, line, value, extra.get("cell"))
         if key in self._seen:
@@ -300,10 +303,12 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
 
     if rules.env is not None:
         for m in rules.env.finditer(line):
-            add(rules.env_names[m.group(1)], "env-var", number, m.group(1), "medium", context, **extra)
+            if starts_word(line, m.start()):
+                add(rules.env_names[m.group(1)], "env-var", number, m.group(1), "medium", context, **extra)
     if rules.symbols is not None and kind.kind in ("code", "notebook", "manifest"):
         for m in rules.symbols.finditer(line):
-            add(rules.symbol_names[m.group(0)], "symbol", number, m.group(0), "medium", context, **extra)
+            if starts_word(line, m.start()):
+                add(rules.symbol_names[m.group(0)], "symbol", number, m.group(0), "medium", context, **extra)
     low = line.lower()
     if rules.hosts is not None and (rules.host_gate is None or rules.host_gate.search(low)):
         for m in rules.hosts.finditer(line):
@@ -476,7 +481,15 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
             continue
         if len(value) <= 3 and not _MODEL_WORD.search(line):
             continue  # "o1", "o3" are model ids only where the line talks about a model
+        if value in rules.not_models:
+            continue
+        before = (scan.added, len(scan.ambiguous))
         _one_model(scan, value, number, rules, context, extra)
+        # Most quoted strings are no model id ("user", "@ai-sdk/provider-utils"); whether one is
+        # depends on the string alone (and on the file's declared packages, left out here), so the
+        # verdict is kept for the rest of the scan.
+        if (scan.added, len(scan.ambiguous)) == before and value.lower() not in scan.declared:
+            rules.not_models.add(value)
 
 
 _ACTION_LINE = re.compile(r"^\s*-?\s*uses\s*:")
