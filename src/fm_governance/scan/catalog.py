@@ -361,6 +361,8 @@ class Rules:
     as_of: str
     #: Quoted strings already found to be no model id (a cache the model-id detector fills).
     not_models: set[str] = field(default_factory=set)
+    #: (line, context, file kind, credentials only) of lines that found nothing (see detect._scan_line).
+    quiet_lines: set[tuple[Any, ...]] = field(default_factory=set)
 
     def model_info(self, model_id: str) -> ModelInfo | None:
         for candidate in catalog_keys(model_id):
