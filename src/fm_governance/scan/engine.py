@@ -25,7 +25,7 @@ from ..core.files import is_temporary_name
 from .catalog import Rules, fine_tune_base, rules
 from .channels import add_lineage
 from .detect import scan_file
-from .files import classify, list_files
+from .files import FileKind, classify, list_files
 from .redact import clean, clean_findings, clean_skipped
 from .result import ScanResult, location
 from .signals import derive, is_live, items_by_signal
@@ -221,11 +221,16 @@ def _leave_out_own_packages(findings: list[dict[str, Any]]) -> tuple[list[dict[s
     if not own:
         return findings, []
     kept = []
+    kinds: dict[str, FileKind] = {}  # classify() once per file, not once per finding
     for f in findings:
         if f["kind"] == "project-name":
             continue
-        if f["kind"] in _PACKAGE_KINDS and _is_own(f, own):
-            continue
+        if f["kind"] in _PACKAGE_KINDS:
+            kind = kinds.get(f["file"])
+            if kind is None:
+                kind = kinds[f["file"]] = classify(f["file"])
+            if _is_own(f, own, kind):
+                continue
         kept.append(f)
     return kept, sorted({name for names in own.values() for name in names})
 
@@ -236,14 +241,14 @@ def _canonical(ecosystem: str, name: str) -> str:
     return name if ecosystem == "go" else name.lower()
 
 
-def _is_own(f: dict[str, Any], own: dict[str, set[str]]) -> bool:
+def _is_own(f: dict[str, Any], own: dict[str, set[str]], kind: FileKind) -> bool:
     value: str = f["value"]
     if f["kind"] == "install-command":
         ecosystems: tuple[str, ...] = tuple(own)
     elif f["kind"] == "import":
-        ecosystems = _LANG_ECOSYSTEMS.get(classify(f["file"]).lang, ())
+        ecosystems = _LANG_ECOSYSTEMS.get(kind.lang, ())
     else:
-        ecosystems = _FORMAT_ECOSYSTEMS.get(classify(f["file"]).fmt, ())
+        ecosystems = _FORMAT_ECOSYSTEMS.get(kind.fmt, ())
     for ecosystem in ecosystems:
         names = own.get(ecosystem)
         if not names:
