@@ -290,7 +290,7 @@ def catalog_keys(model_id: str) -> list[str]:
     if key.startswith("ft:"):
         # A fine-tune lives and retires with its base model: its lifecycle is the base's.
         base = fine_tune_base(key)
-        return keys + [base] if base else keys
+        return [*keys, base] if base else keys
     if ":" in key:
         name, _, tag = key.partition(":")
         keys += [f"{name}-{tag}", name]
