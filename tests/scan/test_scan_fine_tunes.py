@@ -4,8 +4,9 @@ A fine-tune is served on its base model and retires with it: OpenAI's id
 ``ft:gpt-4o-mini-2024-07-18:acme:support:9abc`` names the base, so the catalog entry, the
 retirement dates, the ``retiring-model`` and ``deprecated-model`` signals and the report's
 retirement lines are the base's, while the inventory keeps the full id and says which model it was
-tuned from. Ids that do not name their base (a Bedrock custom-model ARN, a Gemini
-``tunedModels/…`` name) get no lifecycle rather than a guessed one.
+tuned from; so does a Bedrock custom model's ARN, which names its base model. Ids that do not name
+their base (a Gemini ``tunedModels/…`` name, a provisioned-model ARN) get no lifecycle rather than
+a guessed one.
 """
 
 from __future__ import annotations
@@ -94,8 +95,14 @@ def test_a_fine_tune_of_a_model_without_dates_has_none(tmp_path: Path) -> None:
         (FINE_TUNE, "gpt-4o-mini-2024-07-18"),
         ("ft:gpt-4o-mini-2024-07-18:acme::9abc", "gpt-4o-mini-2024-07-18"),
         ("ft:gpt-3.5-turbo-0125:personal::8xyz", "gpt-3.5-turbo-0125"),
+        # A Bedrock custom model's ARN names its base (Bedrock's API reference, CustomModelSummary).
+        (
+            "arn:aws:bedrock:us-east-1:123456789012:custom-model/anthropic.claude-3-haiku-20240307-v1:0:200k/0a1b2c3d4e5f",
+            "anthropic.claude-3-haiku-20240307-v1:0:200k",
+        ),
         # Shapes that do not name their base: no base, no borrowed lifecycle.
         ("arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model", None),
+        ("arn:aws:bedrock:us-east-1:123456789012:provisioned-model/abc123def456", None),
         ("tunedModels/my-model-123", None),
         ("gpt-4o-mini-2024-07-18", None),
         ("ft::acme::x", None),
@@ -105,5 +112,18 @@ def test_the_base_is_read_only_where_the_id_names_it(model_id: str, base: str | 
     assert fine_tune_base(model_id) == base
     keys = catalog_keys(model_id)
     assert keys[0] == model_id.lower()
-    if base and model_id.startswith("ft:"):
-        assert keys == [model_id.lower(), base]
+    if base:
+        assert keys[1] == base
+
+
+def test_a_bedrock_custom_model_names_its_base_and_its_developer(tmp_path: Path) -> None:
+    arn = "arn:aws:bedrock:us-east-1:123456789012:custom-model/anthropic.claude-3-haiku-20240307-v1:0:200k/0a1b2c3d4e5f"
+    project = tmp_path / "app"
+    project.mkdir()
+    (project / "app.py").write_text(
+        f'import boto3\n\nclient = boto3.client("bedrock-runtime")\nclient.converse(modelId="{arn}", messages=[])\n', encoding="utf-8"
+    )
+    [model] = scan_project(project, progress=False, today=_dt.date(2026, 12, 6)).models
+    assert (model["id"], model["kind"], model["provider"]) == (arn, "fine-tuned-model", "bedrock")
+    assert model["base_model"] == "anthropic.claude-3-haiku-20240307-v1:0:200k"
+    assert (model["developer"], model["channel"]) == ("anthropic", "bedrock")

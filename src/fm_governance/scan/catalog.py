@@ -259,21 +259,27 @@ class ModelInfo:
 _PACKAGING_SUFFIX = re.compile(r"[-_.](?:gguf|ggml|awq|gptq|exl2|mlx|onnx|fp8|fp16|bf16|f16|f32|int4|int8|\d+bit|bnb|i?q\d[\w]*)$")
 
 
-#: OpenAI's fine-tuned model ids: ``ft:<base model>:<organisation>:<suffix>:<job id>`` (the suffix
-#: may be empty, ``ft:gpt-4o-mini-2024-07-18:acme::9abc``).
-_FINE_TUNE_ID = re.compile(r"ft:([a-z0-9][\w.-]*):")
+#: Fine-tuned model ids that name their base model: OpenAI's ``ft:<base model>:<organisation>:<suffix>:
+#: <job id>`` (the suffix may be empty, ``ft:gpt-4o-mini-2024-07-18:acme::9abc``), and an Amazon
+#: Bedrock custom model's ARN, ``…:custom-model/<base model id>/<12-character id>``, the shape of
+#: ``modelArn`` in Bedrock's API reference (CustomModelSummary, read 2026-12-06:
+#: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CustomModelSummary.html).
+_FINE_TUNE_ID = re.compile(
+    r"ft:([a-z0-9][\w.-]*):"
+    r"|arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]+:\d{12}:custom-model/([a-z0-9-]+\.[a-z0-9.-]+(?::[a-z0-9-]+){0,2})/[a-z0-9]{12}$"
+)
 
 
 def fine_tune_base(model_id: str) -> str | None:
     """The base model a fine-tuned id names (``ft:gpt-4o-mini-2024-07-18:acme::9abc`` is
     ``gpt-4o-mini-2024-07-18``), or None for ids that do not name one.
 
-    Only shapes whose string holds the base id are read: a Bedrock custom-model ARN or a Gemini
-    ``tunedModels/…`` name does not say which model was tuned, and a guess would give the fine-tune
-    a lifecycle that is not its own.
+    Only shapes whose string holds the base id are read: a Gemini ``tunedModels/…`` name, a Bedrock
+    provisioned-model ARN or a custom-model ARN of another shape does not say which model was
+    tuned, and a guess would give the fine-tune a lifecycle that is not its own.
     """
     m = _FINE_TUNE_ID.match(model_id.lower())
-    return m.group(1) if m else None
+    return (m.group(1) or m.group(2)) if m else None
 
 
 def catalog_keys(model_id: str) -> list[str]:
@@ -287,10 +293,12 @@ def catalog_keys(model_id: str) -> list[str]:
     """
     key = model_id.lower()
     keys = [key]
-    if key.startswith("ft:"):
+    base = fine_tune_base(key)
+    if base:
         # A fine-tune lives and retires with its base model: its lifecycle is the base's.
-        base = fine_tune_base(key)
-        return [*keys, base] if base else keys
+        return [key, *catalog_keys(base)]
+    if key.startswith("ft:"):
+        return keys
     if ":" in key:
         name, _, tag = key.partition(":")
         keys += [f"{name}-{tag}", name]

@@ -75,7 +75,8 @@ def _developer(model: dict[str, Any], compiled: Rules) -> str | None:
     catalog = model.get("catalog")
     if catalog and catalog.get("maker"):
         return str(catalog["maker"])
-    bare: str = model["model"]
+    # A fine-tune's developer is its base model's (a Bedrock custom model names its base).
+    bare: str = model.get("base_model") or model["model"]
     head, _, rest = bare.partition("/")
     if model["provider"] == "bedrock":
         m = _BEDROCK_ID.match(bare.lower())
