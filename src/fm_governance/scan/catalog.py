@@ -262,8 +262,8 @@ _PACKAGING_SUFFIX = re.compile(r"[-_.](?:gguf|ggml|awq|gptq|exl2|mlx|onnx|fp8|fp
 #: Fine-tuned model ids that name their base model: OpenAI's ``ft:<base model>:<organisation>:<suffix>:
 #: <job id>`` (the suffix may be empty, ``ft:gpt-4o-mini-2024-07-18:acme::9abc``), and an Amazon
 #: Bedrock custom model's ARN, ``…:custom-model/<base model id>/<12-character id>``, the shape of
-#: ``modelArn`` in Bedrock's API reference (CustomModelSummary, read 2026-12-06:
-#: https://docs.aws.amazon.com/bedrock/latest/APIReference/API_CustomModelSummary.html).
+#: ``modelArn`` in Bedrock's API reference (CustomModelSummary, the pattern read 2026-12-06 in the
+#: page's Japanese edition, https://docs.aws.amazon.com/ja_jp/bedrock/latest/APIReference/API_CustomModelSummary.html).
 _FINE_TUNE_ID = re.compile(
     r"ft:([a-z0-9][\w.-]*):"
     r"|arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]+:\d{12}:custom-model/([a-z0-9-]+\.[a-z0-9.-]+(?::[a-z0-9-]+){0,2})/[a-z0-9]{12}$"
