@@ -513,7 +513,7 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
         # Most quoted strings are no model id ("user", "@ai-sdk/provider-utils"); whether one is
         # depends on the string alone (and on the file's declared packages, left out here), so the
         # verdict is kept for the rest of the scan.
-        if (scan.added, len(scan.ambiguous)) == before and value.lower() not in scan.declared:
+        if (scan.added, len(scan.ambiguous)) == before and value.lower() not in scan.declared and len(rules.not_models) < _QUIET_LINES_MAX:
             rules.not_models.add(value)
 
 
