@@ -102,6 +102,8 @@ SAMPLES = [
     ("model_ids", "voyage-3-large", "voyage"),
     ("model_ids", "palmyra-x5", "writer"),
     ("model_ids", "qwen2.5:7b", "ollama"),
+    ("model_ids", "Llama-4-Maverick-17B-128E-Instruct-FP8", "meta-llama-api"),
+    ("hosts", "https://api.llama.com/v1", "meta-llama-api"),
     ("fine_tunes", "ft:gpt-4o-mini-2024-07-18:acme::9abc", "openai"),
     ("fine_tunes", "arn:aws:bedrock:us-east-1:123456789012:custom-model/my-model", "bedrock"),
     ("fine_tunes", "tunedModels/my-model-123", "google"),

@@ -97,7 +97,8 @@ def test_go_module():
     result = scan("go_app")
     assert ids(result.providers) == ["openai", "openrouter"]
     assert [(m["id"], m["provider"], m["kind"]) for m in result.models] == [("ft:gpt-4o-mini-2024-07-18:acme::9abcDEF1", "openai", "fine-tuned-model")]
-    assert ids(result.signals) == ["hosted-provider", "closed-fine-tune"]
+    # The fine-tune inherits its base snapshot's lifecycle (deprecated 2026-10-14, retired 2027-01-14).
+    assert ids(result.signals) == ["hosted-provider", "deprecated-model", "retiring-model", "closed-fine-tune"]
     deps = [(f["file"], f["line"], f["value"]) for f in result.findings if f["kind"] == "dependency"]
     assert deps == [("go.mod", 6, "github.com/openai/openai-go")]
 

@@ -32,7 +32,8 @@ CASES = {
     ),
     "claude through the anthropic sdk's bedrock client": (
         {"app.py": 'from anthropic import AnthropicBedrock\nclient = AnthropicBedrock()\nclient.messages.create(model="claude-3-5-sonnet-20241022")\n'},
-        [("claude-3-5-sonnet-20241022", "anthropic", "anthropic", "bedrock")],
+        # The provider contracted is the cloud (test_scan_anthropic_clouds.py); Anthropic is the developer.
+        [("claude-3-5-sonnet-20241022", "bedrock", "anthropic", "bedrock")],
     ),
     "claude through anthropic's own api (its key variable)": (
         {
@@ -45,7 +46,7 @@ CASES = {
         {
             "app.py": 'from anthropic import AnthropicVertex\nclient = AnthropicVertex(region="us-east5")\nclient.messages.create(model="claude-3-5-sonnet-v2@20241022")\n'
         },
-        [("claude-3-5-sonnet-v2@20241022", "anthropic", "anthropic", "vertex")],
+        [("claude-3-5-sonnet-v2@20241022", "google", "anthropic", "vertex")],
     ),
     "gemini through vertex ai": (
         {"app.py": 'import vertexai\nfrom vertexai.generative_models import GenerativeModel\nm = GenerativeModel("gemini-2.5-pro")\n'},

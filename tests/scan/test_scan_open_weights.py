@@ -85,7 +85,7 @@ def test_hosted_model_in_a_loader_call_keeps_its_provider(tmp_path):
         ("TheBloke/Llama-2-7B-Chat-GGUF", ["thebloke/llama-2-7b-chat-gguf", "llama-2-7b-chat-gguf", "llama-2-7b-chat"]),
         ("qwen2.5:7b", ["qwen2.5:7b", "qwen2.5-7b", "qwen2.5"]),
         ("llama-2-7b-chat.Q4_K_M.gguf", ["llama-2-7b-chat.q4_k_m.gguf", "llama-2-7b-chat"]),
-        ("ft:gpt-4o-mini:acme::abc", ["ft:gpt-4o-mini:acme::abc"]),
+        ("ft:gpt-4o-mini:acme::abc", ["ft:gpt-4o-mini:acme::abc", "gpt-4o-mini"]),  # and its base model
         ("gpt-4o", ["gpt-4o"]),
     ],
 )

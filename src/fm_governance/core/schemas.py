@@ -160,9 +160,31 @@ def validate_plain(kind: str, plain: Any, locator: Callable[..., Location]) -> A
 
 def validate_against(schema_: dict[str, Any], plain: Any, locator: Callable[..., Location], *, fix: str) -> Any:
     """Validate plain data against a schema other than the two shipped kinds (the scanner's data
-    files), with the same located, rewritten error messages; return it or raise."""
+    files), with the same located, rewritten error messages; return it or raise.
+
+    As in :func:`validate_plain`, valid data is confirmed by fastjsonschema and jsonschema runs only
+    to explain an error. This is on every scan's start-up path, and importing jsonschema can cost
+    seconds: where ``rfc3987-syntax`` is installed (Jupyter's ``jsonschema[format-nongpl]`` brings
+    it), jsonschema's format module builds dozens of parsers from grammars on import (2.8 s of a
+    2-second scan of a Go repository, benchmarks/README.md).
+    """
+    import fastjsonschema
+
+    try:
+        _compiled_schema(json.dumps(schema_, sort_keys=True))(plain)
+        return plain
+    except fastjsonschema.JsonSchemaException:
+        pass
     cls = _ecma_validator_class(schema_)
     return _reference_validate(cls(schema_, format_checker=cls.FORMAT_CHECKER), plain, locator, fix)
+
+
+@functools.cache
+def _compiled_schema(schema_text_: str) -> Any:
+    """fastjsonschema's validator for a schema given as JSON text (cached per schema)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(_python_patterns(json.loads(schema_text_)), formats={"date": is_date})
 
 
 def _reference_validate(validator: Any, plain: Any, locator: Callable[..., Location], fix: str) -> Any:

@@ -259,16 +259,44 @@ class ModelInfo:
 _PACKAGING_SUFFIX = re.compile(r"[-_.](?:gguf|ggml|awq|gptq|exl2|mlx|onnx|fp8|fp16|bf16|f16|f32|int4|int8|\d+bit|bnb|i?q\d[\w]*)$")
 
 
+#: Fine-tuned model ids that name their base model: OpenAI's ``ft:<base model>:<organisation>:<suffix>:
+#: <job id>`` (the suffix may be empty, ``ft:gpt-4o-mini-2024-07-18:acme::9abc``), and an Amazon
+#: Bedrock custom model's ARN, ``…:custom-model/<base model id>/<12-character id>``, the shape of
+#: ``modelArn`` in Bedrock's API reference (CustomModelSummary, the pattern read 2026-12-06 in the
+#: page's Japanese edition, https://docs.aws.amazon.com/ja_jp/bedrock/latest/APIReference/API_CustomModelSummary.html).
+_FINE_TUNE_ID = re.compile(
+    r"ft:([a-z0-9][\w.-]*):"
+    r"|arn:aws(?:-[^:]+)?:bedrock:[a-z0-9-]+:\d{12}:custom-model/([a-z0-9-]+\.[a-z0-9.-]+(?::[a-z0-9-]+){0,2})/[a-z0-9]{12}$"
+)
+
+
+def fine_tune_base(model_id: str) -> str | None:
+    """The base model a fine-tuned id names (``ft:gpt-4o-mini-2024-07-18:acme::9abc`` is
+    ``gpt-4o-mini-2024-07-18``), or None for ids that do not name one.
+
+    Only shapes whose string holds the base id are read: a Gemini ``tunedModels/…`` name, a Bedrock
+    provisioned-model ARN or a custom-model ARN of another shape does not say which model was
+    tuned, and a guess would give the fine-tune a lifecycle that is not its own.
+    """
+    m = _FINE_TUNE_ID.match(model_id.lower())
+    return (m.group(1) or m.group(2)) if m else None
+
+
 def catalog_keys(model_id: str) -> list[str]:
     """The names under which the catalog is searched for a model id, most specific first.
 
     The id as found; for a hub id, its repository name without the organisation (quantisers such as
     ``TheBloke`` or ``bartowski`` re-publish the developer's weights under their own organisation);
+    for a fine-tuned id that names its base model (``ft:gpt-4o-mini-2024-07-18:acme::9abc``), the base;
     without a ``.gguf`` file extension and the format and quantisation suffixes a re-publisher
     appends; an Ollama tag (``qwen2.5:7b``) both as ``qwen2.5-7b`` and as its bare name.
     """
     key = model_id.lower()
     keys = [key]
+    base = fine_tune_base(key)
+    if base:
+        # A fine-tune lives and retires with its base model: its lifecycle is the base's.
+        return [key, *catalog_keys(base)]
     if key.startswith("ft:"):
         return keys
     if ":" in key:
@@ -329,6 +357,7 @@ class Rules:
     fine_tune_hits: list[Hit]
     litellm: dict[str, Hit]
     hub_orgs: frozenset[str]
+    hub_named: frozenset[str]  # providers whose model ids are their developer's hub repository names
     hub_org_developers: dict[str, str]  # lowercased hub organisation -> developer id
     weights: dict[str, Hit]
     weight_exts: frozenset[str]
@@ -338,6 +367,10 @@ class Rules:
     floating: list[re.Pattern[str]]
     pinned: list[re.Pattern[str]]
     as_of: str
+    #: Quoted strings already found to be no model id (a cache the model-id detector fills).
+    not_models: set[str] = field(default_factory=set)
+    #: (line, context, file kind, credentials only) of lines that found nothing (see detect._scan_line).
+    quiet_lines: set[tuple[Any, ...]] = field(default_factory=set)
 
     def model_info(self, model_id: str) -> ModelInfo | None:
         for candidate in catalog_keys(model_id):
@@ -431,7 +464,7 @@ def rules() -> Rules:
                 literal_stems.add(name.rstrip("*_"))
             for name in group.get("symbols", ()):
                 symbol_rules.append((name, hit))
-                literal_stems.add(name)
+                literal_stems.add(name.rstrip("("))
             for name in group.get("env", ()):
                 env_names[name] = hit
                 literal_stems.add(name)
@@ -449,11 +482,22 @@ def rules() -> Rules:
     # Symbols are literal words: one trie-shaped pattern and a dictionary, rather than one group per
     # symbol, which Python's ``re`` would try one by one at every position of every line (the
     # largest single cost on real repositories, see benchmarks/README.md).
+    # A name written ``Anthropic(`` counts only where it is called: it is also a plain word.
     symbol_names: dict[str, Hit] = {}
+    called: set[str] = set()
     for name, hit in symbol_rules:
-        symbol_names.setdefault(name, hit)
-    symbols = re.compile(r"\b(?:" + _trie_pattern(symbol_names) + r")\b") if symbol_names else None
-    env_rx = re.compile(r"\b(" + "|".join(sorted(map(re.escape, env_names), key=len, reverse=True)) + r")\b") if env_names else None
+        bare = name.rstrip("(")
+        symbol_names.setdefault(bare, hit)
+        if name.endswith("("):
+            called.add(bare)
+    # Symbols and variable names are matched without a leading ``\b``: a pattern that starts with a
+    # literal lets ``re`` skip ahead to the letters that can start a name, which a leading assertion
+    # prevents (about twice as fast on real lines). The caller checks the character before a match
+    # instead (``starts_word``): names are word characters only, so no match is lost that way.
+    words = [n for n in symbol_names if n not in called]
+    symbol_parts = ([r"(?:" + _trie_pattern(words) + r")\b"] if words else []) + ([r"(?:" + _trie_pattern(called) + r")(?=\s*\()"] if called else [])
+    symbols = re.compile("|".join(symbol_parts)) if symbol_parts else None
+    env_rx = re.compile(r"(" + _trie_pattern(env_names) + r")\b") if env_names else None
     hosts, host_hits = _combined(host_rules, re.I)
     images, image_hits = _combined(image_rules, re.I)
     commands, command_hits = _combined(command_rules)
@@ -516,6 +560,7 @@ def rules() -> Rules:
         fine_tune_hits=fine_tune_hits,
         litellm=litellm,
         hub_orgs=frozenset(o.lower() for o in data.get("hub_orgs", ())),
+        hub_named=frozenset(p["id"] for p in data["providers"] if p.get("hub_names")),
         hub_org_developers={org.lower(): lab for org, lab in (data.get("hub_org_developers") or {}).items()},
         weights=weights,
         weight_exts=frozenset(weights),
@@ -526,6 +571,15 @@ def rules() -> Rules:
         pinned=[re.compile(r["pattern"], re.I) for r in catalog["alias_rules"]["pinned"]],
         as_of=catalog["as_of"],
     )
+
+
+_WORD_CHAR = re.compile(r"\w")
+
+
+def starts_word(line: str, start: int) -> bool:
+    """Whether a match of the symbol or variable-name pattern at ``start`` begins a word (the
+    ``\b`` those patterns leave out, see :func:`rules`)."""
+    return start == 0 or _WORD_CHAR.match(line, start - 1) is None
 
 
 def provider_table() -> list[dict[str, Any]]:

@@ -16,8 +16,8 @@ distort the concentration figures it feeds.
 The channel starts from the provider the model id was credited to (``channel:`` in
 providers.yaml). A model credited to a lab's own API (``claude-...`` names Anthropic) is reached
 through a cloud instead when the project shows that cloud (Bedrock, Vertex AI, Azure OpenAI) and
-nothing that only the lab's own API uses: no API host, no API-key variable, no key. SDK packages
-are not such evidence, since the lab SDKs reach the clouds too (``AnthropicBedrock``,
+nothing that only the lab's own API uses: no API host, no API-key variable, no key, no client of
+the lab's own API (``Anthropic()``). SDK packages are not such evidence, since the lab SDKs reach the clouds too (``AnthropicBedrock``,
 ``AnthropicVertex``, ``AzureOpenAI``).
 """
 
@@ -31,6 +31,9 @@ from .signals import is_live
 
 #: Finding kinds that only a lab's own API uses (its host, its key variable, its key).
 _DIRECT_KINDS = frozenset({"endpoint", "base-url", "env-var", "secret"})
+#: A lab SDK's client class for a cloud (``AnthropicBedrock``, ``AnthropicVertex``, ``AzureOpenAI``):
+#: unlike the lab's own client (``Anthropic()``), constructing it is no sign of the lab's own API.
+_CLOUD_CLIENT = re.compile(r"Bedrock|Vertex|Azure")
 #: Google findings that show Vertex AI rather than the Gemini API (``vertexai``, ``aiplatform``,
 #: ``AnthropicVertex``, a ``vertex_ai/`` route).
 _VERTEX = re.compile(r"vertex|aiplatform", re.I)
@@ -49,7 +52,7 @@ def add_lineage(models: list[dict[str, Any]], findings: list[dict[str, Any]], co
     """Set ``developer`` and ``channel`` on each model entry (in place)."""
     live = [f for f in findings if f["provider"] and is_live(f)]
     clouds = _clouds(live)
-    direct = {f["provider"] for f in live if f["kind"] in _DIRECT_KINDS}
+    direct = {f["provider"] for f in live if f["kind"] in _DIRECT_KINDS or (f["kind"] == "symbol" and not _CLOUD_CLIENT.search(f["value"]))}
     for model in models:
         developer = _developer(model, compiled)
         model["developer"] = developer
@@ -72,7 +75,8 @@ def _developer(model: dict[str, Any], compiled: Rules) -> str | None:
     catalog = model.get("catalog")
     if catalog and catalog.get("maker"):
         return str(catalog["maker"])
-    bare: str = model["model"]
+    # A fine-tune's developer is its base model's (a Bedrock custom model names its base).
+    bare: str = model.get("base_model") or model["model"]
     head, _, rest = bare.partition("/")
     if model["provider"] == "bedrock":
         m = _BEDROCK_ID.match(bare.lower())

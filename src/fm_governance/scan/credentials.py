@@ -35,7 +35,8 @@ from typing import Any
 #: never mid-word, and the value is read only after a secret-looking name, so a long line is read in
 #: linear time.
 _ASSIGNED = re.compile(r"(?<![A-Za-z0-9_.-])([A-Za-z0-9_.-]+)[\"']?[ \t]*[:=][ \t]*[\"']?")
-_VALUE = re.compile(r"[^\s\"'`#,;)&]+")
+_VALUE_CHAR = r"[^\s\"'`#,;)&]"
+_VALUE = re.compile(_VALUE_CHAR + "+")
 _PLACEHOLDER = re.compile(
     r"your|xxx|\.\.\.|example|placeholder|changeme|replace|dummy|<|>|\*\*\*|\$\{|\$\(|getenv|environ|process\.env|secrets\.|env\(|test|fake", re.I
 )
@@ -129,6 +130,11 @@ class Credentials:
         self.assignment_pattern = re.compile(rf"(?:{stems})[A-Za-z0-9_.-]*[\"']?[ \t]*[:=][ \t]*[\"']?[A-Za-z0-9+/=_.~-]{{20,}}".encode(), re.I)
         # A provider's own key variable (OPENAI_API_KEY...) names its provider.
         self.env_names = dict(env_names)
+        # In a decoded line: a name stem, the rest of a name, an assignment and a value long enough
+        # for any rule (``looks_real`` wants 20 characters), in the characters ``_VALUE`` reads. Every
+        # line where ``_assignment_hits`` can find a credential matches it; most lines that hold a
+        # stem ("apiKey", "maxTokens") do not, and are not walked assignment by assignment.
+        self._assigned_value = re.compile(rf"(?:{stems})[A-Za-z0-9_.-]*[\"']?[ \t]*[:=][ \t]*[\"']?{_VALUE_CHAR}{{20,}}", re.I)
         # Any name the assignment rules could accept, to test a candidate name once.
         self._secret_name = re.compile("|".join(f"(?:{a.name.pattern})" for a in self.assignments), re.I) if self.assignments else None
 
@@ -182,7 +188,7 @@ class Credentials:
         """The credentials in one line of a scanned file (placeholders and low-entropy values left out)."""
         # The stems first: a substring test is a hundred times cheaper than the combined expressions.
         hits = [h for h in self._shape_hits(line) if looks_real(line[h.start : h.end])] if self._has(line, self.shape_stems) else []
-        if not self._has(line, self.name_stems):
+        if not (self._has(line, self.name_stems) and self._assigned_value.search(line)):
             return hits
         for hit in self._assignment_hits(line, strict=True):
             if not any(h.start < hit.end and hit.start < h.end for h in hits):

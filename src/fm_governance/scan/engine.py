@@ -22,10 +22,10 @@ from typing import Any, TextIO
 
 from ..core.errors import InputError, Location
 from ..core.files import is_temporary_name
-from .catalog import Rules, rules
+from .catalog import Rules, fine_tune_base, rules
 from .channels import add_lineage
 from .detect import scan_file
-from .files import classify, list_files
+from .files import FileKind, classify, list_files
 from .redact import clean, clean_findings, clean_skipped
 from .result import ScanResult, location
 from .signals import derive, is_live, items_by_signal
@@ -160,6 +160,7 @@ def scan_project(
     skipped = clean_skipped(skipped, compiled.credentials)
     findings.sort(key=lambda f: (f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]))
     _attribute_shared_sdk(findings)
+    _attribute_anthropic_clouds(findings)
     models = _aggregate_models(findings, compiled, today or _dt.date.today())
     add_lineage(models, findings, compiled)
     providers = _aggregate_providers(findings, compiled)
@@ -220,11 +221,16 @@ def _leave_out_own_packages(findings: list[dict[str, Any]]) -> tuple[list[dict[s
     if not own:
         return findings, []
     kept = []
+    kinds: dict[str, FileKind] = {}  # classify() once per file, not once per finding
     for f in findings:
         if f["kind"] == "project-name":
             continue
-        if f["kind"] in _PACKAGE_KINDS and _is_own(f, own):
-            continue
+        if f["kind"] in _PACKAGE_KINDS:
+            kind = kinds.get(f["file"])
+            if kind is None:
+                kind = kinds[f["file"]] = classify(f["file"])
+            if _is_own(f, own, kind):
+                continue
         kept.append(f)
     return kept, sorted({name for names in own.values() for name in names})
 
@@ -235,14 +241,14 @@ def _canonical(ecosystem: str, name: str) -> str:
     return name if ecosystem == "go" else name.lower()
 
 
-def _is_own(f: dict[str, Any], own: dict[str, set[str]]) -> bool:
+def _is_own(f: dict[str, Any], own: dict[str, set[str]], kind: FileKind) -> bool:
     value: str = f["value"]
     if f["kind"] == "install-command":
         ecosystems: tuple[str, ...] = tuple(own)
     elif f["kind"] == "import":
-        ecosystems = _LANG_ECOSYSTEMS.get(classify(f["file"]).lang, ())
+        ecosystems = _LANG_ECOSYSTEMS.get(kind.lang, ())
     else:
-        ecosystems = _FORMAT_ECOSYSTEMS.get(classify(f["file"]).fmt, ())
+        ecosystems = _FORMAT_ECOSYSTEMS.get(kind.fmt, ())
     for ecosystem in ecosystems:
         names = own.get(ecosystem)
         if not names:
@@ -312,6 +318,46 @@ def _attribute_shared_sdk(findings: list[dict[str, Any]]) -> None:
             f["via"] = "azure-openai"
 
 
+#: The Anthropic SDKs' cloud clients, and the provider each reaches (Vertex AI is ``google``'s).
+_ANTHROPIC_CLOUD_CLIENTS = {"AnthropicBedrock": "bedrock", "AsyncAnthropicBedrock": "bedrock", "AnthropicVertex": "google", "AsyncAnthropicVertex": "google"}
+#: The Anthropic SDK packages that also carry those clients (Python ``anthropic``, TypeScript
+#: ``@anthropic-ai/sdk``), as manifests, locks, imports and install commands name them.
+_ANTHROPIC_SDK = re.compile(r"anthropic|@anthropic-ai/sdk")
+#: Vertex AI names a Claude snapshot ``claude-…@YYYYMMDD``; Anthropic's API and Bedrock do not.
+_VERTEX_CLAUDE = re.compile(r"claude-[\w.-]*@\d{8}")
+
+
+def _attribute_anthropic_clouds(findings: list[dict[str, Any]]) -> None:
+    """Credit Bedrock or Vertex AI, not Anthropic's API, when the ``anthropic`` SDK is only the way
+    to reach them.
+
+    ``from anthropic import AnthropicBedrock`` (or ``AnthropicVertex``) is how Claude is called on
+    a cloud: the contract is with AWS or Google, and Anthropic is the model's developer (the
+    inventory's ``developer``), not a provider the project uses. When a project constructs such a
+    client and its only Anthropic evidence is the SDK package and Claude model ids, the package
+    findings stay, at low confidence and marked ``via`` the cloud, and a model id is credited to
+    the cloud when there is one (with both clouds, a ``claude-…@date`` id is Vertex AI's naming;
+    other ids stay Anthropic's, as it cannot be told where they are sent). Any sign of Anthropic's
+    own API — a direct client (``Anthropic()``), its host, its key variable, a key — keeps Anthropic.
+    """
+    live = [f for f in findings if is_live(f)]
+    clouds = sorted({_ANTHROPIC_CLOUD_CLIENTS[f["value"]] for f in live if f["kind"] == "symbol" and f["value"] in _ANTHROPIC_CLOUD_CLIENTS})
+    if not clouds:
+        return
+    anthropic = [f for f in live if f["provider"] == "anthropic"]
+    if not anthropic or not all((f["kind"] in _SHARED_SDK_KINDS and _ANTHROPIC_SDK.fullmatch(f["value"])) or f["kind"] == "model-id" for f in anthropic):
+        return
+    for f in anthropic:
+        if f["kind"] == "model-id":
+            if len(clouds) == 1:
+                f["provider"] = clouds[0]
+            elif "google" in clouds and _VERTEX_CLAUDE.fullmatch(f["value"]):
+                f["provider"] = "google"
+        else:
+            f["confidence"] = "low"
+            f["via"] = ", ".join(clouds)
+
+
 def _aggregate_providers(findings: list[dict[str, Any]], compiled: Rules) -> list[dict[str, Any]]:
     by_id: dict[str, list[dict[str, Any]]] = {}
     for f in findings:
@@ -360,6 +406,11 @@ def _aggregate_models(findings: list[dict[str, Any]], compiled: Rules, today: _d
             "locations": sorted(dict.fromkeys(location(f) for f in rows), key=_loc_key),
             "catalog": None,
         }
+        base = fine_tune_base(bare) if rows[0]["kind"] == "fine-tuned-model" else None
+        if base:
+            # The catalog entry (and so the lifecycle and the retirement signals) is the base
+            # model's: a fine-tune is served on its base and retires with it.
+            entry["base_model"] = base
         if info is not None:
             entry["catalog"] = {
                 "maker": info.maker,

@@ -71,6 +71,8 @@ class ScanResult:
                 "channel": m.get("channel"),
                 "alias": m["alias"],
             }
+            if m.get("base_model"):
+                entry["base_model"] = m["base_model"]  # a fine-tune: the model it was tuned from
             catalog = m.get("catalog")
             if catalog:
                 entry["family"] = catalog["family"]
