@@ -1,4 +1,5 @@
-"""The handbook's charts, drawn with Matplotlib from the handbook's own data files at build time.
+"""The handbook's charts, drawn with Matplotlib at build time from the handbook's own data files,
+the checklists, two chapters' tables and the provider-terms data that ships with the package.
 
 Each figure is written twice, as SVG (HTML and EPUB) and as PDF (the LaTeX build: vector, so it
 prints sharp), into ``docs/_generated/figures/``; a chapter shows it with a ``figure`` directive
@@ -7,10 +8,10 @@ are drawn on a white card with dark ink, so they read the same under furo's ligh
 and they tell their series apart by hatching and direct labels as well as by colour, so they
 survive greyscale print.
 
-A figure is redrawn only when its key changes: a hash of its data file, this module and
-Matplotlib's version (and, for the timeline, today's date, which it marks). Otherwise the files
-are left alone, so an unchanged build neither spends the second Matplotlib takes to start nor
-makes Sphinx copy the images again.
+A figure is redrawn only when its key changes: a hash of its data file (for the crosswalk, of the
+counts it draws), this module and Matplotlib's version (and, for the timeline, today's date, which
+it marks). Otherwise the files are left alone, so an unchanged build neither spends the second
+Matplotlib takes to start nor makes Sphinx copy the images again.
 """
 
 from __future__ import annotations
@@ -272,7 +273,8 @@ def tier_ladder(plt: Any, data: Any) -> Any:
 
     def cell_lines(cell: Any) -> list[str]:
         if cell.stated:
-            return wrapped(cell.short + (" \N{DAGGER}" if cell.status == "secondary" else ""), 18)
+            # A no-break space keeps the dagger with its last word (textwrap breaks only at ASCII spaces).
+            return wrapped(cell.short + ("\N{NO-BREAK SPACE}\N{DAGGER}" if cell.status == "secondary" else ""), 18)
         return [GAPS[cell.status][0]]
 
     rows = []
