@@ -143,3 +143,24 @@ def test_guide_output_is_regenerated_only_when_its_inputs_change(tmp_path: Path,
     guides._write_guide_outputs(None)
     assert runs == [1, 1]
     assert [p.name for p in (tmp_path / "guides").iterdir()] == ["out.txt"]
+
+
+def test_reference_tables_are_rebuilt_only_when_their_inputs_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The provider table validates the scanner's data (seconds where jsonschema is slow to import):
+    a build where nothing it is made from changed does not redo it."""
+    from handbook import reference_tables
+
+    monkeypatch.setattr(reference_tables, "GENERATED", tmp_path)
+    calls: list[str] = []
+    providers, signals = reference_tables.provider_rows, reference_tables.signal_rows
+    monkeypatch.setattr(reference_tables, "provider_rows", lambda: calls.append("providers") or providers())
+    monkeypatch.setattr(reference_tables, "signal_rows", lambda: calls.append("signals") or signals())
+    reference_tables._write_reference_tables(None)
+    reference_tables._write_reference_tables(None)
+    assert calls == ["providers", "signals"]
+    assert (tmp_path / "providers.md").read_text(encoding="utf-8").startswith("| Id | Provider or library | Role |")
+    assert "| `single-provider` |" in (tmp_path / "signals.md").read_text(encoding="utf-8")
+    # An output that went missing is written again, though its inputs did not change.
+    (tmp_path / "signals.md").unlink()
+    reference_tables._write_reference_tables(None)
+    assert calls == ["providers", "signals", "signals"]

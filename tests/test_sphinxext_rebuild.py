@@ -133,6 +133,22 @@ def test_a_reworded_question_rewrites_no_page_that_only_links_to_its_item(make_a
     assert "Is there a tested, dated exit plan?" in (Path(app.outdir) / "checklist.html").read_text(encoding="utf-8")
 
 
+def test_a_warm_rebuild_after_a_checklist_edit_writes_what_a_fresh_build_writes(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the rebuild skips (pages not re-read, linking pages not rewritten), its pages are
+    the ones a fresh build of the edited project gives: a reworded question, then a retitled item."""
+    src = copy_root("fmg-basic", tmp_path)
+    warm = make_app("html", srcdir=src, freshenv=True)
+    build_clean(warm)
+    demo = src / "checklists" / "demo.yaml"
+    for old, new in (("Is there a tested exit plan?", "Is there a tested, dated exit plan?"), ("title: Exit plan", "title: Tested exit plan")):
+        touch_later(demo, demo.read_text(encoding="utf-8").replace(old, new))
+        build_clean(make_app("html", srcdir=src))
+        fresh = make_app("html", srcdir=src, builddir=tmp_path / f"fresh-{len(new)}", freshenv=True)
+        build_clean(fresh)
+        for page in PAGES:
+            assert body(Path(warm.outdir) / f"{page}.html") == body(Path(fresh.outdir) / f"{page}.html"), (new, page)
+
+
 @pytest.mark.sphinx("html", testroot="fmg-basic")
 def test_a_rebuild_parses_only_the_checklist_files_that_changed(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from fm_governance.sphinxext import catalog
