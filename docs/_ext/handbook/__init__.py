@@ -17,9 +17,9 @@ with a ``setup_<feature>(app)``:
 
 Generated files go to ``docs/reference/_generated/`` (ignored by git). The slow generators (the
 guides' CLI runs, the reference tables, the charts) are keyed on a hash of their inputs and skipped
-when those did not change (so a no-op rebuild costs about what
-Sphinx's own does: ``benchmarks/handbook_bench.py``), and a file is rewritten only when its text
-changes, so an unchanged include does not make Sphinx re-read its page.
+when those did not change (so a no-op rebuild costs about what Sphinx's own does:
+``benchmarks/handbook_bench.py``), and a file is rewritten only when its text changes, so an
+unchanged include does not make Sphinx re-read its page.
 """
 
 from __future__ import annotations
