@@ -25,7 +25,14 @@ DATA = ROOT / "docs" / "handbook" / "data"
 def test_figures_are_drawn_as_svg_and_pdf_and_only_when_their_inputs_change(tmp_path: Path) -> None:
     today = dt.date(2026, 12, 6)
     assert sorted(figures.build_figures(tmp_path, today)) == sorted(figures.FIGURES)
-    assert set(figures.FIGURES) == {"concentration-hhi", "eu-ai-act-timeline", "crosswalk-coverage", "open-vs-closed-matrix", "who-decides-raci"}
+    assert set(figures.FIGURES) == {
+        "concentration-hhi",
+        "eu-ai-act-timeline",
+        "crosswalk-coverage",
+        "open-vs-closed-matrix",
+        "who-decides-raci",
+        "provider-terms-tiers",
+    }
     for name in figures.FIGURES:
         svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
         assert "<svg" in svg and "<text" in svg  # text stays text (searchable, scalable)
@@ -42,6 +49,59 @@ def test_figures_are_drawn_as_svg_and_pdf_and_only_when_their_inputs_change(tmp_
     for name in figures.FIGURES:
         for ext in ("svg", "pdf"):
             assert (again / f"{name}.{ext}").read_bytes() == (tmp_path / f"{name}.{ext}").read_bytes(), (name, ext)
+
+
+def test_the_crosswalk_is_redrawn_when_its_counts_change_not_when_a_question_does(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    today = dt.date(2026, 12, 6)
+    figures.build_figures(tmp_path, today)
+    counts = figures.crosswalk_counts()
+    # A question's wording is not drawn: the key, taken from what is drawn, does not move.
+    assert figures.build_figures(tmp_path, today) == []
+    counts["rows"][0][2][0] += 1  # one more item of the first checklist cites the first framework
+    monkeypatch.setitem(figures.DIGESTS, "crosswalk-coverage", lambda: counts)
+    assert figures.build_figures(tmp_path, today) == ["crosswalk-coverage"]
+
+
+def test_the_tier_ladder_draws_what_the_terms_data_says(tmp_path: Path) -> None:
+    import html
+
+    from fm_governance import terms
+
+    data = terms.shipped()
+    figures.build_figures(tmp_path, dt.date(2026, 12, 6))
+    svg = (tmp_path / "provider-terms-tiers.svg").read_text(encoding="utf-8")
+    # The figure's text, line after line (each wrapped line is a <text> element of its own).
+    drawn = " ".join(" ".join(html.unescape(t) for t in re.findall(r"<text[^>]*>(.*?)</text>", svg, re.S)).split())
+    ladder = [c for c in data.channels if c.kind in figures.TIERS]
+    assert {c.kind for c in ladder} == set(figures.TIERS), "every rung has at least one channel"
+    assert [c.kind for c in data.channels if c not in ladder] == ["open-weight"] * 3
+    gaps = 0
+    for channel in ladder:
+        assert f"{channel.provider} {channel.channel}" in drawn, channel.id
+        for topic in figures.LADDER_TOPICS:
+            cell = channel.terms[topic]
+            if cell.stated:
+                # Every statement the ladder shows has its few words in the data, beside its source.
+                assert cell.short and cell.source and cell.as_of, (channel.id, topic)
+                assert cell.short + (" \N{DAGGER}" if cell.status == "secondary" else "") in drawn, (channel.id, topic)
+            else:
+                gaps += 1
+    assert drawn.count("not verified") + drawn.count("not applicable") == gaps + 2  # and once each in the legend
+    for label in figures.TIERS.values():
+        assert label in drawn
+    chapter = (ROOT / "docs" / "handbook" / "provider-terms.md").read_text(encoding="utf-8")
+    figure = chapter[chapter.index("/_generated/figures/provider-terms-tiers.*") :]
+    caption = " ".join(figure[: figure.index("```")].split())
+    as_of = dt.date.fromisoformat(data.as_of)
+    assert f"as of {as_of.day} {as_of:%B %Y}" in caption and "fm_governance/terms/provider-terms.yaml" in caption
+    # The alt text retells the figure: its count of channels, and every period it names is one the figure draws.
+    alt = caption[caption.index(":alt:") : caption.index(":width:")]
+    assert (
+        f"A grid of {['', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten', 'eleven', 'twelve'][len(ladder)]} provider channels"
+        in alt
+    )
+    for period in re.findall(r"\b(\d+ (?:days|years))", alt.replace("five years", "5 years")):
+        assert period in drawn, period
 
 
 def test_the_concentration_chapter_states_the_numbers_its_figure_draws() -> None:
@@ -83,3 +143,24 @@ def test_guide_output_is_regenerated_only_when_its_inputs_change(tmp_path: Path,
     guides._write_guide_outputs(None)
     assert runs == [1, 1]
     assert [p.name for p in (tmp_path / "guides").iterdir()] == ["out.txt"]
+
+
+def test_reference_tables_are_rebuilt_only_when_their_inputs_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The provider table validates the scanner's data (seconds where jsonschema is slow to import):
+    a build where nothing it is made from changed does not redo it."""
+    from handbook import reference_tables
+
+    monkeypatch.setattr(reference_tables, "GENERATED", tmp_path)
+    calls: list[str] = []
+    providers, signals = reference_tables.provider_rows, reference_tables.signal_rows
+    monkeypatch.setattr(reference_tables, "provider_rows", lambda: calls.append("providers") or providers())
+    monkeypatch.setattr(reference_tables, "signal_rows", lambda: calls.append("signals") or signals())
+    reference_tables._write_reference_tables(None)
+    reference_tables._write_reference_tables(None)
+    assert calls == ["providers", "signals"]
+    assert (tmp_path / "providers.md").read_text(encoding="utf-8").startswith("| Id | Provider or library | Role |")
+    assert "| `single-provider` |" in (tmp_path / "signals.md").read_text(encoding="utf-8")
+    # An output that went missing is written again, though its inputs did not change.
+    (tmp_path / "signals.md").unlink()
+    reference_tables._write_reference_tables(None)
+    assert calls == ["providers", "signals", "signals"]

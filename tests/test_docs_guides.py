@@ -227,3 +227,28 @@ def test_machine_formats_match_the_cli(outputs: dict[str, str], example_copy: Pa
     expected = {"critical": "error", "high": "error", "medium": "warning", "low": "note"}
     for result in results:
         assert result["level"] == expected[rules[result["ruleId"]]["properties"]["severity"]]
+
+
+def test_the_generator_prints_what_the_installed_command_prints(outputs: dict[str, str], conf: ModuleType, tmp_path: Path, installed_cli: str) -> None:
+    """The generator runs the CLI in the build's process (a dozen fresh interpreters cost most of a
+    checklist edit's rebuild); what it shows is what a user's shell shows, exit codes included."""
+    import os
+    import subprocess
+
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("FMG_", "FORCE_COLOR", "CLICOLOR", "TTY_"))}
+    env.update(COLUMNS="80", NO_COLOR="1", TERM="dumb")
+
+    def run(cwd: Path, *args: str) -> subprocess.CompletedProcess[str]:
+        return subprocess.run([installed_cli, *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", check=False)
+
+    project = tmp_path / "new" / "support-bot"
+    shutil.copytree(EXAMPLE, project, ignore=shutil.ignore_patterns("fm-governance.yaml"))
+    first = run(project, "assess", ".", "--mode", "hosted-api", "--mode", "rag")
+    assert first.returncode == 0
+    shown = outputs["assess-new.txt"].splitlines()[1:]
+    assert shown == [line.rstrip() for line in (first.stdout + first.stderr).replace(str(project), "examples/support-bot").splitlines()]
+    assert outputs["new-fm-governance.yaml"] == (project / "fm-governance.yaml").read_text(encoding="utf-8")
+    scored = tmp_path / "scored"
+    shutil.copytree(EXAMPLE, scored)
+    check = run(scored, "check", "--as-of", conf.GUIDE_AS_OF, "--fail-on", "high", "--format", "markdown")
+    assert check.returncode == 1 and check.stdout == outputs["check-markdown.txt"]

@@ -237,6 +237,9 @@ def test_pdf_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
     assert not missing, f"item ids missing from the PDF text: {missing}"
     # The schema tables from the format reference came through as table rows.
     assert "items[].question" in text and "waiver.expires" in text
+    # The tier ladder is in the PDF as vector text (its rungs are searchable), with its caption.
+    assert "The tier ladder, drawn from the provider-terms data" in " ".join(text.split())
+    assert "Consumer plans" in text and "Cloud channels" in text
 
 
 def test_epub_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
@@ -251,6 +254,12 @@ def test_epub_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
         assert not any(n.endswith("404.xhtml") for n in pages), "the web-only 404 page leaked into the EPUB"
         chapter = next(n for n in pages if n.endswith("checklists/data-exposure.xhtml"))
         assert 'id="de-01"' in book.read(chapter).decode("utf-8")
+        # The charts are in the book as SVG (vector, text kept), among them the provider-terms tier ladder.
+        images = {Path(n).name for n in names if n.endswith(".svg")}
+        for figure in ("concentration-hhi", "eu-ai-act-timeline", "crosswalk-coverage", "open-vs-closed-matrix", "who-decides-raci", "provider-terms-tiers"):
+            assert f"{figure}.svg" in images, figure
+        terms = next(n for n in pages if n.endswith("handbook/provider-terms.xhtml"))
+        assert "provider-terms-tiers.svg" in book.read(terms).decode("utf-8")
 
 
 def test_handbook_builds_nitpicky(rtd: ReadTheDocs, tmp_path: Path) -> None:

@@ -23,6 +23,10 @@ def rootdir() -> Path:
     return ROOTS
 
 
+# Each builder reads the pages afresh (``freshenv``): the builds share one doctree folder, and the
+# page is no longer re-read on every build, so its warnings would otherwise appear only in the first.
+
+
 def warnings_of(app) -> list[str]:  # type: ignore[no-untyped-def]
     return strip_escape_sequences(app.warning.getvalue()).strip().splitlines()
 
@@ -39,7 +43,7 @@ def flat(text: str) -> str:
     return " ".join(text.split())
 
 
-@pytest.mark.sphinx("html", testroot="fmg-portfolio")
+@pytest.mark.sphinx("html", testroot="fmg-portfolio", freshenv=True)
 def test_html_page_has_the_figures_charts_and_escapes_names(app) -> None:  # type: ignore[no-untyped-def]
     app.build()
     only_the_broken_file_warns(app)
@@ -63,7 +67,7 @@ def test_html_page_has_the_figures_charts_and_escapes_names(app) -> None:  # typ
     assert "broken/bad/fm-governance.yaml:8:17:" in broken and "/tmp" not in broken
 
 
-@pytest.mark.sphinx("text", testroot="fmg-portfolio")
+@pytest.mark.sphinx("text", testroot="fmg-portfolio", freshenv=True)
 def test_text_build_has_the_tables_and_no_charts(app) -> None:  # type: ignore[no-untyped-def]
     app.build()
     only_the_broken_file_warns(app)
@@ -73,7 +77,7 @@ def test_text_build_has_the_tables_and_no_charts(app) -> None:  # type: ignore[n
     assert "beta <script>x()</script> *em*" in text  # plain text is plain
 
 
-@pytest.mark.sphinx("latex", testroot="fmg-portfolio")
+@pytest.mark.sphinx("latex", testroot="fmg-portfolio", freshenv=True)
 def test_latex_build_has_the_tables(app) -> None:  # type: ignore[no-untyped-def]
     app.build()
     only_the_broken_file_warns(app)
@@ -83,7 +87,7 @@ def test_latex_build_has_the_tables(app) -> None:  # type: ignore[no-untyped-def
     assert r"Claims \& <b>Risk</b>" in tex or r"Claims \&" in tex
 
 
-@pytest.mark.sphinx("epub", testroot="fmg-portfolio")
+@pytest.mark.sphinx("epub", testroot="fmg-portfolio", freshenv=True)
 def test_epub_build(app) -> None:  # type: ignore[no-untyped-def]
     app.build()
     only_the_broken_file_warns(app)
@@ -107,3 +111,21 @@ def test_parallel_build_and_a_new_file_on_the_next_build(make_app, tmp_path: Pat
     again = make_app("html", srcdir=src)
     again.build()
     assert "5 projects (3 critical)" in (Path(again.outdir) / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_no_op_rebuild_does_not_read_the_page_again_but_a_removed_file_does(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    import shutil
+
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-portfolio", src)
+    make_app("html", srcdir=src, freshenv=True).build()
+    # Nothing changed: the globs match the same files and :as-of: fixes the day, so no page is read.
+    again = make_app("html", srcdir=src)
+    again.build()
+    assert "0 added, 0 changed, 0 removed" in strip_escape_sequences(again.status.getvalue())
+    # A matched file went away: the page is read again and no longer counts it.
+    shutil.rmtree(src / "assessments" / "delta")
+    third = make_app("html", srcdir=src)
+    third.build()
+    assert "0 added, 1 changed, 0 removed" in strip_escape_sequences(third.status.getvalue())
+    assert "3 projects (3 critical)" in (Path(third.outdir) / "index.html").read_text(encoding="utf-8")

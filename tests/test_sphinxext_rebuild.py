@@ -117,6 +117,38 @@ def test_editing_a_checklist_rereads_exactly_the_pages_using_it(make_app, tmp_pa
     assert build_clean(make_app("html", srcdir=src)) == ["report"]
 
 
+def test_a_reworded_question_rewrites_no_page_that_only_links_to_its_item(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Links show an item's id and title: an edit that moves and retitles nothing leaves the pages
+    that only link to it as they were (not written again), while the pages showing it are re-read."""
+    src = copy_root("fmg-basic", tmp_path)
+    first = make_app("html", srcdir=src, freshenv=True)
+    build_clean(first)
+    links = Path(first.outdir) / "links.html"
+    written = links.stat().st_mtime_ns
+    demo = src / "checklists" / "demo.yaml"
+    touch_later(demo, demo.read_text(encoding="utf-8").replace("Is there a tested exit plan?", "Is there a tested, dated exit plan?"))
+    app = make_app("html", srcdir=src)
+    assert build_clean(app) == ["checklist", "high", "matrix", "prose", "report"]
+    assert links.stat().st_mtime_ns == written
+    assert "Is there a tested, dated exit plan?" in (Path(app.outdir) / "checklist.html").read_text(encoding="utf-8")
+
+
+def test_a_warm_rebuild_after_a_checklist_edit_writes_what_a_fresh_build_writes(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """Whatever the rebuild skips (pages not re-read, linking pages not rewritten), its pages are
+    the ones a fresh build of the edited project gives: a reworded question, then a retitled item."""
+    src = copy_root("fmg-basic", tmp_path)
+    warm = make_app("html", srcdir=src, freshenv=True)
+    build_clean(warm)
+    demo = src / "checklists" / "demo.yaml"
+    for old, new in (("Is there a tested exit plan?", "Is there a tested, dated exit plan?"), ("title: Exit plan", "title: Tested exit plan")):
+        touch_later(demo, demo.read_text(encoding="utf-8").replace(old, new))
+        build_clean(make_app("html", srcdir=src))
+        fresh = make_app("html", srcdir=src, builddir=tmp_path / f"fresh-{len(new)}", freshenv=True)
+        build_clean(fresh)
+        for page in PAGES:
+            assert body(Path(warm.outdir) / f"{page}.html") == body(Path(fresh.outdir) / f"{page}.html"), (new, page)
+
+
 @pytest.mark.sphinx("html", testroot="fmg-basic")
 def test_a_rebuild_parses_only_the_checklist_files_that_changed(make_app, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:  # type: ignore[no-untyped-def]
     from fm_governance.sphinxext import catalog

@@ -9,14 +9,17 @@ with a ``setup_<feature>(app)``:
 * :mod:`.guides` — the guides' command output, produced by running the CLI on copies of
   ``examples/support-bot``;
 * :mod:`.a11y` — two accessibility fixes to the HTML output;
-* :mod:`.figures` — the chapters' charts, drawn with Matplotlib from ``docs/handbook/data/``
-  (SVG for HTML and EPUB, PDF for LaTeX) into ``docs/_generated/figures/``, redrawn only when
-  their data changes;
+* :mod:`.figures` — the chapters' charts, drawn with Matplotlib from ``docs/handbook/data/`` and
+  the provider-terms data (SVG for HTML and EPUB, PDF for LaTeX) into
+  ``docs/_generated/figures/``, redrawn only when their data changes;
 * :mod:`.stable_config` — keeps two configuration values stable between builds, so a rebuild
   does not report the configuration as changed.
 
-Generated files go to ``docs/reference/_generated/`` (ignored by git) and are only rewritten
-when their text changes, so an unchanged include does not make Sphinx re-read its page.
+Generated files go to ``docs/reference/_generated/`` (ignored by git). The slow generators (the
+guides' CLI runs, the reference tables, the charts) are keyed on a hash of their inputs and skipped
+when those did not change (so a no-op rebuild costs about what Sphinx's own does:
+``benchmarks/handbook_bench.py``), and a file is rewritten only when its text changes, so an
+unchanged include does not make Sphinx re-read its page.
 """
 
 from __future__ import annotations

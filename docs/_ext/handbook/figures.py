@@ -1,4 +1,5 @@
-"""The handbook's charts, drawn with Matplotlib from the handbook's own data files at build time.
+"""The handbook's charts, drawn with Matplotlib at build time from the handbook's own data files,
+the checklists, two chapters' tables and the provider-terms data that ships with the package.
 
 Each figure is written twice, as SVG (HTML and EPUB) and as PDF (the LaTeX build: vector, so it
 prints sharp), into ``docs/_generated/figures/``; a chapter shows it with a ``figure`` directive
@@ -7,10 +8,10 @@ are drawn on a white card with dark ink, so they read the same under furo's ligh
 and they tell their series apart by hatching and direct labels as well as by colour, so they
 survive greyscale print.
 
-A figure is redrawn only when its key changes: a hash of its data file, this module and
-Matplotlib's version (and, for the timeline, today's date, which it marks). Otherwise the files
-are left alone, so an unchanged build neither spends the second Matplotlib takes to start nor
-makes Sphinx copy the images again.
+A figure is redrawn only when its key changes: a hash of its data file (for the crosswalk, of the
+counts it draws), this module and Matplotlib's version (and, for the timeline, today's date, which
+it marks). Otherwise the files are left alone, so an unchanged build neither spends the second
+Matplotlib takes to start nor makes Sphinx copy the images again.
 """
 
 from __future__ import annotations
@@ -18,15 +19,19 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import io
+import json
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import yaml
 
+from fm_governance import terms as provider_terms
 from fm_governance.core.checklists import builtin_dir
 
 HERE = Path(__file__).resolve()
+#: The provider-terms data the package ships (the tier ladder's source; the chapter's tables read it too).
+PROVIDER_TERMS = Path(provider_terms.__file__).resolve().parent / provider_terms.DATA_FILE
 DATA = HERE.parents[2] / "handbook" / "data"
 OUT = HERE.parents[2] / "_generated" / "figures"
 INK, GRID = "#1a1a1a", "#8a8a8a"
@@ -132,24 +137,34 @@ def eu_ai_act(plt: Any, data: dict[str, Any], today: dt.date) -> Any:
     return fig
 
 
-def crosswalk(plt: Any, checklists: Path) -> Any:
-    """How many items of each checklist cite each framework: the crosswalk page's coverage at a glance."""
+def crosswalk_counts() -> dict[str, Any]:
+    """What the crosswalk figure draws: per checklist, its title, its number of items and how many
+    of them cite each framework. The figure is keyed on this, not on the checklists' bytes, so
+    editing a question does not redraw it."""
     from fm_governance.core.checklists import load_catalog
     from fm_governance.core.models import FRAMEWORK_TITLES
 
     catalog = list(load_catalog())
     frameworks = list(FRAMEWORK_TITLES)
-    counts = [[sum(1 for it in c.items if any(r.framework == f for r in it.references)) for f in frameworks] for c in catalog]
+    rows = [(c.title, len(c.items), [sum(1 for it in c.items if any(r.framework == f for r in it.references)) for f in frameworks]) for c in catalog]
+    return {"frameworks": [FRAMEWORK_TITLES[f] for f in frameworks], "rows": rows}
+
+
+def crosswalk(plt: Any, checklists: Path) -> Any:
+    """How many items of each checklist cite each framework: the crosswalk page's coverage at a glance."""
+    drawn = crosswalk_counts()
+    titles = drawn["frameworks"]
+    rows = drawn["rows"]
     fig, ax = plt.subplots(figsize=(8.4, 2.9))
-    shares = [[n / len(c.items) for n in row] for c, row in zip(catalog, counts, strict=True)]
+    shares = [[n / total for n in counts] for _, total, counts in rows]
     ax.imshow(shares, cmap="Blues", vmin=0, vmax=1, aspect="auto")
-    for y, (c, row) in enumerate(zip(catalog, counts, strict=True)):
-        for x, n in enumerate(row):
+    for y, (_, total, counts) in enumerate(rows):
+        for x, n in enumerate(counts):
             # The count is written in every cell, so the grid reads without its colours.
-            dark = n / len(c.items) > 0.55
-            ax.text(x, y, f"{n}/{len(c.items)}", ha="center", va="center", fontsize=8.5, color="white" if dark else INK)
-    ax.set_xticks(range(len(frameworks)), [FRAMEWORK_TITLES[f].replace(" for LLM Applications", "").replace(" ", "\n", 1) for f in frameworks], fontsize=8)
-    ax.set_yticks(range(len(catalog)), [c.title for c in catalog])
+            dark = n / total > 0.55
+            ax.text(x, y, f"{n}/{total}", ha="center", va="center", fontsize=8.5, color="white" if dark else INK)
+    ax.set_xticks(range(len(titles)), [t.replace(" for LLM Applications", "").replace(" ", "\n", 1) for t in titles], fontsize=8)
+    ax.set_yticks(range(len(rows)), [title for title, _, _ in rows])
     ax.tick_params(length=0)
     for spine in ax.spines.values():
         spine.set_visible(False)
@@ -233,6 +248,91 @@ def raci_grid(plt: Any, chapter: Path) -> Any:
     return fig
 
 
+#: The provider tiers the ladder shows, top rung first, with the label of each (the data's ``kind``);
+#: open weights are not a tier of a provider's service, so they stay in the chapter's tables.
+TIERS = {"consumer": "Consumer plans", "business": "Business plans", "api": "Developer API", "cloud": "Cloud channels"}
+#: The topics that change from rung to rung, in the data's words.
+LADDER_TOPICS = ("training", "retention", "zero-retention", "processor", "indemnity")
+GAPS = {"unverified": ("not verified", "#e4e4e4"), "not-applicable": ("not applicable", "#f4f4f4")}
+
+
+def tier_ladder(plt: Any, data: Any) -> Any:
+    """The provider-terms tier ladder: per tier (consumer, business, API, cloud channel), each
+    channel's terms on training, retention, zero retention, processor and indemnity, in the few
+    words the data file gives each cell (``short``); a gap in the data is drawn as a gap."""
+    import textwrap
+
+    topics = [data.topic(t) for t in LADDER_TOPICS]
+    rungs = [(label, [c for c in data.channels if c.kind == kind]) for kind, label in TIERS.items()]
+    # Laid out in inches (the axes span the figure), so text sizes and paddings are exact.
+    width, left, cell_w, pad = 7.4, 1.65, 1.15, 0.06
+    line_h, header_h, rung_h = 0.13, 0.42, 0.24
+
+    def wrapped(text: str, chars: int) -> list[str]:
+        return textwrap.wrap(text, chars, break_on_hyphens=False) or [""]
+
+    def cell_lines(cell: Any) -> list[str]:
+        if cell.stated:
+            # A no-break space keeps the dagger with its last word (textwrap breaks only at ASCII spaces).
+            return wrapped(cell.short + ("\N{NO-BREAK SPACE}\N{DAGGER}" if cell.status == "secondary" else ""), 18)
+        return [GAPS[cell.status][0]]
+
+    rows = []
+    for label, channels in rungs:
+        rows.append(("rung", label, rung_h))
+        for c in channels:
+            name = [c.provider, *wrapped(c.channel, 27)]
+            lines = max([len(name), *(len(cell_lines(c.terms[t.id])) for t in topics)])
+            rows.append(("channel", c, lines * line_h + 2 * pad))
+    legend_h = 0.3
+    height = header_h + sum(h for *_, h in rows) + legend_h
+    fig = plt.figure(figsize=(width, height))
+    ax = fig.add_axes((0, 0, 1, 1))
+    ax.set_xlim(0, width)
+    ax.set_ylim(height, 0)
+    ax.axis("off")
+    for n, topic in enumerate(topics):
+        x = left + n * cell_w
+        ax.text(x + cell_w / 2, header_h - 0.06, "\n".join(wrapped(topic.title, 16)), ha="center", va="bottom", fontsize=8, fontweight="bold")
+    y = header_h
+    for kind, what, h in rows:
+        if kind == "rung":
+            ax.add_patch(plt.Rectangle((0.02, y + 0.02), width - 0.04, h - 0.04, facecolor="#dbe8f4", edgecolor="none"))
+            ax.text(0.1, y + h / 2, what, ha="left", va="center", fontsize=8.5, fontweight="bold")
+        else:
+            ax.text(0.1, y + pad, what.provider, ha="left", va="top", fontsize=7.5, fontweight="bold", linespacing=1.3)
+            ax.text(0.1, y + pad + line_h, "\n".join(wrapped(what.channel, 27)), ha="left", va="top", fontsize=7, linespacing=1.3)
+            for n, topic in enumerate(topics):
+                cell = what.terms[topic.id]
+                x = left + n * cell_w
+                fill = "white" if cell.stated else GAPS[cell.status][1]
+                ax.add_patch(
+                    plt.Rectangle((x + 0.03, y + 0.025), cell_w - 0.06, h - 0.05, facecolor=fill, edgecolor=GRID if cell.stated else "none", linewidth=0.6)
+                )
+                ax.text(
+                    x + 0.1,
+                    y + pad,
+                    "\n".join(cell_lines(cell)),
+                    ha="left",
+                    va="top",
+                    fontsize=7,
+                    linespacing=1.3,
+                    color=INK if cell.stated else "#4a4a4a",
+                    fontstyle="normal" if cell.stated else "italic",
+                )
+        y += h
+    ax.text(
+        0.1,
+        height - legend_h / 2,
+        "\N{DAGGER} read in consistent secondary reports only.   Grey: a gap the data marks not verified or not applicable.",
+        ha="left",
+        va="center",
+        fontsize=7,
+        color="#333333",
+    )
+    return fig
+
+
 #: The built-in checklists the crosswalk figure counts (the folder the package loads them from).
 CHECKLISTS = builtin_dir()
 
@@ -243,15 +343,33 @@ FIGURES: dict[str, tuple[Path, Callable[..., Any], bool]] = {
     "crosswalk-coverage": (CHECKLISTS, crosswalk, False),
     "open-vs-closed-matrix": (HERE.parents[2] / "handbook" / "open-vs-closed.md", decision_grid, False),
     "who-decides-raci": (HERE.parents[2] / "handbook" / "who-decides.md", raci_grid, False),
+    "provider-terms-tiers": (PROVIDER_TERMS, tier_ladder, False),
 }
+
+
+#: Figures keyed on the data they draw rather than on their source files' bytes.
+DIGESTS: dict[str, Callable[[], Any]] = {"crosswalk-coverage": crosswalk_counts}
+
+
+def _read(source: Path) -> Any:
+    """What a draw function takes: a folder or chapter as its path, the provider terms validated
+    by their own loader, any other data file as YAML."""
+    if source.is_dir() or source.suffix == ".md":
+        return source
+    if source == PROVIDER_TERMS:
+        return provider_terms.load_file(source)
+    return yaml.safe_load(source.read_text(encoding="utf-8"))
 
 
 def _key(name: str, source: Path, today: dt.date | None) -> str:
     from importlib.metadata import version
 
     digest = hashlib.sha256()
-    files = sorted(source.glob("*.yaml")) if source.is_dir() else [source]
-    for part in (name, *(f.read_bytes() for f in files), HERE.read_bytes(), version("matplotlib"), today.isoformat() if today else ""):
+    if name in DIGESTS:
+        inputs = [json.dumps(DIGESTS[name]()).encode()]
+    else:
+        inputs = [f.read_bytes() for f in (sorted(source.glob("*.yaml")) if source.is_dir() else [source])]
+    for part in (name, *inputs, HERE.read_bytes(), version("matplotlib"), today.isoformat() if today else ""):
         digest.update(part if isinstance(part, bytes) else part.encode())
     return digest.hexdigest()
 
@@ -274,7 +392,7 @@ def build_figures(out: Path = OUT, today: dt.date | None = None) -> list[str]:
         if stamp.is_file() and stamp.read_text(encoding="utf-8") == key and all((out / f"{name}.{ext}").is_file() for ext in ("svg", "pdf")):
             continue
         plt = plt or _pyplot()
-        data = source if source.is_dir() or source.suffix == ".md" else yaml.safe_load(source.read_text(encoding="utf-8"))
+        data = _read(source)
         fig = draw(plt, data, today) if dated else draw(plt, data)
         for ext, metadata in (("svg", {"Date": None}), ("pdf", {"CreationDate": None, "ModDate": None})):
             buffer = io.BytesIO()

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import difflib
-import hashlib
 import os
 import shutil
-import subprocess
-import sys
 import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .generated import DOCS, GENERATED, write_if_changed
+from .generated import DOCS, GENERATED, inputs_key, write_if_changed
 
 # The guides show real command output. It is produced here, at build time, by running the CLI on
 # temporary copies of examples/support-bot (never on the committed example), rather than kept as
@@ -42,15 +39,30 @@ def answer_with_fallback(question: str) -> str:
         return reply.content[0].text
 '''
 GUIDE_FALLBACK_REQUIREMENT = "anthropic==0.42.0\n"
-_CLI = "from fm_governance.cli import main; main(prog_name='fm-governance')"
 
 
 def _run_cli(cwd: Path, *args: str) -> tuple[int, str, str]:
-    """Run `fm-governance ARGS` in a fresh interpreter, as a user's shell would, with a fixed width and no colour."""
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("FMG_", "FORCE_COLOR", "CLICOLOR", "TTY_"))}
-    env.update(COLUMNS="80", NO_COLOR="1", TERM="dumb", PYTHONIOENCODING="utf-8", PYTHONUTF8="1")
-    proc = subprocess.run([sys.executable, "-c", _CLI, *args], cwd=cwd, env=env, capture_output=True, text=True, encoding="utf-8", check=False)
-    return proc.returncode, proc.stdout, proc.stderr
+    """Run `fm-governance ARGS` in `cwd` with the terminal a user's pipe gives it: 80 columns, no colour.
+
+    In this process, through click's test runner, rather than in a fresh interpreter per command:
+    the dozen runs each paid Python's start-up and fm-governance's imports (and, in a development
+    install, over a second importing jsonschema), which made them most of the cost of rebuilding
+    the handbook after a checklist edit. tests/test_docs_guides.py checks the output against the
+    installed command run as a subprocess.
+    """
+    from click.testing import CliRunner
+
+    from fm_governance.cli import main
+
+    env: dict[str, str | None] = {k: None for k in os.environ if k.startswith(("FMG_", "FORCE_COLOR", "CLICOLOR", "TTY_"))}
+    env.update(COLUMNS="80", NO_COLOR="1", TERM="dumb")
+    before = Path.cwd()
+    os.chdir(cwd)  # the guides' commands name "." and read ./fm-governance.yaml
+    try:
+        result = CliRunner().invoke(main, list(args), prog_name="fm-governance", env=env, catch_exceptions=False)
+    finally:
+        os.chdir(before)
+    return result.exit_code, result.stdout, result.stderr
 
 
 def _edit(path: Path, old: str, new: str) -> None:
@@ -163,17 +175,11 @@ def guide_outputs() -> dict[str, str]:
 
 def _inputs_key() -> str:
     """A hash of everything the guides' output depends on: the installed package's code and data,
-    the checklists, the example project, this module and the interpreter. Running the CLI a dozen
-    times costs seconds; hashing these files costs milliseconds."""
+    the checklists, the example project, this module and the interpreter."""
     import fm_governance
+    from fm_governance.core.checklists import builtin_dir
 
-    digest = hashlib.sha256(sys.version.encode())
-    roots = [Path(fm_governance.__file__).parent, DOCS.parent / "checklists", _example]
-    for root in roots:
-        for path in sorted(p for p in root.rglob("*") if p.is_file() and "__pycache__" not in p.parts):
-            digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes())
-    digest.update(Path(__file__).read_bytes())
-    return digest.hexdigest()
+    return inputs_key([Path(fm_governance.__file__).parent, builtin_dir(), _example, Path(__file__)])
 
 
 def _write_guide_outputs(_app: object) -> None:

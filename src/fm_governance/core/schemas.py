@@ -56,6 +56,14 @@ def _compiled(kind: str) -> Any:
     return fastjsonschema.compile(_python_patterns(copy.deepcopy(schema(kind))), formats={"date": is_date})
 
 
+@functools.cache
+def _compiled_schema(schema_json: str) -> Any:
+    """:func:`_compiled` for any schema, keyed on its JSON text (a fresh copy, which compile() may rewrite)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile(_python_patterns(json.loads(schema_json)), formats={"date": is_date})
+
+
 # JSON Schema patterns are ECMA-262 regular expressions, where ``$`` (without the multiline flag)
 # matches only at the very end of the text. In Python's ``re`` it also matches just before a final
 # newline, so ``"AL-01\n"`` would pass ``^[A-Z]{2,5}-[0-9]{2,3}$``. Both validators therefore run
@@ -173,7 +181,7 @@ def validate_against(schema_: dict[str, Any], plain: Any, locator: Callable[...,
     try:
         _compiled_schema(json.dumps(schema_, sort_keys=True))(plain)
         return plain
-    except fastjsonschema.JsonSchemaException:
+    except fastjsonschema.JsonSchemaException:  # invalid data, or a schema fastjsonschema cannot compile
         pass
     cls = _ecma_validator_class(schema_)
     return _reference_validate(cls(schema_, format_checker=cls.FORMAT_CHECKER), plain, locator, fix)

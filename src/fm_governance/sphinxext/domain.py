@@ -14,7 +14,8 @@ edited checklist. Two cases that file dependencies cannot see are handled here: 
 added or removed* in a checklist folder (``env-get-outdated`` re-reads every page that renders
 catalog data), and an item *moving or being retitled* (``env-get-updated`` rewrites the pages whose
 ``fmg`` links — roles, matrix rows, assessment rows — would otherwise keep the old target or title;
-rewriting is cheap, re-reading is not needed because links resolve at write time).
+rewriting is cheap, re-reading is not needed because links resolve at write time; an edit that
+moves and retitles nothing, such as a reworded question, rewrites none of them).
 """
 
 from __future__ import annotations
@@ -79,6 +80,7 @@ class FmgDomain(Domain):
         "linkers": {},  # docname -> True: pages with fmg links (roles, matrix, assessment)
         "files": [],  # checklist files of the last build, to notice files added or removed
         "by_doc": {},  # docname -> keys of "objects" it registered (clearing a page is then O(its objects))
+        "linked": None,  # "objects" as the linking pages were last written with
     }
     data_version = 2
 
@@ -248,6 +250,13 @@ def _on_env_get_updated(app: Sphinx, env: BuildEnvironment) -> list[str]:
     touched = _touched.pop(key, set()) | (read & domain.docs_with_objects())
     if not touched:
         return []
+    # A link shows only its target's page, anchor and title: when no object's entry changed (a
+    # checklist edit that moved or retitled nothing, such as a reworded question), the pages that
+    # link to them would be written the same, so they are not rewritten.
+    linked = dict(domain.objects)
+    if domain.data.get("linked") == linked:
+        return []
+    domain.data["linked"] = linked
     return sorted(set(domain.data["linkers"]) - read)
 
 

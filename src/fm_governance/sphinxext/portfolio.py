@@ -16,9 +16,11 @@ EPUB and text builds read the same numbers; HTML builders also get the inline SV
 as text. A file that cannot be read is a located build warning (``fmg.portfolio``) and is left out
 of the figures, which say so, as the command does.
 
-Incremental builds: the page depends on every file it read; and because a new file matching the
-glob can appear at any time, the page is re-read on every build (``note_reread``) — one page, and
-reading a portfolio is cheap next to a Sphinx build.
+Incremental builds: the page depends on every file it read (an edit re-reads it). A new file
+matching the glob, or a matched file going away, is found at the start of each build
+(``env-get-outdated``): the globs are expanded again and compared with the list the page was read
+with, and so is the day when no ``:as-of:`` fixes it (the figures count from today). Expanding a
+glob is cheap; re-reading the page on every build made every no-op rebuild read and write it.
 """
 
 from __future__ import annotations
@@ -78,13 +80,13 @@ class PortfolioDirective(FmgDirective):
     option_spec: ClassVar[dict[str, Any]] = {"as-of": _date, "spof-threshold": _fraction, "max-age": _days, "waiver-days": _days}
 
     def render(self) -> list[nodes.Node]:
-        # A glob can match a new file on any build: read this page again every time.
-        self.env.note_reread()
         _pages(self.env).add(self.env.docname)
         srcdir = Path(self.env.srcdir)
         base = Path(self.env.doc2path(self.env.docname)).parent
         patterns = [str(base / p) for p in self.arguments[0].split()]
         files, errors = inputs.collect(patterns)
+        # What the globs matched (and the day, unless :as-of: fixes it), to re-read the page when it changes.
+        _globs(self.env)[self.env.docname] = _read_with(patterns, None if "as-of" in self.options else _dt.date.today())
         warnings: list[nodes.Node] = []
         for error in errors:
             warnings += self.warn(f"fmg:portfolio: {error.message} — {error.fix}", "portfolio")
@@ -264,6 +266,33 @@ class PortfolioPage:
 
 _FILE = "fmg_portfolio_file"
 _ENV_KEY = "fmg_portfolio_pages"
+_GLOBS_KEY = "fmg_portfolio_globs"
+
+
+def _read_with(patterns: Sequence[str], today: _dt.date | None) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """What a portfolio page was read with: its globs, the files they matched and the day it
+    counted from ("" when ``:as-of:`` fixes the day). Plain data, so it pickles with the environment."""
+    files, _errors = inputs.collect(patterns)
+    return tuple(patterns), tuple(str(f) for f in files), today.isoformat() if today else ""
+
+
+def _globs(env: Any) -> dict[str, tuple[tuple[str, ...], tuple[str, ...], str]]:
+    globs: dict[str, tuple[tuple[str, ...], tuple[str, ...], str]] | None = getattr(env, _GLOBS_KEY, None)
+    if globs is None:
+        globs = {}
+        setattr(env, _GLOBS_KEY, globs)
+    return globs
+
+
+def _on_get_outdated(app: Sphinx, env: Any, added: Any, changed: Any, removed: Any) -> list[str]:
+    """Portfolio pages whose globs now match other files, or that count from a day that has passed."""
+    outdated = []
+    for doc, (patterns, _files, day) in sorted(_globs(env).items()):
+        if doc in removed or doc in changed:
+            continue
+        if _read_with(patterns, _dt.date.today() if day else None) != _globs(env)[doc]:
+            outdated.append(doc)
+    return outdated
 
 
 def _pages(env: Any) -> set[str]:
@@ -276,10 +305,12 @@ def _pages(env: Any) -> set[str]:
 
 def _on_purge(app: Sphinx, env: Any, docname: str) -> None:
     _pages(env).discard(docname)
+    _globs(env).pop(docname, None)
 
 
 def _on_merge(app: Sphinx, env: Any, docnames: Any, other: Any) -> None:
     _pages(env).update(d for d in _pages(other) if d in docnames)
+    _globs(env).update((d, read) for d, read in _globs(other).items() if d in docnames)
 
 
 def _on_doctree_resolved(app: Sphinx, doctree: nodes.document, docname: str) -> None:
@@ -311,6 +342,7 @@ def setup_portfolio(app: Sphinx) -> None:
     app.add_directive_to_domain("fmg", "portfolio", PortfolioDirective)
     app.connect("env-purge-doc", _on_purge)
     app.connect("env-merge-info", _on_merge)
+    app.connect("env-get-outdated", _on_get_outdated)
     app.connect("doctree-resolved", _on_doctree_resolved)
 
 

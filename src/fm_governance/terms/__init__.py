@@ -53,6 +53,8 @@ class Cell:
     source: str = ""
     as_of: str = ""
     note: str = ""
+    #: The statement in a few words, for the handbook's tier-ladder figure (never more than ``text`` says).
+    short: str = ""
 
     @property
     def stated(self) -> bool:
@@ -192,6 +194,7 @@ def _cell(raw: Mapping[str, Any]) -> Cell:
         source=str(raw["source"]),
         as_of=str(raw["as_of"]),
         note=str(raw.get("note") or ""),
+        short=str(raw.get("short") or ""),
     )
 
 
