@@ -187,14 +187,6 @@ def validate_against(schema_: dict[str, Any], plain: Any, locator: Callable[...,
     return _reference_validate(cls(schema_, format_checker=cls.FORMAT_CHECKER), plain, locator, fix)
 
 
-@functools.cache
-def _compiled_schema(schema_text_: str) -> Any:
-    """fastjsonschema's validator for a schema given as JSON text (cached per schema)."""
-    import fastjsonschema
-
-    return fastjsonschema.compile(_python_patterns(json.loads(schema_text_)), formats={"date": is_date})
-
-
 def _reference_validate(validator: Any, plain: Any, locator: Callable[..., Location], fix: str) -> Any:
     errors = sorted(validator.iter_errors(plain), key=lambda e: [str(p) for p in e.absolute_path])
     if errors:
