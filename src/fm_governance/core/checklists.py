@@ -58,8 +58,18 @@ def known_signals() -> frozenset[str]:
 
 def load_checklist(path: Path) -> Checklist:
     """Load and validate one checklist file; raise located errors."""
-    file = str(path)
-    data, locate = load_located(read_text(path), file)
+    return _parse_checklist(str(path), read_text(path))
+
+
+@functools.lru_cache(maxsize=32)
+def _parse_checklist(file: str, text: str) -> Checklist:
+    """The checklist in ``text``, read from ``file``; kept per file name and text, since a
+    :class:`Checklist` is immutable. A command reads each checklist once, but the processes that run
+    many commands in a row (the handbook's guide transcripts, the test suite) read the same four
+    files dozens of times, and parsing and validating them was most of each ``check``. Keyed on the
+    text, so an edited file is parsed again; errors are raised, never kept."""
+    path = Path(file)
+    data, locate = load_located(text, file)
     if data is None:
         raise InputError(Location(file, 1, 1), "is empty", "a checklist needs id, title, version, summary, owner and items")
     plain = validate_plain("checklist", data, locate)
