@@ -39,6 +39,7 @@ import collections
 import copy
 import datetime as _dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -1388,7 +1389,7 @@ def read_assessment_text(text: str, file: str, catalog: Catalog, *, departed_ok:
                 item_id=item_id,
                 answer=parse_answer(raw.get("answer")),
                 notes=(raw.get("notes") or "").strip(),
-                evidence=evidence_entries(raw.get("evidence"), lambda n, base=base: locate([*base, "evidence", n])),
+                evidence=evidence_entries(raw.get("evidence"), functools.partial(_locate_entry, locate, base)),
                 waiver=waiver,
                 location=item_location,
                 answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
@@ -1421,6 +1422,10 @@ def read_assessment_text(text: str, file: str, catalog: Catalog, *, departed_ok:
         owner=str(project.get("owner") or "").strip(),
         departed=tuple(departed),
     )
+
+
+def _locate_entry(locate: Callable[..., Location], base: list[str], n: int) -> Location:
+    return locate([*base, "evidence", n])
 
 
 def evidence_entries(raw: Any, locate_entry: Callable[[int], Location] | None = None) -> tuple[Evidence, ...]:
