@@ -6,6 +6,7 @@ located, in every format, reproducibly with ``--as-of``. Plain entries stay vali
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -211,3 +212,31 @@ def test_evidence_max_age_in_pyproject_and_bad_values(dated: tuple[Path, Path]) 
     file.write_text(DATED.replace("critical: 365", "critical: 0"), encoding="utf-8")
     code, _, err = run("check", str(file), "--checklists-dir", str(folder))
     assert code == 2 and err.startswith(f"{file}:7:15:") and len(err.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("builder", ["html", "text"])
+def test_the_sphinx_assessment_page_has_stale_answers_and_stale_evidence_sections(make_app, tmp_path: Path, builder: str) -> None:  # type: ignore[no-untyped-def]
+    src = tmp_path / "src"
+    write_checklist(src / "checklists", "alpha", [item("AL-01", "critical"), item("AL-02", "high"), item("AL-03", "low", "engineering")], version="1.0.0")
+    conf = 'project = "dated"\nextensions = ["myst_parser", "fm_governance.sphinxext"]\nfmg_checklist_dirs = ["checklists"]\nfmg_builtin_checklists = []\n'
+    (src / "conf.py").write_text(conf, encoding="utf-8")
+    (src / "data").mkdir()
+    with_max_age = DATED.replace("policy:\n", "policy:\n  max-age:\n    default: 100\n")
+    (src / "data" / "fm-governance.yaml").write_text(with_max_age, encoding="utf-8")
+    (src / "index.md").write_text("# Report\n\n```{fmg:assessment} data/fm-governance.yaml\n:as-of: 2026-06-01\n```\n", encoding="utf-8")
+    app = make_app(builder, srcdir=src, builddir=tmp_path / "out")
+    app.build()
+    assert app.warning.getvalue().strip() == ""
+    page = (Path(app.outdir) / f"index.{'html' if builder == 'html' else 'txt'}").read_text(encoding="utf-8")
+    # The text builder wraps table cells: compare the words, not the layout.
+    words = " ".join(re.sub(r"[|+=-]{2,}|\|", " ", page).split())
+    # Answers without reviewed: age from project.date 2026-01-01: 151 days on 2026-06-01, over 100.
+    assert "Stale answers (2)" in words
+    assert "(project.date)" in words
+    assert "Stale evidence (1)" in words
+    assert "(dated 2026-02-01)" in words
+    assert "(dated" in words and "stale)" in words
+    if builder == "html":
+        assert "Pen test report in the vault (dated 2026-02-01)" in page
+        assert "(dated 2025-03-01, stale)" in page
+        assert 'href="https://example.com/soc2-2025.pdf"' in page
