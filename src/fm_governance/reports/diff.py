@@ -18,7 +18,7 @@ from typing import Any
 from ..core.escaping import json_text, md_inline, terminal_line
 from ..core.models import Response
 from ..core.scoring import ItemResult, Result
-from .model import fmt_score
+from .model import fmt_score, join_words
 
 
 @dataclass(frozen=True)
@@ -74,6 +74,18 @@ class Diff:
     providers_removed: tuple[str, ...] = field(default=())
     models_added: tuple[str, ...] = field(default=())
     models_removed: tuple[str, ...] = field(default=())
+    #: The roles ``--owner`` limited the answer and waiver changes to (empty: every role).
+    owners: tuple[str, ...] = field(default=())
+
+    @property
+    def owner_note(self) -> str:
+        """With ``owners``, the sentence that says what is limited and what is not."""
+        if not self.owners:
+            return ""
+        return (
+            f"Showing answer and waiver changes of items owned by {join_words(list(self.owners))}; "
+            "the scores, items added and retired, and the inventory cover all items."
+        )
 
     @property
     def empty(self) -> bool:
@@ -110,8 +122,13 @@ def _waiver_key(resp: Response | None) -> tuple[str, str, str] | None:
     return (w.reason, w.approved_by, w.expires.isoformat())
 
 
-def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
-    """The differences between ``old`` and ``new`` (both scored on the same day)."""
+def compare(old: Result, new: Result, *, old_name: str, new_name: str, owners: tuple[str, ...] = ()) -> Diff:
+    """The differences between ``old`` and ``new`` (both scored on the same day).
+
+    ``owners`` limits the answer and waiver changes to the items those roles own (as in the new
+    checklist). The score delta is not limited: a score per role would be a different number from
+    the one ``check`` gates on, and a reviewer must see the change the whole pull request makes.
+    """
     old_items = {(r.item.checklist_id, r.item.id): r for r in old.items}
     new_items = {(r.item.checklist_id, r.item.id): r for r in new.items}
     old_present = {(c, i) for c, a in old.assessment.checklists.items() for i in a.responses}
@@ -121,6 +138,8 @@ def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
     for key, r in new_items.items():
         if key not in new_present:
             continue  # not in the file (counted open by check, which says so)
+        if owners and r.item.owner not in owners:
+            continue
         before = old_items.get(key) if key in old_present else None
         old_word, new_word = (_word(before) if before is not None else ""), _word(r)
         old_notes = before.response.notes if before is not None and before.response else ""
@@ -171,6 +190,7 @@ def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
         providers_removed=tuple(p for p in p_old if p not in p_new),
         models_added=tuple(m for m in m_new if m not in m_old),
         models_removed=tuple(m for m in m_old if m not in m_new),
+        owners=owners,
     )
 
 
@@ -208,6 +228,8 @@ def to_dict(d: Diff) -> dict[str, Any]:
             "providers": {"added": list(d.providers_added), "removed": list(d.providers_removed)},
             "models": {"added": list(d.models_added), "removed": list(d.models_removed)},
         },
+        # The roles answers and waivers were limited to (empty: none, every item is shown).
+        "owners": list(d.owners),
     }
 
 
@@ -218,8 +240,10 @@ def render_json(d: Diff) -> str:
 def render_text(d: Diff) -> str:
     t = terminal_line
     lines = [t(f"fm-governance diff {d.old_name} → {d.new_name} (scored as of {d.today.isoformat()})")]
+    if d.owner_note:
+        lines.append(t(d.owner_note))
     if d.empty:
-        return lines[0] + "\nNo changes.\n"
+        return "\n".join([*lines, "No changes."]) + "\n"
     lines.append(f"Overall score: {fmt_score(d.old_score)} → {fmt_score(d.new_score)} ({_delta(_sub(d.new_score, d.old_score))})")
     for a in d.areas:
         version = f", {a.old_version or '–'} → {a.new_version or '–'}" if a.old_version != a.new_version else ""
@@ -264,6 +288,8 @@ def render_markdown(d: Diff, *, budget: int | None = None) -> str:
 
     budget = budget or BUDGET
     head = [f"## fm-governance diff: {md_inline(d.old_name)} → {md_inline(d.new_name)}", ""]
+    if d.owner_note:
+        head += [f"*{md_inline(d.owner_note)}*", ""]
     if d.empty:
         return "\n".join([*head, "No changes to answers, waivers, inventory or scores.", ""])
     rows = [f"| {md_inline(a.title)} | {_versions(a)} | {fmt_score(a.old_score)} | {fmt_score(a.new_score)} | {_delta(a.delta)} |" for a in d.areas]
