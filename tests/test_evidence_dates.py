@@ -120,7 +120,7 @@ def test_stale_evidence_is_located_in_text_and_listed_in_markdown_and_html(dated
         f"{file}:17:13: warning: AL-01: evidence 'https://example.com/soc2-2025.pdf' dated 2025-03-01 is 457 days old on 2026-06-01: "
         "over evidence-max-age 365 days for critical — renew the evidence and set its date to the day it was issued"
     ) in out
-    assert "Stale evidence (1): older than the policy's evidence-max-age for its item's severity" in out
+    assert "Stale evidence (1): older than the policy's evidence-max-age\n" in out
     assert f"  {file}:17:13: AL-01 [critical · legal] dated 2025-03-01, 457 days old; max-age 365:" in out
     assert "Policy:" not in out  # evidence-max-age reports; it gates nothing
     _, md, _ = run("check", *common, "--format", "markdown")

@@ -127,7 +127,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             line(f"  … and {len(stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     stale_evidence = [st for st in report.stale_evidence if not report.owners or st.view.owner in report.owners]
     if stale_evidence:
-        line(f"Stale evidence ({len(stale_evidence)}): older than the policy's evidence-max-age for its item's severity", "bold")
+        line(f"Stale evidence ({len(stale_evidence)}): older than the policy's evidence-max-age", "bold")
         for se in stale_evidence[:MAX_OPEN_ITEMS]:
             where = f"{se.location}: " if se.location else ""
             dated = se.entry.date.isoformat() if se.entry.date else ""
