@@ -225,7 +225,7 @@ class PageLayout:
         answers = [st for st in r.stale if not r.owners or st.view.owner in r.owners]
         if answers:
             out.append(self.heading(f"Stale answers ({len(answers)})"))
-            out.append(render.paragraph("Answers older than the policy's max-age for their severity: re-confirm each and set reviewed: to that day."))
+            out.append(prose("Answers older than the policy's `max-age` for their severity: re-confirm each and set `reviewed:` to that day."))
             rows = [
                 [
                     [self.item_ref(st.view), f" {st.view.title}"],
@@ -242,7 +242,7 @@ class PageLayout:
         evidence = [se for se in r.stale_evidence if not r.owners or se.view.owner in r.owners]
         if evidence:
             out.append(self.heading(f"Stale evidence ({len(evidence)})"))
-            out.append(render.paragraph("Dated evidence older than the policy's evidence-max-age for its item's severity: renew it and update its date."))
+            out.append(prose("Dated evidence older than the policy's `evidence-max-age` for its item's severity: renew it and update its `date`."))
             rows = [
                 [
                     self.item_ref(se.view),
