@@ -240,3 +240,23 @@ def test_the_sphinx_assessment_page_has_stale_answers_and_stale_evidence_section
         assert "Pen test report in the vault (dated 2026-02-01)" in page
         assert "(dated 2025-03-01, stale)" in page
         assert 'href="https://example.com/soc2-2025.pdf"' in page
+
+
+def test_a_hostile_dated_entry_is_text_in_every_output(dated: tuple[Path, Path], tmp_path: Path) -> None:
+    file, folder = dated
+    hostile = "<script>alert(1)</script> [x](javascript:alert(1)) \x1b[31mred\x1b[0m"
+    file.write_text(DATED.replace("ref: Supplier questionnaire", f"ref: {json.dumps(hostile)}"), encoding="utf-8")
+    common = (str(file), "--checklists-dir", str(folder), "--as-of", "2026-06-02")
+    _, text, _ = run("check", *common)
+    assert "Stale evidence (2)" in text and "\x1b" not in text and "\\x1b[31mred" in text
+    _, md, _ = run("check", *common, "--format", "markdown")
+    _, doc_md, _ = run("report", *common, "--format", "markdown")
+    for out in (md, doc_md):
+        assert "Stale evidence (2)" in out
+        assert "<script>" not in out and "](javascript:" not in out and "\x1b" not in out
+    html_file = tmp_path / "r.html"
+    run("report", *common, "--format", "html", "-o", str(html_file))
+    html = html_file.read_text(encoding="utf-8")
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "<script>alert" not in html
+    _, data, _ = run("check", *common, "--format", "json")
+    assert json.loads(data)["stale_evidence"][1]["ref"] == hostile
