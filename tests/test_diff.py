@@ -211,11 +211,11 @@ def test_owner_limits_answer_and_waiver_changes_but_not_the_score_delta(repo: Pa
     code, text, _ = diff(repo, "--owner", "legal")
     assert code == 0
     assert text.splitlines()[1] == (
-        "Showing answer and waiver changes of items owned by legal; the scores, items added and retired, and the inventory cover all items."
+        "Showing answer, evidence and waiver changes of items owned by legal; the scores, items added and retired, and the inventory cover all items."
     )
     assert "AL-01 [critical · legal] no → yes" in text and "AL-02" not in text.split("Items added")[0].split("Overall score")[1]
     code, md, _ = diff(repo, "--format", "markdown", "--owner", "legal")
-    assert "*Showing answer and waiver changes of items owned by legal;" in md
+    assert "*Showing answer, evidence and waiver changes of items owned by legal;" in md
     code, _, err = diff(repo, "--owner", "lawyers")
     assert code == 2 and "--owner 'lawyers' is not an owner role of the loaded checklists" in err and len(err.strip().splitlines()) == 1
 
@@ -235,3 +235,29 @@ def test_output_writes_the_file_atomically_and_refuses_to_replace_one_without_fo
     code, _, err = diff(repo, "-o", "fm-governance.yaml", "--force", installed=installed_cli)
     assert code == 2 and "is the file being read" in err
     assert (repo / "fm-governance.yaml").read_text(encoding="utf-8") == NEW
+
+
+NOTES = "        notes: Signed by legal on 2026-11-30.\n"
+
+
+def test_evidence_added_removed_and_renewed_dates_are_shown(repo: Path, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    before = "        evidence:\n          - dpa.pdf\n          - {ref: soc2.pdf, date: 2025-03-01}\n"
+    after = "        evidence:\n          - {ref: soc2.pdf, date: 2026-03-01}\n          - dpa.pdf\n          - pen-test.pdf\n"
+    old.write_text(NEW.replace(NOTES, NOTES + before, 1), encoding="utf-8")
+    new.write_text(NEW.replace(NOTES, NOTES + after, 1), encoding="utf-8")
+    code, out, err = diff(repo, str(old), str(new), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["answers"] == []
+    assert data["evidence"] == [{"item": "AL-01", "added": ["soc2.pdf (dated 2026-03-01)", "pen-test.pdf"], "removed": ["soc2.pdf (dated 2025-03-01)"]}]
+    _, text, _ = diff(repo, str(old), str(new))
+    assert (
+        "Evidence changed (1):\n  AL-01 [critical · legal]\n    + soc2.pdf (dated 2026-03-01)\n    + pen-test.pdf\n    - soc2.pdf (dated 2025-03-01)\n" in text
+    )
+    _, md, _ = diff(repo, str(old), str(new), "--format", "markdown")
+    assert r"- **AL-01** (critical, legal): added soc2.pdf \(dated 2026-03-01\); added pen-test.pdf; removed soc2.pdf \(dated 2025-03-01\)" in md
+    # Reordering alone is no change.
+    new.write_text(NEW.replace(NOTES, NOTES + before.replace("          - dpa.pdf\n", "") + "          - dpa.pdf\n", 1), encoding="utf-8")
+    _, out, _ = diff(repo, str(old), str(new), "--format", "json")
+    assert json.loads(out)["evidence"] == []

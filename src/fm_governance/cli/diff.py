@@ -35,7 +35,7 @@ _GIT_TIMEOUT = 60
     multiple=True,
     metavar="ROLE",
     help=(
-        "List only the answer and waiver changes of items this owner role owns (repeatable). "
+        "List only the answer, evidence and waiver changes of items this owner role owns (repeatable). "
         "The score delta, items added and retired, and the inventory still cover all items."
     ),
 )
@@ -61,10 +61,11 @@ def diff(
     the committed version (HEAD) is compared with the working copy; with none, FILE is
     fm-governance.yaml.
 
-    Shows answers changed (old → new, with the new notes), items added and retired, waivers added,
+    Shows answers changed (old → new, with the new notes), evidence entries added or removed, items
+    added and retired, waivers added,
     removed, changed or expired, providers and models added or removed, and the score per area.
-    `--format markdown` fits a pull-request comment. `--owner ROLE` limits the answer and waiver
-    changes to that role's items; the score delta still covers every item. `-o FILE` writes the
+    `--format markdown` fits a pull-request comment. `--owner ROLE` limits the answer, evidence and
+    waiver changes to that role's items; the score delta still covers every item. `-o FILE` writes the
     diff atomically (an existing file only with --force, never one of the files compared, an
     assessment or a checklist). Exit 0 whatever changed; 2 for bad input.
     """
