@@ -181,8 +181,11 @@ def test_a_bad_revision_is_one_located_line_exit_2(repo: Path, installed_cli: st
     assert code == 2 and out == ""
     assert err.startswith("HEAD~5:fm-governance.yaml:1:1: is not a file, and git cannot show it (")
     assert len(err.strip().splitlines()) == 1
-    code, _, err = diff(repo, "--output=x:y", "fm-governance.yaml", installed=installed_cli)
-    assert code == 2  # never handed to git as an option
+    # An argument that reads as an option (after `--`, so click takes it as OLD) is never handed to git.
+    common = ["--checklists-dir", str(repo.parent / "checklists")]
+    done = subprocess.run([installed_cli, "diff", *common, "--", "--output=x:y", "fm-governance.yaml"], cwd=repo, capture_output=True, text=True, check=False)
+    assert done.returncode == 2
+    assert done.stderr.strip() == "--output=x:y:1:1: is not a file or a git revision — write REV:PATH, such as HEAD~1:fm-governance.yaml"
 
 
 def test_an_invalid_old_version_is_located_in_the_revision(repo: Path) -> None:
@@ -192,3 +195,69 @@ def test_an_invalid_old_version_is_located_in_the_revision(repo: Path) -> None:
     code, _, err = diff(repo, "HEAD:fm-governance.yaml", "HEAD~1:fm-governance.yaml")
     assert code == 2
     assert err.startswith("HEAD:fm-governance.yaml:8:17: ")
+
+
+def test_owner_limits_answer_and_waiver_changes_but_not_the_score_delta(repo: Path) -> None:
+    write_checklist(repo.parent / "checklists", "alpha", [item("AL-01", "critical"), item("AL-02", "high", "security"), item("AL-04", "low")], version="1.1.0")
+    code, out, err = diff(repo, "--format", "json", "--owner", "Security")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["owners"] == ["security"]
+    assert [a["item"] for a in data["answers"]] == ["AL-02"]
+    assert [w["item"] for w in data["waivers"]] == ["AL-02"]
+    # The delta covers every item, as check's score does; so do items added and retired, and the inventory.
+    assert (data["checklists"][0]["old_score"], data["checklists"][0]["new_score"]) == (0.0, 87.5)
+    assert (data["added"], data["retired"]) == (["AL-04"], ["AL-03"])
+    code, text, _ = diff(repo, "--owner", "legal")
+    assert code == 0
+    assert text.splitlines()[1] == (
+        "Showing answer, evidence and waiver changes of items owned by legal; the scores, items added and retired, and the inventory cover all items."
+    )
+    assert "AL-01 [critical · legal] no → yes" in text and "AL-02" not in text.split("Items added")[0].split("Overall score")[1]
+    code, md, _ = diff(repo, "--format", "markdown", "--owner", "legal")
+    assert "*Showing answer, evidence and waiver changes of items owned by legal;" in md
+    code, _, err = diff(repo, "--owner", "lawyers")
+    assert code == 2 and "--owner 'lawyers' is not an owner role of the loaded checklists" in err and len(err.strip().splitlines()) == 1
+
+
+def test_output_writes_the_file_atomically_and_refuses_to_replace_one_without_force(repo: Path, installed_cli: str) -> None:
+    target = repo / "diff.md"
+    code, out, err = diff(repo, "--format", "markdown", "-o", str(target), installed=installed_cli)
+    assert code == 0, err
+    assert out == ""
+    assert target.read_text(encoding="utf-8").startswith("## fm-governance diff: HEAD:./fm-governance.yaml → fm-governance.yaml\n")
+    code, _, err = diff(repo, "--format", "markdown", "-o", str(target), installed=installed_cli)
+    assert code == 2 and err.startswith(f"{target}:") and "--force" in err and len(err.strip().splitlines()) == 1
+    code, _, err = diff(repo, "--format", "json", "-o", str(target), "--force", installed=installed_cli)
+    assert code == 0, err
+    assert json.loads(target.read_text(encoding="utf-8"))["added"] == ["AL-04"]
+    # Never one of the files compared, even with --force.
+    code, _, err = diff(repo, "-o", "fm-governance.yaml", "--force", installed=installed_cli)
+    assert code == 2 and "is the file being read" in err
+    assert (repo / "fm-governance.yaml").read_text(encoding="utf-8") == NEW
+
+
+NOTES = "        notes: Signed by legal on 2026-11-30.\n"
+
+
+def test_evidence_added_removed_and_renewed_dates_are_shown(repo: Path, tmp_path: Path) -> None:
+    old, new = tmp_path / "old.yaml", tmp_path / "new.yaml"
+    before = "        evidence:\n          - dpa.pdf\n          - {ref: soc2.pdf, date: 2025-03-01}\n"
+    after = "        evidence:\n          - {ref: soc2.pdf, date: 2026-03-01}\n          - dpa.pdf\n          - pen-test.pdf\n"
+    old.write_text(NEW.replace(NOTES, NOTES + before, 1), encoding="utf-8")
+    new.write_text(NEW.replace(NOTES, NOTES + after, 1), encoding="utf-8")
+    code, out, err = diff(repo, str(old), str(new), "--format", "json")
+    assert code == 0, err
+    data = json.loads(out)
+    assert data["answers"] == []
+    assert data["evidence"] == [{"item": "AL-01", "added": ["soc2.pdf (dated 2026-03-01)", "pen-test.pdf"], "removed": ["soc2.pdf (dated 2025-03-01)"]}]
+    _, text, _ = diff(repo, str(old), str(new))
+    assert (
+        "Evidence changed (1):\n  AL-01 [critical · legal]\n    + soc2.pdf (dated 2026-03-01)\n    + pen-test.pdf\n    - soc2.pdf (dated 2025-03-01)\n" in text
+    )
+    _, md, _ = diff(repo, str(old), str(new), "--format", "markdown")
+    assert r"- **AL-01** (critical, legal): added soc2.pdf \(dated 2026-03-01\); added pen-test.pdf; removed soc2.pdf \(dated 2025-03-01\)" in md
+    # Reordering alone is no change.
+    new.write_text(NEW.replace(NOTES, NOTES + before.replace("          - dpa.pdf\n", "") + "          - dpa.pdf\n", 1), encoding="utf-8")
+    _, out, _ = diff(repo, str(old), str(new), "--format", "json")
+    assert json.loads(out)["evidence"] == []

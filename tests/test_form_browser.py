@@ -239,6 +239,37 @@ def test_an_imported_file_changes_only_the_answer_changed(page: Any, site: str, 
     ]
 
 
+def test_a_dated_evidence_entry_survives_import_and_export(page: Any, site: str, tmp_path: Path) -> None:
+    dated = "          - docs/data-inventory.md\n          - ref: https://example.com/dpa.pdf  # the signed copy\n            date: 2026-03-01\n"
+    original = EXAMPLE.read_text(encoding="utf-8").replace("          - docs/data-inventory.md\n", dated, 1)
+    source = tmp_path / "dated.yaml"
+    source.write_text(original, encoding="utf-8")
+    _open(page, site + "data-exposure.html")
+    _import(page, source)
+    page.wait_for_function("document.querySelector('.fmg-form-status').textContent.startsWith('Imported')")
+    box = page.locator('[name="DE-01.evidence"]')
+    assert box.input_value() == "docs/data-inventory.md\nhttps://example.com/dpa.pdf (dated 2026-03-01)"
+    page.locator('[name="DE-01.answer"][value="partial"]').check()
+    text = _export(page, tmp_path / "answered.yaml")
+    # Only the answer changed: the mapping entry, its date and its comment keep their bytes.
+    assert _changed_lines(original, text) == [
+        '-        answer: "yes"  # yes | partial | no | n/a',
+        '+        answer: "partial"  # yes | partial | no | n/a',
+    ]
+    # A line typed with "(dated YYYY-MM-DD)" is written as a dated entry; check reads its date.
+    box.fill(
+        "docs/data-inventory.md\nhttps://example.com/dpa.pdf (dated 2026-03-01)\nPen test report, vault ref 7 (dated 2026-04-02)\nnot a date (dated 2026-02-30)"
+    )
+    _export(page, tmp_path / "typed.yaml")
+    entries = read_assessment(tmp_path / "typed.yaml", load_catalog()).checklists["data-exposure"].responses["DE-01"].evidence
+    assert [(e.ref, e.date) for e in entries] == [
+        ("docs/data-inventory.md", None),
+        ("https://example.com/dpa.pdf", _dt.date(2026, 3, 1)),
+        ("Pen test report, vault ref 7", _dt.date(2026, 4, 2)),
+        ("not a date (dated 2026-02-30)", None),
+    ]
+
+
 def test_drag_and_drop_imports(page: Any, site: str) -> None:
     _open(page, site + "data-exposure.html")
     text = EXAMPLE.read_text(encoding="utf-8")
@@ -280,6 +311,10 @@ BAD_FILES: dict[str, tuple[str | bytes, str]] = {
     "not-utf-8": (b"checklists:\n  data-exposure:\n    items: {}\n# caf\xe9\n", "bad.yaml: the file is not UTF-8 text"),
     "explicit-tag": ("checklists:\n  data-exposure:\n    items:\n      DE-01:\n        answer: !!str yes\n", "bad.yaml:5:17: YAML tag '!!str' is not allowed"),
     "bad-answer": ("checklists:\n  data-exposure:\n    items:\n      DE-01:\n        answer: maybe\n", "bad.yaml:5:17: DE-01: answer yes, partial, no or n/a"),
+    "bad-evidence-date": (
+        "checklists:\n  data-exposure:\n    items:\n      DE-01:\n        evidence:\n          - {ref: dpa.pdf, date: 2026-02-30}\n",
+        "bad.yaml:6:34: DE-01: each evidence entry must be text, or a mapping with ref (text) and date (YYYY-MM-DD)",
+    ),
 }
 
 
@@ -397,7 +432,8 @@ def _random_responses(rng: random.Random, catalog: Any) -> dict[str, Any]:
         responses[item.id] = {
             "answer": rng.choice([None, "yes", "partial", "no", "n/a"]),
             "notes": rng.choice(["", *_TEXTS]),
-            "evidence": rng.sample(_TEXTS, rng.randint(0, 3)),
+            # Some entries dated ({ref, date}): the page writes them as mappings, check reads the date.
+            "evidence": [{"ref": t, "date": "2026-03-01"} if rng.random() < 0.3 else t for t in rng.sample(_TEXTS, rng.randint(0, 3))],
             "waiver": waiver,
         }
     return responses
@@ -432,7 +468,8 @@ def test_written_values_read_back_as_answered_and_the_rest_is_kept(page: Any, si
                     assert (got.answer, got.notes, got.evidence, got.waiver) == (old.answer, old.notes, old.evidence, old.waiver), f"case {n}: {iid} changed"
                     continue
                 assert (got.answer.value if got.answer else None) == want["answer"], f"case {n}: {iid}"
-                assert got.notes == want["notes"].strip() and got.evidence == tuple(want["evidence"]), f"case {n}: {iid}"
+                wanted = [(e["ref"], _dt.date.fromisoformat(e["date"])) if isinstance(e, dict) else (e, None) for e in want["evidence"]]
+                assert got.notes == want["notes"].strip() and [(e.ref, e.date) for e in got.evidence] == wanted, f"case {n}: {iid}"
                 waiver = want["waiver"]
                 assert (got.waiver is None) == (waiver is None), f"case {n}: {iid}"
                 if waiver is not None and got.waiver is not None:

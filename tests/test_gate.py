@@ -117,7 +117,7 @@ def test_json(project: Path, state: str) -> None:
     policy = data["policy"]
     if state == "none":
         assert data["gate"] is None
-        assert policy == {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}
+        assert policy == {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None, "evidence_max_age": None}
         assert "passed" not in out
         return
     gate = data["gate"]
@@ -131,6 +131,7 @@ def test_json(project: Path, state: str) -> None:
             "waiver_max_days": None,
             "fail_on_review": None,
             "max_age": None,
+            "evidence_max_age": None,
         }
     if state == "score":
         assert policy["fail_on"] is None and policy["fail_under"] == {"value": 90.0, "source": "--fail-under"}
@@ -173,7 +174,10 @@ def test_sarif(project: Path, state: str) -> None:
     assert sorted(r["ruleId"] for r in run["results"]) == ["AL-02", "AL-03"]  # open items, whatever the gate
     properties = run["properties"]
     if state == "none":
-        assert properties == {"policy": {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}, "gate": None}
+        assert properties == {
+            "policy": {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None, "evidence_max_age": None},
+            "gate": None,
+        }
         assert "passed" not in out
         return
     assert properties["gate"]["passed"] is (expected == 0)
@@ -185,6 +189,7 @@ def test_sarif(project: Path, state: str) -> None:
             "waiver_max_days": None,
             "fail_on_review": None,
             "max_age": None,
+            "evidence_max_age": None,
         }
 
 
@@ -240,6 +245,7 @@ def test_the_assessment_overrides_pyproject_key_by_key(project: Path) -> None:
         "waiver_max_days": None,
         "fail_on_review": None,
         "max_age": None,
+        "evidence_max_age": None,
     }
 
 

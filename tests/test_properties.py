@@ -319,6 +319,18 @@ WORDS = st.text(st.characters(blacklist_categories=("Cs", "Cc"), blacklist_chara
 COMMENT_WORDS = st.text(st.characters(whitelist_categories=("L", "N", "Zs"), max_codepoint=0x2FFF), min_size=1, max_size=20).map(str.strip).filter(bool)
 
 
+def _block_entry(entry: object) -> str:
+    if isinstance(entry, dict):
+        return f"          - ref: {yaml_quoted(entry['ref'])}\n            date: {entry['date']}\n"
+    return f"          - {yaml_quoted(str(entry))}\n"
+
+
+def _flow_entry(entry: object) -> str:
+    if isinstance(entry, dict):
+        return f"{{ref: {yaml_quoted(entry['ref'])}, date: {entry['date']}}}"
+    return yaml_quoted(str(entry))
+
+
 @st.composite
 def filled_assessments(draw: st.DrawFn) -> tuple[list[str], list[dict[str, object]], dict[str, dict[str, object]], str]:
     """A v1 checklist, the text of an assessment of it filled in by hand (answers, notes, evidence,
@@ -331,7 +343,10 @@ def filled_assessments(draw: st.DrawFn) -> tuple[list[str], list[dict[str, objec
         entry: dict[str, object] = {
             "answer": draw(st.sampled_from([None, "yes", "partial", "no", "n/a"])),
             "notes": draw(st.one_of(st.none(), WORDS)),
-            "evidence": draw(st.lists(WORDS, max_size=3)),
+            # Plain entries and dated ones ({ref, date}), which the merge must keep as mappings.
+            "evidence": draw(
+                st.lists(st.one_of(WORDS, st.fixed_dictionaries({"ref": WORDS, "date": st.sampled_from(["2026-03-01", "2024-02-29"])})), max_size=3)
+            ),
             "waiver": draw(
                 st.one_of(st.none(), st.fixed_dictionaries({"reason": WORDS, "approved_by": WORDS, "expires": st.sampled_from(["2030-01-31", "2024-02-29"])}))
             ),
@@ -348,9 +363,9 @@ def filled_assessments(draw: st.DrawFn) -> tuple[list[str], list[dict[str, objec
         lines.append(f"        notes: {notes}" + (f"  # {entry['after']}" if entry["after"] else "") + "\n")
         evidence = list(entry["evidence"])  # type: ignore[call-overload]
         if evidence and draw(st.booleans()):
-            lines.append("        evidence:\n" + "".join(f"          - {yaml_quoted(e)}\n" for e in evidence))
+            lines.append("        evidence:\n" + "".join(_block_entry(e) for e in evidence))
         else:
-            lines.append(f"        evidence: [{', '.join(yaml_quoted(e) for e in evidence)}]\n")
+            lines.append(f"        evidence: [{', '.join(_flow_entry(e) for e in evidence)}]\n")
         waiver = entry["waiver"]
         if waiver is None:
             lines.append("        waiver: null\n")

@@ -78,7 +78,8 @@ def check(
     else `[tool.fm-governance]` in the pyproject.toml beside FILE (keys `fail-on`, `fail-under`,
     and `waivers.max-days`: a waiver expiring further ahead does not satisfy fail-on; `max-age`,
     days per severity or `default`, lists answers not confirmed (`reviewed:`) for longer as
-    stale, and gates nothing). With no
+    stale, and `evidence-max-age` likewise lists evidence entries dated (`{ref, date}`) longer
+    ago as stale evidence; neither gates anything). With no
     gate set nothing is gated, and every format says so. Every format states the policy it
     applied and where each part came from.
 

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from .app import _catalog, _emit, checklists_dir_option, main, reports_input_errors, version_option
+from .app import _catalog, _check_owners, _emit, _guard_output, checklists_dir_option, force_option, main, reports_input_errors, version_option
 
 if TYPE_CHECKING:
     import datetime as _dt
@@ -29,10 +29,31 @@ _GIT_TIMEOUT = 60
 @click.argument("new", required=False)
 @click.option("--format", "fmt", type=click.Choice(["text", "json", "markdown"]), default="text", show_default=True, help="Output format.")
 @click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), help="Score both sides as on this date (waiver expiry) [default: today].")
+@click.option(
+    "--owner",
+    "owners",
+    multiple=True,
+    metavar="ROLE",
+    help=(
+        "List only the answer, evidence and waiver changes of items this owner role owns (repeatable). "
+        "The score delta, items added and retired, and the inventory still cover all items."
+    ),
+)
+@click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the diff to this file instead of stdout (`-`: stdout).")
+@force_option
 @checklists_dir_option
 @version_option
 @reports_input_errors
-def diff(old: str | None, new: str | None, fmt: str, as_of: _dt.datetime | None, checklists_dirs: tuple[Path, ...]) -> None:
+def diff(
+    old: str | None,
+    new: str | None,
+    fmt: str,
+    as_of: _dt.datetime | None,
+    owners: tuple[str, ...],
+    output: str | None,
+    force: bool,
+    checklists_dirs: tuple[Path, ...],
+) -> None:
     """Show what changed between two versions of an assessment: OLD and NEW.
 
     Each is a file or a git revision of one, REV:PATH (`HEAD~1:fm-governance.yaml`; PATH as git
@@ -40,9 +61,13 @@ def diff(old: str | None, new: str | None, fmt: str, as_of: _dt.datetime | None,
     the committed version (HEAD) is compared with the working copy; with none, FILE is
     fm-governance.yaml.
 
-    Shows answers changed (old → new, with the new notes), items added and retired, waivers added,
+    Shows answers changed (old → new, with the new notes), evidence entries added or removed, items
+    added and retired, waivers added,
     removed, changed or expired, providers and models added or removed, and the score per area.
-    `--format markdown` fits a pull-request comment. Exit 0 whatever changed; 2 for bad input.
+    `--format markdown` fits a pull-request comment. `--owner ROLE` limits the answer, evidence and
+    waiver changes to that role's items; the score delta still covers every item. `-o FILE` writes the
+    diff atomically (an existing file only with --force, never one of the files compared, an
+    assessment or a checklist). Exit 0 whatever changed; 2 for bad input.
     """
     from ..core.assessment import read_assessment_text
     from ..core.scoring import score
@@ -53,19 +78,27 @@ def diff(old: str | None, new: str | None, fmt: str, as_of: _dt.datetime | None,
     old = old or f"HEAD:./{DEFAULT}"
     new = new or DEFAULT
     catalog = _catalog(checklists_dirs)
+    # Files among the sides (not git revisions) are never written over; checked before any work.
+    _guard_output(output, force=force, reading=tuple(spec for spec in (old, new) if Path(spec).exists()), catalog=catalog)
     today = as_of.date() if as_of else None
     results = []
     for side, spec in enumerate((old, new)):
         text, name = _read(spec)
         # The old side may answer items retired since: they are read as departed, shown as retired.
         results.append(score(read_assessment_text(text, name, catalog, departed_ok=side == 0), catalog, today=today))
-    d = render.compare(results[0], results[1], old_name=old, new_name=new)
+    roles: tuple[str, ...] = ()
+    if owners:
+        from ..reports.model import owner_roles
+
+        _check_owners(owners, owner_roles(results[1]))
+        roles = tuple(dict.fromkeys(o.strip().lower() for o in owners))
+    d = render.compare(results[0], results[1], old_name=old, new_name=new, owners=roles)
     if fmt == "json":
-        _emit(render.render_json(d), None)
+        _emit(render.render_json(d), output)
     elif fmt == "markdown":
-        _emit(render.render_markdown(d), None)
+        _emit(render.render_markdown(d), output)
     else:
-        _emit(render.render_text(d), None)
+        _emit(render.render_text(d), output)
 
 
 def _read(spec: str) -> tuple[str, str]:

@@ -39,6 +39,7 @@ import collections
 import copy
 import datetime as _dt
 import difflib
+import functools
 import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
@@ -58,6 +59,7 @@ from .models import (
     AssessedChecklist,
     Assessment,
     Checklist,
+    Evidence,
     Item,
     Response,
     Waiver,
@@ -1381,16 +1383,13 @@ def read_assessment_text(text: str, file: str, catalog: Catalog, *, departed_ok:
             if raw.get("waiver"):
                 w = raw["waiver"]
                 waiver = Waiver(reason=w["reason"], approved_by=w["approved_by"], expires=_dt.date.fromisoformat(w["expires"]))
-            evidence = raw.get("evidence") or ()
-            if isinstance(evidence, str):
-                evidence = (evidence,)
             item_location = locate(base, key=True)
             responses[item_id] = Response(
                 checklist_id=checklist_id,
                 item_id=item_id,
                 answer=parse_answer(raw.get("answer")),
                 notes=(raw.get("notes") or "").strip(),
-                evidence=tuple(evidence),
+                evidence=evidence_entries(raw.get("evidence"), functools.partial(_locate_entry, locate, base)),
                 waiver=waiver,
                 location=item_location,
                 answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
@@ -1425,6 +1424,37 @@ def read_assessment_text(text: str, file: str, catalog: Catalog, *, departed_ok:
     )
 
 
+def _locate_entry(locate: Callable[..., Location], base: list[str], n: int) -> Location:
+    return locate([*base, "evidence", n])
+
+
+def evidence_entries(raw: Any, locate_entry: Callable[[int], Location] | None = None) -> tuple[Evidence, ...]:
+    """The ``evidence:`` value of a validated response as :class:`Evidence` entries, in order.
+
+    A single string is one entry; a list holds plain strings and ``{ref, date}`` mappings. Only a
+    mapping entry is located (``locate_entry(index)``): it is the one that can be reported stale,
+    and locating every plain entry would cost a lookup per line of evidence for nothing.
+    """
+    if not raw:
+        return ()
+    if isinstance(raw, str):
+        return (Evidence(raw),)
+    out: list[Evidence] = []
+    for n, entry in enumerate(raw):
+        if isinstance(entry, dict):
+            date = entry.get("date")
+            out.append(
+                Evidence(
+                    str(entry.get("ref") or ""),
+                    date if isinstance(date, _dt.date) else _dt.date.fromisoformat(date) if isinstance(date, str) and date else None,
+                    locate_entry(n) if locate_entry is not None else None,
+                )
+            )
+        elif entry is not None:
+            out.append(Evidence(str(entry)))
+    return tuple(out)
+
+
 def _policy_values(section: Any, locate: Callable[..., Location]) -> tuple[tuple[str, object, Location], ...]:
     """The ``policy:`` values as written, located (the schema allows only these keys, or null)."""
     if not isinstance(section, dict):
@@ -1433,11 +1463,12 @@ def _policy_values(section: Any, locate: Callable[..., Location]) -> tuple[tuple
     for key in ("fail-on", "fail-under", "fail-on-review"):
         if section.get(key) is not None:
             found.append((key, section[key], locate(["policy", key])))
-    max_age = section.get("max-age")
-    if isinstance(max_age, dict):
-        for key, value in max_age.items():
-            if value is not None:
-                found.append((f"max-age.{key}", value, locate(["policy", "max-age", key])))
+    for table in ("max-age", "evidence-max-age"):
+        max_age = section.get(table)
+        if isinstance(max_age, dict):
+            for key, value in max_age.items():
+                if value is not None:
+                    found.append((f"{table}.{key}", value, locate(["policy", table, key])))
     waivers = section.get("waivers")
     if isinstance(waivers, dict) and waivers.get("max-days") is not None:
         found.append(("waivers.max-days", waivers["max-days"], locate(["policy", "waivers", "max-days"])))

@@ -183,6 +183,37 @@ class Waiver:
 
 
 @dataclass(frozen=True)
+class Evidence:
+    """One entry of an item's ``evidence:`` list.
+
+    An entry is written either as plain text (a URL or a description, the only form before
+    dated evidence existed, valid forever) or as a mapping ``{ref: …, date: YYYY-MM-DD}``. ``ref``
+    holds what a plain entry holds (OSCAL's relevant-evidence calls a link ``href``; CISO
+    Assistant's evidence has a ``link``; ``ref`` covers a link and a description alike), and
+    ``date`` is the day the evidence was issued or collected (OSCAL's observation ``collected``),
+    from which a policy's ``evidence-max-age`` measures its age. Every reader of evidence — the
+    reports, the Sphinx page, exports — uses this type, so the two spellings are decided here once.
+    """
+
+    ref: str
+    #: The day the evidence was issued or collected; None for a plain entry or a mapping without one.
+    date: _dt.date | None = None
+    #: Where the entry stands in the file (set for a mapping entry, which can be reported stale).
+    location: Location | None = None
+
+    @property
+    def is_url(self) -> bool:
+        """The whole entry is one http(s) URL with a host (reports make it a live link)."""
+        from urllib.parse import urlsplit
+
+        stripped = self.ref.strip()
+        if not stripped or any(c.isspace() for c in stripped):
+            return False
+        parts = urlsplit(stripped)
+        return parts.scheme.lower() in ("http", "https") and bool(parts.netloc)
+
+
+@dataclass(frozen=True)
 class Response:
     """What an assessment says about one item."""
 
@@ -190,7 +221,8 @@ class Response:
     item_id: str
     answer: Answer | None
     notes: str
-    evidence: tuple[str, ...]
+    #: The ``evidence:`` entries in file order (a single string is one entry).
+    evidence: tuple[Evidence, ...]
     waiver: Waiver | None
     location: Location
     answer_location: Location

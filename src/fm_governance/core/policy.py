@@ -9,6 +9,9 @@ that sets a key wins:
 3. ``[tool.fm-governance]`` in the ``pyproject.toml`` beside the assessment (the assessed
    project's root is the assessment file's folder), same keys.
 
+``max-age`` (answers) and ``evidence-max-age`` (dated evidence entries) are read the same way but
+gate nothing: they make ``check`` report stale answers and stale evidence.
+
 Each value remembers its source, so every output can say what it applied and why ("fail-on high
 (policy: in fm-governance.yaml)"). A bad value in any source is a located error: the assessment's
 through its schema and locator; TOML's by finding the key's line ourselves, because ``tomllib``
@@ -32,9 +35,9 @@ from .models import Assessment, Severity
 from .scoring import Gate, GateOutcome
 
 #: The keys of a policy, spelled as in the files (kebab-case, like the flags).
-POLICY_KEYS = ("fail-on", "fail-under", "fail-on-review", "waivers", "max-age")
+POLICY_KEYS = ("fail-on", "fail-under", "fail-on-review", "waivers", "max-age", "evidence-max-age")
 WAIVER_KEYS = ("max-days",)
-#: ``max-age`` keys: a severity, or ``default`` for the severities not named.
+#: ``max-age`` and ``evidence-max-age`` keys: a severity, or ``default`` for the severities not named.
 MAX_AGE_KEYS = ("critical", "high", "medium", "low", "default")
 #: Longest ``waivers.max-days`` (a century): beyond it the rule means nothing, and dates overflow.
 MAX_WAIVER_DAYS = 36500
@@ -67,10 +70,18 @@ class Policy:
     #: ``max-age``: the most days an answer may go unconfirmed, as (severity or ``default``, days).
     #: Reported (stale answers), never gated.
     max_age: tuple[tuple[str, Setting], ...] = ()
+    #: ``evidence-max-age``: the most days a dated evidence entry may age, as (severity or
+    #: ``default``, days). Reported (stale evidence), never gated.
+    evidence_max_age: tuple[tuple[str, Setting], ...] = ()
 
     def max_age_days(self, severity: Severity) -> Setting | None:
         """The ``max-age`` that applies to an item of ``severity``: its own, else ``default``."""
         found = dict(self.max_age)
+        return found.get(severity.value) or found.get("default")
+
+    def evidence_max_age_days(self, severity: Severity) -> Setting | None:
+        """The ``evidence-max-age`` for the evidence of an item of ``severity``: its own, else ``default``."""
+        found = dict(self.evidence_max_age)
         return found.get(severity.value) or found.get("default")
 
     def _named(self) -> list[tuple[str, Setting]]:
@@ -80,6 +91,7 @@ class Policy:
             ("waivers max-days", self.waiver_max_days),
             ("fail-on-review", self.fail_on_review),
             *((f"max-age {key}", setting) for key, setting in self.max_age),
+            *((f"evidence-max-age {key}", setting) for key, setting in self.evidence_max_age),
         )
         return [(name, s) for name, s in named if s is not None]
 
@@ -100,8 +112,9 @@ class Policy:
 
     def terms(self) -> str:
         """``fail-on high, fail-under 70``: the policy without its sources."""
-        # max-age reports stale answers but gates nothing: it is named where the policy is described, not among the gate's terms.
-        return ", ".join(f"{name} {s.shown()}" for name, s in self._named() if not name.startswith("max-age")) or "none"
+        # max-age and evidence-max-age report stale answers and evidence but gate nothing: they are named
+        # where the policy is described, not among the gate's terms.
+        return ", ".join(f"{name} {s.shown()}" for name, s in self._named() if "max-age" not in name) or "none"
 
     def describe(self) -> str:
         """``fail-on high (policy: in fm-governance.yaml), fail-under 70 (--fail-under)``, or ``none``."""
@@ -121,6 +134,7 @@ class Policy:
             "waiver_max_days": one(self.waiver_max_days),
             "fail_on_review": one(self.fail_on_review),
             "max_age": {key: one(setting) for key, setting in self.max_age} or None,
+            "evidence_max_age": {key: one(setting) for key, setting in self.evidence_max_age} or None,
         }
 
 
@@ -156,12 +170,14 @@ def resolve_policy(assessment: Assessment, *, fail_on: str | None = None, fail_u
     if review is not None and review.value is False:
         review = None
     max_age = tuple((key, found[f"max-age.{key}"]) for key in MAX_AGE_KEYS if f"max-age.{key}" in found)
+    evidence_max_age = tuple((key, found[f"evidence-max-age.{key}"]) for key in MAX_AGE_KEYS if f"evidence-max-age.{key}" in found)
     return Policy(
         fail_on=found.get("fail-on"),
         fail_under=found.get("fail-under"),
         waiver_max_days=found.get("waivers.max-days"),
         fail_on_review=review,
         max_age=max_age,
+        evidence_max_age=evidence_max_age,
     )
 
 
@@ -188,7 +204,7 @@ def _table_header(*parts: str) -> re.Pattern[str]:
 
 _TABLE = _table_header("tool", "fm-governance")
 _WAIVERS_TABLE = _table_header("tool", "fm-governance", "waivers")
-_MAX_AGE_TABLE = _table_header("tool", "fm-governance", "max-age")
+_MAX_AGE_TABLES = {table: _table_header("tool", "fm-governance", table) for table in ("max-age", "evidence-max-age")}
 _HEADER = re.compile(r"^[ \t]*\[")
 
 
@@ -227,14 +243,15 @@ def _from_pyproject(path: Path) -> dict[str, Setting]:
     out: dict[str, Setting] = {}
     for key, value in section.items():
         _known(key, POLICY_KEYS, "[tool.fm-governance]", _toml_key(path, lines, key, at_key=True))
-        if key == "max-age":
+        if key in _MAX_AGE_TABLES:
+            table = _MAX_AGE_TABLES[key]
             if not isinstance(value, dict):
                 raise InputError(
-                    _toml_key(path, lines, key), "max-age is not a table", "write [tool.fm-governance.max-age] with critical = 180, default = 365, …"
+                    _toml_key(path, lines, key), f"{key} is not a table", f"write [tool.fm-governance.{key}] with critical = 180, default = 365, …"
                 )
             for sub, sub_value in value.items():
-                _known(sub, MAX_AGE_KEYS, "[tool.fm-governance.max-age]", _toml_key(path, lines, sub, at_key=True, table=_MAX_AGE_TABLE, fallback="max-age"))
-                out[f"max-age.{sub}"] = _setting(f"max-age.{sub}", sub_value, source, _toml_key(path, lines, sub, table=_MAX_AGE_TABLE, fallback="max-age"))
+                _known(sub, MAX_AGE_KEYS, f"[tool.fm-governance.{key}]", _toml_key(path, lines, sub, at_key=True, table=table, fallback=key))
+                out[f"{key}.{sub}"] = _setting(f"{key}.{sub}", sub_value, source, _toml_key(path, lines, sub, table=table, fallback=key))
             continue
         if key != "waivers":
             out[key] = _setting(key, value, source, _toml_key(path, lines, key))
@@ -289,7 +306,7 @@ def _setting(key: str, value: Any, source: str, where: Location) -> Setting:
         if not isinstance(value, bool):
             raise InputError(where, f"fail-on-review is {value!r}, not true or false", "write fail-on-review: true (or false)")
         return Setting(value, source)
-    if key.startswith("max-age."):
+    if key.startswith(("max-age.", "evidence-max-age.")):
         whole = isinstance(value, int) or (isinstance(value, float) and value.is_integer())
         if isinstance(value, bool) or not whole or not 1 <= value <= MAX_WAIVER_DAYS:
             raise InputError(where, f"{key.replace('.', ' ')} is {value!r}, not a number of days", f"use a whole number from 1 to {MAX_WAIVER_DAYS}")

@@ -135,7 +135,10 @@ def _declarations(report: Report, project_ref: str) -> dict[str, Any]:
         for n, e in enumerate(v.evidence, 1):
             ref = f"evidence:{v.checklist_id}/{v.id}/{n}"
             evidence_refs.append(ref)
-            evidence.append({"bom-ref": ref, "propertyName": "fm-governance:evidence", "description": e.text})
+            entry: dict[str, Any] = {"bom-ref": ref, "propertyName": "fm-governance:evidence", "description": e.text}
+            if e.date is not None:  # a dated entry ({ref, date}): CycloneDX's evidence `created` is a date-time
+                entry["created"] = f"{e.date.isoformat()}T00:00:00Z"
+            evidence.append(entry)
         if v.waiver is not None:
             ref = f"evidence:{v.checklist_id}/{v.id}/waiver"
             evidence_refs.append(ref)

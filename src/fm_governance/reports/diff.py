@@ -1,9 +1,9 @@
 """What changed between two versions of an assessment, for a pull request: ``fm-governance diff``.
 
 Both versions are read and scored against the same checklists on the same day, so the only
-differences shown are the ones in the files: answers (old → new, with the new notes), items added
-or retired, waivers added, removed, changed or expired, the inventory's providers and models, and
-the score per area. One model (:class:`Diff`), three renderings: text, JSON and Markdown sized for
+differences shown are the ones in the files: answers (old → new, with the new notes), evidence
+entries added or removed (a renewed date shows as both), items added or retired, waivers added,
+removed, changed or expired, the inventory's providers and models, and the score per area. One model (:class:`Diff`), three renderings: text, JSON and Markdown sized for
 a pull-request comment (under :data:`~fm_governance.reports.markdown.BUDGET`, shortened with a note).
 
 Text from the files is escaped for where it goes (terminal, JSON, Markdown), as in every report.
@@ -18,7 +18,7 @@ from typing import Any
 from ..core.escaping import json_text, md_inline, terminal_line
 from ..core.models import Response
 from ..core.scoring import ItemResult, Result
-from .model import fmt_score
+from .model import fmt_score, join_words
 
 
 @dataclass(frozen=True)
@@ -30,6 +30,19 @@ class AnswerChange:
     old: str  # the answer as a word ("unanswered" for none), "" when the item is new
     new: str
     notes: str  # the new notes, when they changed ("" otherwise)
+
+
+@dataclass(frozen=True)
+class EvidenceChange:
+    """An item whose evidence entries changed: entries added and removed, each as shown
+    ("dpa.pdf", or "soc2.pdf (dated 2026-03-01)"). A renewed entry — same text, new date — is one
+    removed and one added, which is what a reviewer needs to see."""
+
+    item_id: str
+    severity: str
+    owner: str
+    added: tuple[str, ...]
+    removed: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -74,11 +87,25 @@ class Diff:
     providers_removed: tuple[str, ...] = field(default=())
     models_added: tuple[str, ...] = field(default=())
     models_removed: tuple[str, ...] = field(default=())
+    evidence: tuple[EvidenceChange, ...] = field(default=())
+    #: The roles ``--owner`` limited the answer and waiver changes to (empty: every role).
+    owners: tuple[str, ...] = field(default=())
+
+    @property
+    def owner_note(self) -> str:
+        """With ``owners``, the sentence that says what is limited and what is not."""
+        if not self.owners:
+            return ""
+        return (
+            f"Showing answer, evidence and waiver changes of items owned by {join_words(list(self.owners))}; "
+            "the scores, items added and retired, and the inventory cover all items."
+        )
 
     @property
     def empty(self) -> bool:
         return not (
             self.answers
+            or self.evidence
             or self.added
             or self.retired
             or self.waivers
@@ -103,6 +130,12 @@ def _ids(inventory: dict[str, object], key: str) -> list[str]:
     return [str(e["id"]) for e in entries if isinstance(e, dict) and e.get("id") is not None]
 
 
+def _evidence_shown(resp: Response | None) -> list[str]:
+    if resp is None:
+        return []
+    return [f"{e.ref} (dated {e.date.isoformat()})" if e.date else e.ref for e in resp.evidence]
+
+
 def _waiver_key(resp: Response | None) -> tuple[str, str, str] | None:
     if resp is None or resp.waiver is None:
         return None
@@ -110,17 +143,25 @@ def _waiver_key(resp: Response | None) -> tuple[str, str, str] | None:
     return (w.reason, w.approved_by, w.expires.isoformat())
 
 
-def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
-    """The differences between ``old`` and ``new`` (both scored on the same day)."""
+def compare(old: Result, new: Result, *, old_name: str, new_name: str, owners: tuple[str, ...] = ()) -> Diff:
+    """The differences between ``old`` and ``new`` (both scored on the same day).
+
+    ``owners`` limits the answer and waiver changes to the items those roles own (as in the new
+    checklist). The score delta is not limited: a score per role would be a different number from
+    the one ``check`` gates on, and a reviewer must see the change the whole pull request makes.
+    """
     old_items = {(r.item.checklist_id, r.item.id): r for r in old.items}
     new_items = {(r.item.checklist_id, r.item.id): r for r in new.items}
     old_present = {(c, i) for c, a in old.assessment.checklists.items() for i in a.responses}
     new_present = {(c, i) for c, a in new.assessment.checklists.items() for i in a.responses}
     answers: list[AnswerChange] = []
+    evidence: list[EvidenceChange] = []
     waivers: list[WaiverChange] = []
     for key, r in new_items.items():
         if key not in new_present:
             continue  # not in the file (counted open by check, which says so)
+        if owners and r.item.owner not in owners:
+            continue
         before = old_items.get(key) if key in old_present else None
         old_word, new_word = (_word(before) if before is not None else ""), _word(r)
         old_notes = before.response.notes if before is not None and before.response else ""
@@ -129,6 +170,11 @@ def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
             pass  # a new blank item: listed among the added
         elif old_word != new_word or old_notes != new_notes:
             answers.append(AnswerChange(key[0], key[1], r.item.severity.value, r.item.owner, old_word, new_word, new_notes if new_notes != old_notes else ""))
+        old_ev, new_ev = _evidence_shown(before.response if before else None), _evidence_shown(r.response)
+        added_ev = tuple(e for e in new_ev if e not in old_ev)
+        removed_ev = tuple(e for e in old_ev if e not in new_ev)
+        if added_ev or removed_ev:  # a reordering alone is not a change worth a line
+            evidence.append(EvidenceChange(key[1], r.item.severity.value, r.item.owner, added_ev, removed_ev))
         old_w, new_w = _waiver_key(before.response if before else None), _waiver_key(r.response)
         if new_w is not None and r.response is not None and r.response.waiver is not None:
             kind = "added" if old_w is None else "changed" if old_w != new_w else ""
@@ -171,6 +217,8 @@ def compare(old: Result, new: Result, *, old_name: str, new_name: str) -> Diff:
         providers_removed=tuple(p for p in p_old if p not in p_new),
         models_added=tuple(m for m in m_new if m not in m_old),
         models_removed=tuple(m for m in m_old if m not in m_new),
+        evidence=tuple(evidence),
+        owners=owners,
     )
 
 
@@ -201,6 +249,7 @@ def to_dict(d: Diff) -> dict[str, Any]:
             for a in d.areas
         ],
         "answers": [{"checklist": c.checklist_id, "item": c.item_id, "old": c.old or None, "new": c.new, "notes": c.notes or None} for c in d.answers],
+        "evidence": [{"item": e.item_id, "added": list(e.added), "removed": list(e.removed)} for e in d.evidence],
         "added": list(d.added),
         "retired": list(d.retired),
         "waivers": [{"item": w.item_id, "change": w.kind, "expires": w.expires, "approved_by": w.approved_by} for w in d.waivers],
@@ -208,6 +257,8 @@ def to_dict(d: Diff) -> dict[str, Any]:
             "providers": {"added": list(d.providers_added), "removed": list(d.providers_removed)},
             "models": {"added": list(d.models_added), "removed": list(d.models_removed)},
         },
+        # The roles answers and waivers were limited to (empty: none, every item is shown).
+        "owners": list(d.owners),
     }
 
 
@@ -218,8 +269,10 @@ def render_json(d: Diff) -> str:
 def render_text(d: Diff) -> str:
     t = terminal_line
     lines = [t(f"fm-governance diff {d.old_name} → {d.new_name} (scored as of {d.today.isoformat()})")]
+    if d.owner_note:
+        lines.append(t(d.owner_note))
     if d.empty:
-        return lines[0] + "\nNo changes.\n"
+        return "\n".join([*lines, "No changes."]) + "\n"
     lines.append(f"Overall score: {fmt_score(d.old_score)} → {fmt_score(d.new_score)} ({_delta(_sub(d.new_score, d.old_score))})")
     for a in d.areas:
         version = f", {a.old_version or '–'} → {a.new_version or '–'}" if a.old_version != a.new_version else ""
@@ -229,6 +282,12 @@ def render_text(d: Diff) -> str:
         for c in d.answers:
             notes = f" — notes: {c.notes}" if c.notes else ""
             lines.append("  " + t(f"{c.item_id} [{c.severity} · {c.owner}] {c.old or 'new'} → {c.new}{notes}"))
+    if d.evidence:
+        lines.append(f"Evidence changed ({len(d.evidence)}):")
+        for e in d.evidence:
+            lines.append("  " + t(f"{e.item_id} [{e.severity} · {e.owner}]"))
+            lines += ["    + " + t(x) for x in e.added]
+            lines += ["    - " + t(x) for x in e.removed]
     if d.added:
         lines.append(t(f"Items added ({len(d.added)}): {', '.join(d.added)}"))
     if d.retired:
@@ -264,6 +323,8 @@ def render_markdown(d: Diff, *, budget: int | None = None) -> str:
 
     budget = budget or BUDGET
     head = [f"## fm-governance diff: {md_inline(d.old_name)} → {md_inline(d.new_name)}", ""]
+    if d.owner_note:
+        head += [f"*{md_inline(d.owner_note)}*", ""]
     if d.empty:
         return "\n".join([*head, "No changes to answers, waivers, inventory or scores.", ""])
     rows = [f"| {md_inline(a.title)} | {_versions(a)} | {fmt_score(a.old_score)} | {fmt_score(a.new_score)} | {_delta(a.delta)} |" for a in d.areas]
@@ -283,6 +344,17 @@ def render_markdown(d: Diff, *, budget: int | None = None) -> str:
                     f"- **{md_inline(c.item_id)}** ({c.severity}, {md_inline(c.owner)}): {md_inline(c.old or 'new')} → **{md_inline(c.new)}**"
                     + (f" — {md_inline(c.notes)}" if c.notes else "")
                     for c in d.answers
+                ],
+            )
+        )
+    if d.evidence:
+        sections.append(
+            (
+                f"### Evidence changed ({len(d.evidence)})",
+                [
+                    f"- **{md_inline(e.item_id)}** ({e.severity}, {md_inline(e.owner)}): "
+                    + "; ".join([*(f"added {md_inline(x)}" for x in e.added), *(f"removed {md_inline(x)}" for x in e.removed)])
+                    for e in d.evidence
                 ],
             )
         )

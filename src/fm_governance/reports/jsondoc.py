@@ -33,7 +33,8 @@ def _item(v: ItemView) -> dict[str, Any]:
         "answer": v.answer,
         "score": v.result.value,
         "notes": v.notes,
-        "evidence": list(resp.evidence) if resp else [],
+        # A plain entry stays a string, a dated one is {ref, date, stale}: as the file writes them.
+        "evidence": [{"ref": e.text, "date": e.date.isoformat(), "stale": e.stale} if e.date else e.text for e in v.evidence],
         "waiver": ({"reason": v.waiver.reason, "approved_by": v.waiver.approved_by, "expires": v.waiver.expires.isoformat()} if v.waiver else None),
         "location": {"file": loc.file, "line": loc.line, "column": loc.column} if loc is not None else None,
         # Why the item needs review (its question changed since the answer), or null.
@@ -61,7 +62,7 @@ def _gate(gate: GateOutcome | None) -> dict[str, Any] | None:
 def policy_dict(report: Report) -> dict[str, Any]:
     """The policy applied, each key's value and source (``null`` when not set)."""
     if report.policy is None:
-        return {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None}
+        return {"fail_on": None, "fail_under": None, "waiver_max_days": None, "fail_on_review": None, "max_age": None, "evidence_max_age": None}
     return report.policy.as_dict()
 
 
@@ -98,6 +99,16 @@ def to_dict(report: Report) -> dict[str, Any]:
                 "max_age": st.max_age,
             }
             for st in report.stale
+        ],
+        "stale_evidence": [
+            {
+                "id": st.view.id,
+                "ref": st.entry.ref,
+                "date": st.entry.date.isoformat() if st.entry.date else None,
+                "age_days": st.age_days,
+                "max_age": st.max_age,
+            }
+            for st in report.stale_evidence
         ],
         "expiring_waivers": [
             {"id": v.id, "expires": v.waiver.expires.isoformat(), "days_left": v.waiver.days_left} for v in report.expiring_waivers if v.waiver is not None

@@ -40,6 +40,7 @@ from urllib.parse import quote
 
 from .. import __version__
 from ..core.escaping import md_code, md_inline, md_paragraph
+from ..core.models import Evidence
 from ..core.scoring import Status
 from .model import FINDING_LABELS, WAIVER_HORIZON_DAYS, ItemView, Report, fmt_score, join_words, plural
 
@@ -59,6 +60,11 @@ _URL_SAFE = "".join(chr(c) for c in range(0x21, 0x7F) if chr(c) not in "<>\\")
 
 def _link(text: str, url: str) -> str:
     return f"[{md_inline(text)}](<{quote(url, safe=_URL_SAFE, errors='replace')}>)"
+
+
+def _evidence_text(ref: str) -> str:
+    """An evidence entry inline: a link when the whole entry is one http(s) URL, text otherwise."""
+    return _link(ref, ref.strip()) if Evidence(ref).is_url else md_inline(ref)
 
 
 def _clip(text: str, limit: int) -> str:
@@ -213,6 +219,19 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
                 _details(f"Stale answers ({len(stale)}): older than max-age for their severity", stale),
             )
         )
+    stale_evidence = [
+        f"- **{md_inline(se.view.id)}** ({se.view.severity.value}, {md_inline(se.view.owner)}): {_evidence_text(se.entry.ref)} "
+        + f"dated {se.entry.date.isoformat() if se.entry.date else ''}, {plural(se.age_days, 'day')} old; evidence-max-age {se.max_age}"
+        for se in report.stale_evidence
+        if not report.owners or se.view.owner in report.owners
+    ]
+    if stale_evidence:
+        blocks.append(
+            (
+                f"the list of {plural(len(stale_evidence), 'stale evidence entry', 'stale evidence entries')}",
+                _details(f"Stale evidence ({len(stale_evidence)}): older than evidence-max-age for its item's severity", stale_evidence),
+            )
+        )
     waivers = [
         f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
         for v in report.expiring_waivers
@@ -354,6 +373,21 @@ def document(report: Report) -> str:
         ]
         lines += [*_table(("Item", "Severity", "Last confirmed", "From", "Age (days)", "Max-age"), stale_rows, "llllrr"), ""]
 
+    if report.stale_evidence:
+        lines += [f"## Stale evidence ({len(report.stale_evidence)})", ""]
+        evidence_rows = [
+            [
+                _id(se.view.id),
+                se.view.severity.value,
+                _evidence_text(se.entry.ref),
+                se.entry.date.isoformat() if se.entry.date else "—",
+                str(se.age_days),
+                str(se.max_age),
+            ]
+            for se in report.stale_evidence
+        ]
+        lines += [*_table(("Item", "Severity", "Evidence", "Dated", "Age (days)", "Max-age"), evidence_rows, "llllrr"), ""]
+
     if report.near_retirement:
         lines += [f"## Models past or near retirement ({len(report.near_retirement)})", ""]
         lines += [
@@ -401,7 +435,7 @@ def _item_block(v: ItemView) -> list[str]:
     if v.notes:
         details.append(f"- **Notes:** {md_inline(v.notes)}")
     if v.evidence:
-        shown = [_link(e.text, e.url) if e.url else md_paragraph(e.text) for e in v.evidence]
+        shown = [(_link(e.text, e.url) if e.url else md_paragraph(e.text)) + (f" ({e.date_note})" if e.date else "") for e in v.evidence]
         if len(shown) == 1:
             details.append(f"- **Evidence:** {shown[0]}")
         else:

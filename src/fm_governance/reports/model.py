@@ -30,10 +30,10 @@ import datetime as _dt
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from ..core.errors import Location
 from ..core.models import OWNERS, Severity
+from ..core.models import Evidence as EvidenceEntry
 from ..core.scoring import ChecklistResult, GateOutcome, ItemResult, Problem, Result, Status
 
 if TYPE_CHECKING:
@@ -110,6 +110,17 @@ class Evidence:
 
     text: str
     url: str | None = None
+    #: The entry's own date (``{ref, date}``); None for a plain entry.
+    date: _dt.date | None = None
+    #: Older than the policy's ``evidence-max-age`` for the item's severity on the day scored.
+    stale: bool = False
+
+    @property
+    def date_note(self) -> str:
+        """``dated 2026-03-01`` or ``dated 2025-01-10, stale``; empty for an undated entry."""
+        if self.date is None:
+            return ""
+        return f"dated {self.date.isoformat()}" + (", stale" if self.stale else "")
 
 
 @dataclass(frozen=True)
@@ -184,6 +195,20 @@ class ItemView:
     @property
     def location(self) -> Location | None:
         return self.result.location
+
+
+@dataclass(frozen=True)
+class StaleEvidence:
+    """A dated evidence entry older than the policy's ``evidence-max-age`` for its item's severity."""
+
+    view: ItemView
+    entry: EvidenceEntry
+    age_days: int
+    max_age: int
+
+    @property
+    def location(self) -> Location | None:
+        return self.entry.location or self.view.location
 
 
 @dataclass(frozen=True)
@@ -375,6 +400,8 @@ class Report:
     open_by_severity: Mapping[Severity, int]
     #: Answers older than the policy's ``max-age`` (none without one), in checklist order.
     stale: tuple[StaleAnswer, ...] = ()
+    #: Dated evidence older than the policy's ``evidence-max-age`` (none without one), in checklist order.
+    stale_evidence: tuple[StaleEvidence, ...] = ()
 
     @property
     def today(self) -> _dt.date:
@@ -464,7 +491,7 @@ def build(
 
     views: dict[int, ItemView] = {}
     for r in result.items:
-        views[id(r)] = _item_view(r, today, blocking=r.item.id in blocking_ids)
+        views[id(r)] = _item_view(r, today, blocking=r.item.id in blocking_ids, policy=policy)
 
     def shown(r: ItemResult) -> bool:
         return not roles or r.item.owner in roles
@@ -489,6 +516,7 @@ def build(
     )
     inventory = _inventory(result.assessment.inventory, today, model_lookup)
     stale = _stale(all_views, result, policy)
+    stale_evidence = _stale_evidence(all_views, result, policy)
     open_by_severity = {s: sum(1 for v in open_views if v.severity is s) for s in Severity}
     verdict = _verdict(result, policy, gate, open_by_severity, expiring, inventory)
     # The reasons that are not about one item (the score under fail-under) are listed beside the items.
@@ -506,8 +534,9 @@ def build(
         todo=todo,
         expiring_waivers=expiring,
         inventory=inventory,
-        problems=tuple(sorted((*result.problems, *(s.problem for s in stale)), key=_problem_order)),
+        problems=tuple(sorted((*result.problems, *(s.problem for s in stale), *(p for _, p in stale_evidence)), key=_problem_order)),
         stale=tuple(s.answer for s in stale),
+        stale_evidence=tuple(e for e, _ in stale_evidence),
         owners=roles,
         open_by_severity=open_by_severity,
     )
@@ -558,6 +587,45 @@ def _stale(views: Sequence[ItemView], result: Result, policy: Policy | None) -> 
     return out
 
 
+def _evidence_limit(r: ItemResult, policy: Policy | None) -> int | None:
+    """The ``evidence-max-age`` in days for the evidence of ``r``, or None when it is not measured:
+    no such policy, or an item whose evidence backs no answer (open, or not applicable)."""
+    if policy is None or not policy.evidence_max_age or r.status in (Status.OPEN, Status.NOT_APPLICABLE):
+        return None
+    setting = policy.evidence_max_age_days(r.item.severity)
+    return int(setting.value) if setting is not None else None
+
+
+def _stale_evidence(views: Sequence[ItemView], result: Result, policy: Policy | None) -> list[tuple[StaleEvidence, Problem]]:
+    """The dated evidence entries older than the policy's ``evidence-max-age``, on the day scored.
+
+    An entry of exactly ``evidence-max-age`` days is still fresh, one day more is stale (as for
+    answers). Plain entries carry no date and are not measured: the policy cannot tell their age,
+    and the answer's own ``max-age`` already covers an answer nobody re-confirmed.
+    """
+    out = []
+    for v in views:
+        limit = _evidence_limit(v.result, policy)
+        resp = v.result.response
+        if limit is None or resp is None:
+            continue
+        for entry in resp.evidence:
+            if entry.date is None:
+                continue
+            age = (result.today - entry.date).days
+            if age <= limit:
+                continue
+            stale = StaleEvidence(v, entry, age, limit)
+            where = stale.location
+            assert where is not None  # an item with a response is located
+            message = (
+                f"{v.id}: evidence {entry.ref!r} dated {entry.date.isoformat()} is {age} days old on {result.today.isoformat()}: "
+                f"over evidence-max-age {limit} days for {v.severity.value} — renew the evidence and set its date to the day it was issued"
+            )
+            out.append((stale, Problem("warning", where, message, v.id)))
+    return out
+
+
 def _blocking_ids(gate: GateOutcome | None) -> set[str]:
     """The items that failed the gate: open at or above fail-on, or waived past the waiver rule."""
     return set(gate.failing_items) if gate is not None else set()
@@ -569,7 +637,7 @@ def _by_severity(views: Iterable[ItemView]) -> list[ItemView]:
     return sorted(listed, key=lambda v: (-v.severity.rank, order[id(v)]))
 
 
-def _item_view(r: ItemResult, today: _dt.date, *, blocking: bool) -> ItemView:
+def _item_view(r: ItemResult, today: _dt.date, *, blocking: bool, policy: Policy | None = None) -> ItemView:
     resp = r.response
     waiver = None
     if resp is not None and resp.waiver is not None:
@@ -577,7 +645,8 @@ def _item_view(r: ItemResult, today: _dt.date, *, blocking: bool) -> ItemView:
         days = (w.expires - today).days
         state = "expired" if not w.valid_on(today) else "expiring" if days <= WAIVER_HORIZON_DAYS else "valid"
         waiver = WaiverView(w.reason, w.approved_by, w.expires, state, days)
-    evidence = tuple(_evidence(e) for e in (resp.evidence if resp else ()))
+    limit = _evidence_limit(r, policy)
+    evidence = tuple(_evidence(e, today, limit) for e in (resp.evidence if resp else ()))
     return ItemView(r, _state(r, waiver), evidence, waiver, blocking)
 
 
@@ -603,14 +672,11 @@ def _state(r: ItemResult, waiver: WaiverView | None) -> str:
     return {Status.MET: "answered yes", Status.PARTIAL: "answered partial", Status.EXCLUDED: "n/a (with notes)"}.get(r.status, r.status.label)
 
 
-def _evidence(text: str) -> Evidence:
-    """A link only when the whole entry is one http(s) URL with a host; anything else stays text."""
-    stripped = text.strip()
-    if stripped and not any(c.isspace() for c in stripped):
-        parts = urlsplit(stripped)
-        if parts.scheme.lower() in ("http", "https") and parts.netloc:
-            return Evidence(text, stripped)
-    return Evidence(text)
+def _evidence(entry: EvidenceEntry, today: _dt.date, limit: int | None) -> Evidence:
+    """A link only when the whole entry is one http(s) URL with a host; anything else stays text.
+    Stale when it is dated and older than ``limit`` days (the item's ``evidence-max-age``)."""
+    stale = limit is not None and entry.date is not None and (today - entry.date).days > limit
+    return Evidence(entry.ref, entry.ref.strip() if entry.is_url else None, entry.date, stale)
 
 
 def _todo(open_views: list[ItemView], roles: tuple[str, ...]) -> tuple[OwnerTodo, ...]:

@@ -125,6 +125,21 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             line("  " + terminal_line(f"{where}{st.view.id} [{st.view.severity.value} · {st.view.owner}] {since}; max-age {st.max_age}"))
         if len(stale) > MAX_OPEN_ITEMS:
             line(f"  … and {len(stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
+    stale_evidence = [st for st in report.stale_evidence if not report.owners or st.view.owner in report.owners]
+    if stale_evidence:
+        line(f"Stale evidence ({len(stale_evidence)}): older than the policy's evidence-max-age", "bold")
+        for se in stale_evidence[:MAX_OPEN_ITEMS]:
+            where = f"{se.location}: " if se.location else ""
+            dated = se.entry.date.isoformat() if se.entry.date else ""
+            line(
+                "  "
+                + terminal_line(
+                    f"{where}{se.view.id} [{se.view.severity.value} · {se.view.owner}] dated {dated}, {se.age_days} days old; max-age {se.max_age}:"
+                )
+            )
+            wrapped(terminal_line(se.entry.ref), indent="      ")
+        if len(stale_evidence) > MAX_OPEN_ITEMS:
+            line(f"  … and {len(stale_evidence) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     # Listings follow --owner; the verdict's count covers every item.
     expiring = [v for v in report.expiring_waivers if v.waiver is not None and (not report.owners or v.owner in report.owners)]
     if expiring:

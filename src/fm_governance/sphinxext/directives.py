@@ -331,7 +331,7 @@ _SMARTQUOTABLE = ('"', "'", "`", "--", "...", ". .", "&")  # "&": entities such 
 def smart_quotable(item: Item) -> bool:
     """Whether any text the item's body shows has a character smart quotes could change (checked
     on the source strings: cheaper than on the nodes, and at worst a needless pass)."""
-    parts = [item.question, item.why, item.guidance, *item.evidence]
+    parts = [item.question, item.why, item.guidance, *item.evidence, item.previous_question]
     parts += [f"{r.label} {r.note}" for r in item.references]
     return quotable_text("\n".join(parts))
 

@@ -82,6 +82,10 @@ class ItemView:
     references: list[ReferenceView]
     checklist: str
     guidance: Markup = field(default_factory=lambda: Markup(GUIDANCE_MARK))
+    #: The checklist version in which the question last changed in meaning ("" = never), and the
+    #: question as it read before then ("" when the checklist does not say).
+    changed: str = ""
+    previous_question: str = ""
 
 
 #: The reference entries' separators, part of the text smart quotes read (as in the node tree).
@@ -94,6 +98,8 @@ def text_units(item: Item) -> list[list[str]]:
     for ref in item.references:
         head = [ref.label] if ref.is_source else [FRAMEWORK_TITLES.get(ref.framework, ref.framework), _ID_SEP + ref.id]
         units.append([*head, _NOTE_SEP + ref.note] if ref.note else head)
+    if item.previous_question:  # last, so the units before keep their places
+        units.append([item.previous_question])
     return units
 
 
@@ -102,7 +108,8 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
     question, why = units[0][0], units[1][0]
     evidence = [u[0] for u in units[2 : 2 + len(item.evidence)]]
     references = []
-    for ref, unit in zip(item.references, units[2 + len(item.evidence) :], strict=True):
+    first_ref = 2 + len(item.evidence)
+    for ref, unit in zip(item.references, units[first_ref : first_ref + len(item.references)], strict=True):
         note = unit[-1][len(_NOTE_SEP) :] if ref.note else ""
         if ref.is_source:
             url = ref.url if ref.url.startswith(("https://", "http://")) else ""
@@ -130,6 +137,8 @@ def item_view(item: Item, units: list[list[str]], config: Config) -> ItemView:
         evidence=evidence,
         references=references,
         checklist=item.checklist_id,
+        changed=item.changed,
+        previous_question=units[-1][0] if item.previous_question else "",
     )
 
 

@@ -382,7 +382,17 @@ def item_body(item: Item, document: nodes.document, *, badge_row: bool = False, 
     body.append(field("Evidence", bullet_list(item.evidence)))
     if item.references:
         body.append(field("References", bullet_list(reference_entry(r) for r in item.references)))
-    return [question, meta, field_list(body, classes=["fmg-body"])]
+    return [question, *changed_note(item), meta, field_list(body, classes=["fmg-body"])]
+
+
+def changed_note(item: Item) -> list[nodes.paragraph]:
+    """A quiet line under the question when it changed in meaning: "Question changed in 1.1.1;
+    previously: …", so a reader comparing an old answer sees what it answered."""
+    if not item.changed:
+        return []
+    if item.previous_question:
+        return [paragraph(nodes.emphasis("", f"Question changed in {item.changed}; previously: {item.previous_question}"), classes=["fmg-changed"])]
+    return [paragraph(nodes.emphasis("", f"Question changed in {item.changed}."), classes=["fmg-changed"])]
 
 
 def consulted_value(item: Item) -> tuple[str, str]:

@@ -100,6 +100,7 @@ class PageLayout:
         out += [self.heading("Score by area"), chart_node(self._chart_rows(), self._svg()), self.scores()]
         out += self.blocking()
         out += self.review()
+        out += self.stale()
         out += self.todo()
         for area in r.areas:
             out += self.area(area)
@@ -216,6 +217,47 @@ class PageLayout:
             self.item_table(views, "review", with_state=True),
         ]
 
+    def stale(self) -> list[nodes.Node]:
+        """The answers past the policy's ``max-age`` and the dated evidence past its
+        ``evidence-max-age``, as ``check`` lists them (each is also a finding, with its line)."""
+        r = self.report
+        out: list[nodes.Node] = []
+        answers = [st for st in r.stale if not r.owners or st.view.owner in r.owners]
+        if answers:
+            out.append(self.heading(f"Stale answers ({len(answers)})"))
+            out.append(prose("Answers older than the policy's `max-age` for their severity: re-confirm each and set `reviewed:` to that day."))
+            rows = [
+                [
+                    [self.item_ref(st.view), f" {st.view.title}"],
+                    render.badge("severity", st.view.severity.value),
+                    render.badge("owner", st.view.owner),
+                    f"{st.since.isoformat()} ({st.since_source})" if st.since else "no reviewed: date",
+                    str(st.age_days) if st.age_days is not None else "—",
+                    str(st.max_age),
+                ]
+                for st in answers
+            ]
+            headers = ["Item", "Severity", "Owner", "Last confirmed", "Age (days)", "Max-age"]
+            out.append(self.scroll(self.table(headers, rows, [30, 12, 12, 22, 12, 12], "stale")))
+        evidence = [se for se in r.stale_evidence if not r.owners or se.view.owner in r.owners]
+        if evidence:
+            out.append(self.heading(f"Stale evidence ({len(evidence)})"))
+            out.append(prose("Dated evidence older than the policy's `evidence-max-age` for its item's severity: renew it and update its `date`."))
+            rows = [
+                [
+                    self.item_ref(se.view),
+                    render.badge("severity", se.view.severity.value),
+                    render.external_link(se.entry.ref.strip(), se.entry.ref) if se.entry.is_url else se.entry.ref,
+                    se.entry.date.isoformat() if se.entry.date else "—",
+                    str(se.age_days),
+                    str(se.max_age),
+                ]
+                for se in evidence
+            ]
+            headers = ["Item", "Severity", "Evidence", "Dated", "Age (days)", "Max-age"]
+            out.append(self.scroll(self.table(headers, rows, [14, 12, 38, 14, 11, 11], "stale-evidence")))
+        return out
+
     def item_table(self, views: Sequence[ItemView], kind: str, *, with_state: bool) -> nodes.container:
         rows = [[[self.item_ref(v), f" {v.title}"], render.badge("severity", v.severity.value), render.badge("owner", v.owner), v.state] for v in views]
         return self.scroll(self.table(["Item", "Severity", "Owner", "State"], rows, [40, 14, 16, 30], kind))
@@ -258,7 +300,9 @@ class PageLayout:
         if v.notes:
             parts.append(render.paragraph(v.notes, classes=["fmg-notes"]))
         if v.evidence:
-            links = [render.external_link(e.url, e.text) if e.url else render.text(e.text) for e in v.evidence]
+            links: list[list[render.NodeLike]] = [
+                [render.external_link(e.url, e.text) if e.url else render.text(e.text), *([f" ({e.date_note})"] if e.date else [])] for e in v.evidence
+            ]
             parts.append(render.bullet_list(links, classes=["fmg-evidence"]))
         if v.waiver is not None:
             w = v.waiver

@@ -191,12 +191,9 @@
     out.notes = notes === null ? "" : notes;
     var ev = node.get("evidence", true);
     if (Y.isSeq(ev)) {
-      out.evidence = ev.items.map(function (e) {
-        if (!Y.isScalar(e) || typeof e.value !== "string") throw errorAt(text, e, iid + ": each evidence entry must be text");
-        return e.value;
-      });
+      out.evidence = ev.items.map(function (e) { return readEvidence(text, iid, e); });
     } else if (Y.isScalar(ev) && typeof ev.value === "string") out.evidence = [ev.value];
-    else if (ev && !(Y.isScalar(ev) && ev.value === null)) throw errorAt(text, ev, iid + ": evidence must be a list of text entries");
+    else if (ev && !(Y.isScalar(ev) && ev.value === null)) throw errorAt(text, ev, iid + ": evidence must be a list of entries (text, or {ref, date})");
     var waiver = node.get("waiver", true);
     if (Y.isMap(waiver) && waiver.items.length) {
       var w = { reason: scalarText(waiver.get("reason", true)), approved_by: scalarText(waiver.get("approved_by", true)), expires: scalarText(waiver.get("expires", true)) };
@@ -209,6 +206,34 @@
       throw errorAt(text, waiver, iid + ": waiver must be a mapping (reason, approved_by, expires) or null");
     }
     return out;
+  }
+
+  /* One evidence entry: text as it is, or a mapping {ref, date} (core/models.py Evidence) as
+   * {ref: text, date: "YYYY-MM-DD" or null}, so the date survives an import and an export. */
+  function readEvidence(text, iid, e) {
+    if (Y.isScalar(e) && typeof e.value === "string") return e.value;
+    var bad = iid + ": each evidence entry must be text, or a mapping with ref (text) and date (YYYY-MM-DD)";
+    if (!Y.isMap(e)) throw errorAt(text, e, bad);
+    e.items.forEach(function (p) { if (keyOf(p) !== "ref" && keyOf(p) !== "date") throw errorAt(text, p.key, bad); });
+    var ref = scalarText(e.get("ref", true));
+    var date = scalarText(e.get("date", true));
+    if (typeof ref !== "string" || !ref) throw errorAt(text, e, bad);
+    if (date !== null && date !== undefined && (typeof date !== "string" || !isDate(date))) throw errorAt(text, e.get("date", true), bad);
+    return { ref: ref, date: date || null };
+  }
+
+  /* An entry as one line of the evidence box: a dated entry ends with "(dated YYYY-MM-DD)", as the
+   * reports print it; a line written that way becomes a dated entry again. */
+  var DATED_LINE = /^(.*\S)\s+\(dated (\d{4}-\d{2}-\d{2})\)$/;
+
+  function evidenceLine(e) {
+    if (typeof e === "string") return e;
+    return e.date ? e.ref + " (dated " + e.date + ")" : e.ref;
+  }
+
+  function lineEvidence(line) {
+    var m = DATED_LINE.exec(line);
+    return m && isDate(m[2]) ? { ref: m[1], date: m[2] } : line;
   }
 
   function isDate(s) {
@@ -328,7 +353,15 @@
     if (field === "notes") return [value === "" ? "null" : scalar(value)];
     if (field === "evidence") {
       if (!value.length) return ["[]"];
-      return [null, value.map(function (e) { return "- " + scalar(e); })];
+      var lines = [];
+      value.forEach(function (e) {
+        if (typeof e === "string") lines.push("- " + scalar(e));
+        else {
+          lines.push("- ref: " + scalar(e.ref));
+          if (e.date) lines.push("  date: " + e.date);
+        }
+      });
+      return [null, lines];
     }
     if (!value) return ["null"];
     return [null, ["reason: " + scalar(value.reason), "approved_by: " + scalar(value.approved_by), "expires: " + value.expires]];
@@ -633,7 +666,7 @@
     var notes = el("textarea", { name: iid + ".notes", rows: "2" });
     fs.appendChild(el("div", { class: "fmg-form-row" }, labelled("Notes (needed for n/a)", notes)));
     var evidence = el("textarea", { name: iid + ".evidence", rows: "2" });
-    fs.appendChild(el("div", { class: "fmg-form-row" }, labelled("Evidence (one entry a line)", evidence)));
+    fs.appendChild(el("div", { class: "fmg-form-row" }, labelled("Evidence (one entry a line; end it with (dated YYYY-MM-DD) to date it)", evidence)));
     var waiver = el("fieldset", { class: "fmg-waiver" }, [el("legend", { text: "Waiver (optional)" })]);
     [["reason", "Reason", "text"], ["approved_by", "Approved by", "text"], ["expires", "Expires (last valid day)", "date"]].forEach(function (w) {
       var input = el("input", { type: w[2], name: iid + ".waiver." + w[0] });
@@ -656,10 +689,11 @@
   function fromForm(iid, fs) {
     var checked = fs.querySelector('input[type="radio"]:checked');
     var lines = field(fs, iid, "evidence").value.split("\n").map(function (l) { return l.trim(); }).filter(Boolean);
+    var entries = lines.map(lineEvidence);
     var w = { reason: field(fs, iid, "waiver.reason").value.trim(), approved_by: field(fs, iid, "waiver.approved_by").value.trim(), expires: field(fs, iid, "waiver.expires").value };
     var previous = response(iid);
     // Evidence and notes as typed are kept when they say the same as before (no needless rewrite).
-    var evidence = JSON.stringify(lines) === JSON.stringify(previous.evidence.map(function (e) { return e.trim(); })) ? previous.evidence : lines;
+    var evidence = JSON.stringify(lines) === JSON.stringify(previous.evidence.map(function (e) { return evidenceLine(e).trim(); })) ? previous.evidence : entries;
     state.responses[iid] = {
       answer: checked ? checked.value : null,
       notes: field(fs, iid, "notes").value,
@@ -679,7 +713,7 @@
     var r = response(iid);
     fs.querySelectorAll('input[type="radio"]').forEach(function (radio) { radio.checked = radio.value === r.answer; });
     field(fs, iid, "notes").value = r.notes;
-    field(fs, iid, "evidence").value = r.evidence.join("\n");
+    field(fs, iid, "evidence").value = r.evidence.map(evidenceLine).join("\n");
     var w = r.waiver || {};
     field(fs, iid, "waiver.reason").value = w.reason || "";
     field(fs, iid, "waiver.approved_by").value = w.approved_by || "";
