@@ -176,6 +176,18 @@ def test_a_reviewed_date_is_when_the_evidence_was_collected(tmp_path: Path) -> N
     assert evidence["collected"] == "2026-12-01T00:00:00Z"
 
 
+def test_a_dated_evidence_entry_is_collected_on_its_own_date(tmp_path: Path) -> None:
+    copy = tmp_path / "fm-governance.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    dated = "          - {ref: docs/data-inventory.md, date: 2026-03-01}\n        reviewed: 2026-12-01\n"
+    copy.write_text(text.replace("          - docs/data-inventory.md\n", dated, 1), encoding="utf-8")
+    document = _valid(_invoke("oscal-ar", str(copy), "--as-of", AS_OF))
+    (evidence,) = [o for o in document["assessment-results"]["results"][0]["observations"] if o["title"] == "Evidence for DE-01"]
+    # The entry's own date wins over the answer's `reviewed:` day.
+    assert evidence["collected"] == "2026-03-01T00:00:00Z"
+    assert evidence["relevant-evidence"] == [{"description": "docs/data-inventory.md"}]
+
+
 def test_two_exports_are_the_same_bytes_and_uuids_are_stable(installed_cli: str, tmp_path: Path) -> None:
     copy = tmp_path / "fm-governance.yaml"
     shutil.copyfile(EXAMPLE, copy)

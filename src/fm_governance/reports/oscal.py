@@ -215,10 +215,10 @@ class EvidenceEntry:
 def evidence_entries(view: ItemView) -> list[EvidenceEntry]:
     """The evidence entries of an item: the one place this export reads them.
 
-    Entries are plain strings today, so none carries a date of its own. An entry with its own date
-    (a mapping with ``date:``) gives that date here, and it becomes the observation's ``collected``.
+    A dated entry (``{ref: …, date: …}``) gives its own date, which becomes the observation's
+    ``collected``; a plain entry has none, and the observation falls back to the answer's day.
     """
-    return [EvidenceEntry(e.text, e.url, None) for e in view.evidence]
+    return [EvidenceEntry(e.text, e.url, e.date) for e in view.evidence]
 
 
 def _answer_day(view: ItemView, project_day: _dt.date | None, today: _dt.date) -> _dt.date:
