@@ -453,3 +453,17 @@ def test_reading_without_positions_scores_as_check_does() -> None:
         assert {k: c.responses.keys() for k, c in fast.checklists.items()} == {k: c.responses.keys() for k, c in located.checklists.items()}
         assert score(fast, catalog, today=TODAY).score == score(located, catalog, today=TODAY).score
         assert {str(r.location) for c in fast.checklists.values() for r in c.responses.values()} == {str(path)}
+
+
+def test_schema_portfolio_prints_the_schema_the_json_output_follows(org: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["schema", "portfolio"])
+    assert result.exit_code == 0
+    printed = json.loads(result.stdout)
+    assert printed == schema() and printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    _, out, _ = run(str(org), "--format", "json", "--as-of", "2026-12-06")
+    jsonschema.Draft202012Validator(printed).validate(json.loads(out))
+    target = tmp_path / "portfolio.schema.json"
+    assert CliRunner().invoke(main, ["schema", "portfolio", "-o", str(target)]).exit_code == 0
+    assert target.read_text(encoding="utf-8") == result.stdout
+    again = CliRunner().invoke(main, ["schema", "portfolio", "-o", str(target)])
+    assert again.exit_code == 2 and "--force" in again.stderr  # an existing file only with --force
