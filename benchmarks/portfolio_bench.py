@@ -5,7 +5,8 @@ project's 2-core machine. Run: `python benchmarks/portfolio_bench.py [FILES] [--
 10,000 files, 3 rounds; or `make bench`). The generator copies the six assessments of
 examples/portfolio (all four built-in checklists, 48 items each, real inventories) under new project
 names, with answers, criticality and models varied at random, so every file is read and scored as a
-real one would be.
+real one would be. `--screenshot docs/guides/img/portfolio.png` writes the portfolio guide's
+screenshot of the example portfolio's HTML page instead.
 
 Each round runs the command with 2 workers and then with 1 (paired, so both see the same load), and
 records:
@@ -128,11 +129,39 @@ def run_once(folder: Path, output: Path, jobs: str) -> dict[str, float]:
     return {"load": load, "wall": seconds, "cpu": cpu, "rss": sampler.rss_kib / 1024, "pss": sampler.pss_kib / 1024}
 
 
+def screenshot(target: Path) -> None:
+    """The top of the HTML page of examples/portfolio, as the portfolio guide shows it: Debian's
+    headless Chromium through Playwright (as the browser tests drive it), then a 256-colour palette
+    and Pillow's optimiser, which keep the PNG small without changing what it shows."""
+    from PIL import Image
+    from playwright.sync_api import sync_playwright
+
+    with tempfile.TemporaryDirectory() as tmp:
+        page_file, raw = Path(tmp) / "portfolio.html", Path(tmp) / "raw.png"
+        command = [CLI, "portfolio", str(EXAMPLES), "--format", "html", "-o", str(page_file), "--as-of", "2026-12-06"]
+        subprocess.run(command, check=True, capture_output=True)
+        with sync_playwright() as pw:
+            browser = pw.chromium.launch(executable_path="/usr/bin/chromium", args=["--headless", "--no-sandbox", "--disable-gpu"], headless=True)
+            try:
+                page = browser.new_page(viewport={"width": 1000, "height": 1040}, device_scale_factor=1)
+                page.goto(page_file.as_uri())
+                page.screenshot(path=str(raw))  # the viewport: headline, single points of failure, HHI chart, developer shares
+            finally:
+                browser.close()
+        with Image.open(raw) as image:
+            image.convert("RGB").quantize(colors=256).save(target, optimize=True)
+    print(f"{target}: {target.stat().st_size:,} bytes")
+
+
 def main(argv: list[str]) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("files", nargs="?", type=int, default=10_000)
     parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--screenshot", type=Path, metavar="PNG", help="Only write the guide's screenshot of the example portfolio's HTML page.")
     args = parser.parse_args(argv)
+    if args.screenshot:
+        screenshot(args.screenshot)
+        return 0
     rows: list[tuple[int, str, dict[str, float]]] = []
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp) / "assessments"
