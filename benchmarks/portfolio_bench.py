@@ -186,9 +186,7 @@ def main(argv: list[str]) -> int:
         def median(key: str, runs: list[dict[str, float]] = mine) -> float:
             return statistics.median(r[key] for r in runs)
 
-        print(
-            f"| {jobs} | {median('wall'):.1f} | {median('cpu'):.1f} | {median('cpu') / args.files * 1000:.2f} | {median('rss'):.0f} | {median('pss'):.0f} |"
-        )
+        print(f"| {jobs} | {median('wall'):.1f} | {median('cpu'):.1f} | {median('cpu') / args.files * 1000:.2f} | {median('rss'):.0f} | {median('pss'):.0f} |")
     return 0
 
 

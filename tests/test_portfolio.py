@@ -390,7 +390,9 @@ def test_parallel_reading_gives_the_same_portfolio(tmp_path: Path, monkeypatch: 
 # --- the read path: fast, bounded, located -----------------------------------------------------
 
 EXAMPLE = Path(__file__).parents[1] / "examples" / "portfolio" / "claims-triage" / "fm-governance.yaml"
-BOMB = "project:\n  name: bomb\nx: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True))
+BOMB = "project:\n  name: bomb\nx: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
 
 
 def bad_files(folder: Path) -> dict[str, Path]:
