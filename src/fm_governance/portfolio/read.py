@@ -291,4 +291,13 @@ def read_all(
     # enough chunks (8 a worker) that the workers finish together.
     chunk = max(1, min(256, len(names) // (workers * 8)))
     with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
-        return list(pool.map(_read_one, names, chunksize=chunk))
+        # The records that come back hold no reference cycles, so the collector has nothing to
+        # find in them; left on, it walks them again and again as they arrive (about 0.2 s of the
+        # parent's time for 10,000 files, on a machine whose cores the workers need).
+        collecting = gc.isenabled()
+        gc.disable()
+        try:
+            return list(pool.map(_read_one, names, chunksize=chunk))
+        finally:
+            if collecting:
+                gc.enable()
