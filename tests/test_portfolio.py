@@ -469,3 +469,17 @@ def test_schema_portfolio_prints_the_schema_the_json_output_follows(org: Path, t
     assert target.read_text(encoding="utf-8") == result.stdout
     again = CliRunner().invoke(main, ["schema", "portfolio", "-o", str(target)])
     assert again.exit_code == 2 and "--force" in again.stderr  # an existing file only with --force
+
+
+def test_parallel_reading_leaves_the_collector_as_it_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent freezes what it loaded before forking and takes the records in with the collector
+    off: both are undone when the workers are done, so a long-lived caller keeps collecting."""
+    import gc
+
+    from fm_governance.portfolio import read
+
+    paths = helpers.sample(tmp_path / "org")
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    read.read_all(paths, today=TODAY, jobs=2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0

@@ -280,24 +280,31 @@ def read_all(
         _worker["models"].rules  # noqa: B018  (compiled here, once, before the fork)
         # What is loaded so far stays for the whole run: out of the collector's sight, it is not
         # walked again by every full collection in every worker, nor copied into the workers' own
-        # memory when the collector would touch it (the gc module's advice for a fork).
+        # memory when the collector would touch it (the gc module's advice for a fork). Undone
+        # below for this process; a caller's own frozen objects are left as they are.
+        freezing = gc.get_freeze_count() == 0
         gc.freeze()
         context = multiprocessing.get_context("fork")
-        start: dict[str, Any] = {}
+        # A forked worker starts with the collector as the parent has it below (off): on again,
+        # since reading a file leaves a few cycles behind.
+        start: dict[str, Any] = {"initializer": gc.enable}
     else:
+        freezing = False
         context = multiprocessing.get_context()
         start = {"initializer": _start_worker, "initargs": (dirs, today)}
     # Chunks of files per task: few enough round trips that the pool's own work stays small,
     # enough chunks (8 a worker) that the workers finish together.
     chunk = max(1, min(256, len(names) // (workers * 8)))
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
-        # The records that come back hold no reference cycles, so the collector has nothing to
-        # find in them; left on, it walks them again and again as they arrive (about 0.2 s of the
-        # parent's time for 10,000 files, on a machine whose cores the workers need).
-        collecting = gc.isenabled()
-        gc.disable()
-        try:
+    collecting = gc.isenabled()
+    try:
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context, **start) as pool:
+            # The records that come back hold no reference cycles, so the collector has nothing
+            # to find in them; left on, it walks them again and again as they arrive (about 0.2 s
+            # of the parent's time for 10,000 files, on a machine whose cores the workers need).
+            gc.disable()
             return list(pool.map(_read_one, names, chunksize=chunk))
-        finally:
-            if collecting:
-                gc.enable()
+    finally:
+        if collecting:
+            gc.enable()
+        if freezing:
+            gc.unfreeze()
