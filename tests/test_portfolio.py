@@ -483,3 +483,11 @@ def test_parallel_reading_leaves_the_collector_as_it_found_it(tmp_path: Path, mo
     assert gc.isenabled() and gc.get_freeze_count() == 0
     read.read_all(paths, today=TODAY, jobs=2)
     assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_retirements_say_when_in_days_not_as_a_signed_number(org: Path) -> None:
+    for fmt in ("markdown", "html"):
+        code, out, _ = run(str(org), "--format", fmt, "--as-of", "2026-12-06")
+        assert code == 0
+        # claude-3-5-sonnet-20241022 retired on 2025-10-28; gpt-4o-2024-08-06 retires on 2027-01-14.
+        assert "404 days ago" in out and "in 39 days" in out and "-404" not in out, fmt

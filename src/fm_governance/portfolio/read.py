@@ -274,6 +274,7 @@ def read_all(
     from concurrent.futures import ProcessPoolExecutor
 
     methods = multiprocessing.get_all_start_methods()
+    context: Any
     if "fork" in methods:
         # The workers inherit the imported modules, the checklists and the compiled catalog
         # instead of loading them again (spawn costs ~0.3 s a worker before any of that).
