@@ -385,3 +385,109 @@ def test_parallel_reading_gives_the_same_portfolio(tmp_path: Path, monkeypatch: 
     parallel = read.read_all(paths, today=TODAY, jobs=2)
     assert parallel == serial
     assert isinstance(parallel[0], Excluded) and parallel[0].path == str(bad)
+
+
+# --- the read path: fast, bounded, located -----------------------------------------------------
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "portfolio" / "claims-triage" / "fm-governance.yaml"
+BOMB = "project:\n  name: bomb\nx: &a [x,x,x,x,x,x,x,x,x]\n" + "".join(
+    f"{n}: &{n} [{', '.join([f'*{p}'] * 9)}]\n" for p, n in zip("abcdefgh", "bcdefghi", strict=True)
+)
+
+
+def bad_files(folder: Path) -> dict[str, Path]:
+    """Files the portfolio must refuse, each as ``check`` refuses it: an alias bomb (a billion values
+    if expanded), a file over the 8 MiB cap, and two valid YAML files with located mistakes."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    contents = {
+        "bomb": BOMB,
+        "huge": "project:\n  name: huge\nnotes: '" + "x" * (8 * 1024 * 1024) + "'\n",
+        "maybe": text.replace('answer: "yes"', "answer: maybe", 1).replace("name: claims-triage", "name: maybe"),
+        "unknown-item": text.replace("DE-01:", "DE-99:", 1).replace("name: claims-triage", "name: unknown-item"),
+    }
+    files = {}
+    for name, content in contents.items():
+        files[name] = folder / name / "fm-governance.yaml"
+        files[name].parent.mkdir(parents=True)
+        files[name].write_text(content, encoding="utf-8")
+    return files
+
+
+def test_unsafe_and_invalid_files_are_refused_with_the_errors_check_gives(org: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The portfolio reads without positions, yet keeps every YAML limit, and a refused file is
+    named with the same located one-line errors as `check` gives (it is read again with positions)."""
+    from fm_governance.portfolio import read
+
+    bad = bad_files(org)
+    code, out, err = run(str(org), "--format", "json", "--as-of", "2026-12-06")
+    assert code == 2 and "Traceback" not in err
+    doc = json.loads(out)
+    assert doc["counts"]["projects"] == 5  # the five good files, and none of the bad ones
+    excluded = {Path(e["path"]).parent.name: e["errors"] for e in doc["excluded"]}
+    assert set(excluded) == set(bad)
+    for name, path in bad.items():
+        check = CliRunner().invoke(main, ["check", str(path)])
+        assert check.exit_code == 2
+        assert excluded[name] == check.stderr.splitlines(), name
+    assert "expands to more than 500,000 values through YAML aliases" in excluded["bomb"][0]
+    assert excluded["huge"] == [f"{bad['huge']}: is larger than 8 MiB — this is not a checklist or assessment; check the path"]
+    line = next(n for n, text in enumerate(bad["maybe"].read_text(encoding="utf-8").splitlines(), 1) if "answer: maybe" in text)
+    assert excluded["maybe"][0].startswith(f"{bad['maybe']}:{line}:17: ")
+    assert excluded["unknown-item"][0].startswith(f"{bad['unknown-item']}:") and "unknown item 'DE-99'" in excluded["unknown-item"][0]
+    # The same in worker processes.
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+    files, _ = inputs.collect([str(org)])
+    parallel = read.read_all(files, today=TODAY, jobs=2)
+    assert {Path(e.path).parent.name: list(e.errors) for e in parallel if isinstance(e, Excluded)} == excluded
+
+
+def test_reading_without_positions_scores_as_check_does() -> None:
+    """The portfolio's reading of a file is check's, but for the positions of its items."""
+    from fm_governance.core.assessment import read_assessment
+    from fm_governance.core.checklists import load_catalog
+    from fm_governance.core.scoring import score
+
+    catalog = load_catalog(())
+    for path in sorted(EXAMPLE.parents[1].glob("*/fm-governance.yaml")):
+        located = read_assessment(path, catalog)
+        fast = read_assessment(path, catalog, located=False)
+        assert fast.project_name == located.project_name and fast.inventory == located.inventory
+        assert {k: c.responses.keys() for k, c in fast.checklists.items()} == {k: c.responses.keys() for k, c in located.checklists.items()}
+        assert score(fast, catalog, today=TODAY).score == score(located, catalog, today=TODAY).score
+        assert {str(r.location) for c in fast.checklists.values() for r in c.responses.values()} == {str(path)}
+
+
+def test_schema_portfolio_prints_the_schema_the_json_output_follows(org: Path, tmp_path: Path) -> None:
+    result = CliRunner().invoke(main, ["schema", "portfolio"])
+    assert result.exit_code == 0
+    printed = json.loads(result.stdout)
+    assert printed == schema() and printed["$schema"] == "https://json-schema.org/draft/2020-12/schema"
+    _, out, _ = run(str(org), "--format", "json", "--as-of", "2026-12-06")
+    jsonschema.Draft202012Validator(printed).validate(json.loads(out))
+    target = tmp_path / "portfolio.schema.json"
+    assert CliRunner().invoke(main, ["schema", "portfolio", "-o", str(target)]).exit_code == 0
+    assert target.read_text(encoding="utf-8") == result.stdout
+    again = CliRunner().invoke(main, ["schema", "portfolio", "-o", str(target)])
+    assert again.exit_code == 2 and "--force" in again.stderr  # an existing file only with --force
+
+
+def test_parallel_reading_leaves_the_collector_as_it_found_it(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The parent freezes what it loaded before forking and takes the records in with the collector
+    off: both are undone when the workers are done, so a long-lived caller keeps collecting."""
+    import gc
+
+    from fm_governance.portfolio import read
+
+    paths = helpers.sample(tmp_path / "org")
+    monkeypatch.setattr(read, "PARALLEL_FROM", 2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+    read.read_all(paths, today=TODAY, jobs=2)
+    assert gc.isenabled() and gc.get_freeze_count() == 0
+
+
+def test_retirements_say_when_in_days_not_as_a_signed_number(org: Path) -> None:
+    for fmt in ("markdown", "html"):
+        code, out, _ = run(str(org), "--format", fmt, "--as-of", "2026-12-06")
+        assert code == 0
+        # claude-3-5-sonnet-20241022 retired on 2025-10-28; gpt-4o-2024-08-06 retires on 2027-01-14.
+        assert "404 days ago" in out and "in 39 days" in out and "-404" not in out, fmt

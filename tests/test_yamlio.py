@@ -6,6 +6,8 @@ import os
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from fm_governance.core import yamlio
 from fm_governance.core.errors import InputError
@@ -133,11 +135,11 @@ def test_locate_finds_keys_values_and_list_items() -> None:
 def test_both_readers_refuse_alike(text: str, where: str, fragment: str) -> None:
     """The round-trip reader first runs the located one, so every refusal is the same line."""
     lines = []
-    for reader in (yamlio.load_located, yamlio.load_text):
+    for reader in (yamlio.load_located, yamlio.load_text, yamlio.load_plain):
         with pytest.raises(InputError) as info:
             reader(text, "f.yaml")
         lines.append(info.value.one_line())
-    assert lines[0] == lines[1]
+    assert lines[0] == lines[1] == lines[2]
     assert lines[0].startswith(where) and fragment in lines[0], lines[0]
 
 
@@ -157,7 +159,7 @@ def test_both_readers_refuse_alike(text: str, where: str, fragment: str) -> None
 def test_both_readers_type_plain_values_alike_and_write_them_back_as_written(text: str) -> None:
     located, _ = yamlio.load_located(text, "f.yaml")
     document = yamlio.load_text(text, "f.yaml")
-    assert yamlio.to_plain(document) == located
+    assert yamlio.to_plain(document) == located == yamlio.load_plain(text, "f.yaml")
     assert yamlio.dump_text(document) == text.split("---\n")[-1]  # directives are render()'s to keep
 
 
@@ -208,3 +210,83 @@ def test_a_block_starting_with_a_line_of_fewer_spaces_is_refused_by_both_readers
         with pytest.raises(InputError, match=r"^f\.yaml:[23]:1: the first line of this \| or > block holds only spaces"):
             reader(text, "f.yaml")
     assert yamlio.load_text("b: |\n\n  x\n", "f.yaml") == {"b": "\nx\n"}  # an empty first line is fine
+
+
+# --- the reader without positions (load_plain) -------------------------------------------------
+
+EXAMPLE = Path(__file__).parents[1] / "examples" / "portfolio" / "claims-triage" / "fm-governance.yaml"
+
+
+def test_the_reader_without_positions_reads_a_real_assessment_without_the_located_reader(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The common file takes the fast way: the located reader is not needed (nor called) for it."""
+    text = EXAMPLE.read_text(encoding="utf-8")
+    expected = yamlio.load_located(text, "f.yaml")[0]
+
+    def refuse(*_args: object, **_kwargs: object) -> None:
+        raise AssertionError("the located reader was asked")
+
+    monkeypatch.setattr(yamlio, "load_located", refuse)
+    assert yamlio.load_plain(text, "f.yaml") == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "---\n",
+        "x\n",
+        "a: 1\nb: 0x1f\nc: 0o17\nd: 1.5\ne: -.inf\nf: true\ng: ~\nh: '1'\ni:\n",
+        "- a\n- [b, c]\n- {d: e}\n- - - deep\n",
+        "a: [&k x, *k]\nb: {c: *k}\n",
+        "a: |\n  text\n  more\nb: >-\n  folded\n  text\n",
+        "a: \"**bold** & *it*\"\nb: 'x'\n",
+        "'a': 1\nb: {'c': [1, 2]}\n",
+        "a: yes\nb: on\nc: 2024-01-01\nd: 012\n",
+    ],
+)
+def test_the_reader_without_positions_reads_what_the_located_reader_reads(text: str) -> None:
+    assert yamlio.load_plain(text, "f.yaml") == yamlio.load_located(text, "f.yaml")[0]
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "a: b\n---\nc: d\n",
+        "1: a\n",
+        "? [a]\n: b\n",
+        "'a': 1\n\"a\": 2\n",
+        "a: &x {b: 1}\n",
+        "a:\n  <<: {b: 1}\n",
+        BOMB,
+    ],
+)
+def test_what_the_reader_without_positions_does_not_take_on_is_read_or_refused_by_the_located_reader(text: str) -> None:
+    def outcome(read: object) -> object:
+        try:
+            return read(text, "f.yaml")  # type: ignore[operator]
+        except InputError as exc:
+            return exc.one_line()
+
+    assert outcome(yamlio.load_plain) == outcome(lambda t, f: yamlio.load_located(t, f)[0])
+
+
+_KEYS = st.text(alphabet="ab-_:#&*!|>'\" \t\\\n1.~", min_size=0, max_size=6)
+_SCALARS = st.one_of(st.none(), st.booleans(), st.integers(), st.floats(allow_nan=False), st.text(max_size=12))
+_DATA = st.recursive(_SCALARS, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(_KEYS, inner, max_size=4)), max_leaves=12)
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_DATA, flow=st.sampled_from([None, True, False]), style=st.sampled_from([None, "'", '"', "|"]))
+def test_the_two_readers_agree_on_any_document(data: object, flow: bool | None, style: str | None) -> None:
+    """Same data, or the same one-line refusal, for documents written in every YAML style."""
+    import yaml as pyyaml
+
+    text = pyyaml.safe_dump(data, default_flow_style=flow, default_style=style, allow_unicode=True)
+
+    def outcome(read: object) -> object:
+        try:
+            return ("data", read(text, "f.yaml"))  # type: ignore[operator]
+        except InputError as exc:
+            return ("refused", exc.one_line())
+
+    assert outcome(yamlio.load_plain) == outcome(lambda t, f: yamlio.load_located(t, f)[0])

@@ -34,14 +34,23 @@ def list_checklists(fmt: str, checklists_dirs: tuple[Path, ...]) -> None:
 
 
 @main.command()
-@click.argument("kind", type=click.Choice(["checklist", "assessment"]))
+@click.argument("kind", type=click.Choice(["checklist", "assessment", "portfolio"]))
 @click.option("-o", "--output", type=click.Path(dir_okay=False), help="Write the schema to this file instead of stdout (`-`: stdout).")
 @force_option
 @version_option
 @reports_input_errors
 def schema(kind: str, output: Path | None, force: bool) -> None:
-    """Print the JSON Schema (draft 2020-12) of a checklist or an assessment file."""
+    """Print the JSON Schema (draft 2020-12) of a checklist or an assessment file, or of the
+    document `portfolio --format json` writes."""
+    _guard_output(output, force=force)
+    if kind == "portfolio":
+        import json
+
+        from ..portfolio.jsondoc import schema as portfolio_schema
+
+        # Printed as the other two are: two-space indent, characters as they are.
+        _emit(json.dumps(portfolio_schema(), indent=2, ensure_ascii=False) + "\n", output)
+        return
     from ..core.schemas import schema_text
 
-    _guard_output(output, force=force)
     _emit(schema_text(kind), output)

@@ -520,6 +520,105 @@ def load_located(text: str, file: str) -> tuple[Any, Locator]:
         loader.dispose()
 
 
+def load_plain(text: str, file: str) -> Any:
+    """The data :func:`load_located` returns for ``text``, without its positions, faster.
+
+    For callers that read many files and report positions only for the rare file they refuse (the
+    portfolio reads thousands, and asks :func:`load_located` again for a file it refuses, to say
+    where). libyaml parses the text, as in :func:`load_located`, but its events are turned into
+    data directly (:func:`_plain_from_events`): no node graph is composed, so no node, position or
+    tag lookup per value is made in Python, which is most of the located reader's time. That walk
+    makes :func:`_check_graph`'s checks on the way (no tags, no repeated keys, depth) and types
+    scalars by the same table with the same constructors. Anything it does not take on — aliases
+    and anchors (and so every alias limit), tags, keys that are not text, tabs, blank-led blocks,
+    several documents, any parser error — goes to :func:`load_located`, so the two never disagree
+    and every limit still holds (the size cap applies before the text is read).
+    """
+    import yaml as pyyaml
+
+    # (A blank-led block needs a line that ends in a space: a quick substring test first.)
+    if "\t" in text or ((" \n" in text or " \r" in text) and _BLANK_LEAD.search(text)):
+        return load_located(text, file)[0]
+    _refuse_odd_breaks(text, file)
+    loader = _core_loader()(text)
+    loader.fmg_file = file
+    try:
+        return _plain_from_events(loader)
+    except (_Unusual, pyyaml.YAMLError, InputError):
+        pass  # the located reader decides, and names the place if it refuses
+    finally:
+        loader.dispose()
+    return load_located(text, file)[0]
+
+
+class _Unusual(Exception):
+    """Something :func:`_plain_from_events` leaves to the located reader."""
+
+
+def _plain_from_events(loader: Any) -> Any:
+    """Plain data from the loader's events: what ``construct_document`` would build of the
+    composed document, for documents without aliases, anchors or tags (:class:`_Unusual` else)."""
+    from yaml import events, nodes
+
+    scalar_event, mapping_start, sequence_start = events.ScalarEvent, events.MappingStartEvent, events.SequenceStartEvent
+    ends = (events.MappingEndEvent, events.SequenceEndEvent)
+    str_tag, null_tag = "tag:yaml.org,2002:str", "tag:yaml.org,2002:null"
+    resolve, plain_tag, scalar_node = loader.resolve, loader.fmg_plain_tag, nodes.ScalarNode
+    get = loader.get_event
+    get()  # the stream starts
+    if isinstance(get(), events.StreamEndEvent):
+        return None  # no document at all
+    # The containers being filled, innermost last; for a mapping, the key waiting for its value.
+    stack: list[tuple[Any, str | None]] = []
+    container: Any = None
+    key: str | None = None
+    while True:
+        event = get()
+        kind = event.__class__
+        if kind is scalar_event:
+            if event.anchor is not None or event.tag is not None:
+                raise _Unusual
+            text, implicit = event.value, event.implicit
+            if not implicit[0]:
+                tag = str_tag  # quoted or a block: text
+            else:
+                tag = plain_tag(text) if len(text) <= 64 else resolve(scalar_node, text, implicit)
+            if container.__class__ is dict and key is None:
+                if tag != str_tag or text in container:
+                    raise _Unusual  # a key that is not text, or a repeated key
+                key = text
+                continue
+            if tag == str_tag:
+                value: Any = text
+            elif tag == null_tag:
+                value = None
+            else:  # numbers and booleans, by the located reader's own constructors
+                value = loader.construct_object(scalar_node(tag, text, event.start_mark, event.end_mark))
+        elif kind is mapping_start or kind is sequence_start:
+            if event.anchor is not None or event.tag is not None or len(stack) >= MAX_DEPTH:
+                raise _Unusual
+            if container.__class__ is dict and key is None:
+                raise _Unusual  # a mapping or a list as a key
+            stack.append((container, key))
+            container, key = ({} if kind is mapping_start else []), None
+            continue
+        elif kind in ends:
+            value = container
+            container, key = stack.pop()
+        else:
+            raise _Unusual  # an alias
+        if container is None:
+            break  # the document's root is complete
+        if key is not None:
+            container[key] = value
+            key = None
+        else:
+            container.append(value)
+    if not isinstance(get(), events.DocumentEndEvent) or not isinstance(get(), events.StreamEndEvent):
+        raise _Unusual  # more than one document
+    return value
+
+
 @functools.cache
 def _core_loader() -> Any:
     """A PyYAML loader (C-accelerated when libyaml is available) that types plain scalars by
@@ -535,6 +634,26 @@ def _core_loader() -> Any:
     CoreLoader.yaml_implicit_resolvers = {}
     for tag, pattern, first in _CORE_RESOLVERS:
         CoreLoader.add_implicit_resolver(tag, re.compile(pattern), list(first))
+
+    # The composer asks the tag of every scalar, a Python call that tries the patterns each time;
+    # keys and short values repeat (`answer`, `null`, item ids), so the answer is remembered. The
+    # same answer PyYAML gives: this loader has no path resolvers, and a quoted scalar is text.
+    scalar_node, str_tag = pyyaml.ScalarNode, "tag:yaml.org,2002:str"
+    stock = base.resolve
+
+    @functools.lru_cache(maxsize=4096)
+    def plain_tag(value: str) -> str:
+        return str(stock(CoreLoader, scalar_node, value, (True, False)))
+
+    def resolve(self: Any, kind: Any, value: Any, implicit: tuple[bool, bool]) -> Any:
+        if kind is scalar_node and not self.yaml_path_resolvers:
+            if not implicit[0]:
+                return str_tag
+            return plain_tag(value) if len(value) <= 64 else stock(self, kind, value, implicit)
+        return stock(self, kind, value, implicit)
+
+    CoreLoader.resolve = resolve
+    CoreLoader.fmg_plain_tag = staticmethod(plain_tag)  # for load_plain, which has no node to resolve
 
     def construct_int(loader: Any, node: Any) -> int:
         value = str(loader.construct_scalar(node))

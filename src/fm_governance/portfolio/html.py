@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 from .. import __version__
 from ..core.escaping import xml_text
 from . import charts
-from .model import HHI_SOURCE_URL, HIGHLY_CONCENTRATED, Portfolio, percent, plural
+from .model import HHI_SOURCE_URL, HIGHLY_CONCENTRATED, Portfolio, percent, plural, retires_in
 
 if TYPE_CHECKING:
     import jinja2
@@ -27,7 +27,7 @@ def _environment() -> jinja2.Environment:
     from ..reports.html import template_environment
 
     env = template_environment("fm_governance.portfolio")
-    env.globals.update(percent=percent, plural=plural)
+    env.globals.update(percent=percent, plural=plural, retires_in=retires_in)
     return env
 
 

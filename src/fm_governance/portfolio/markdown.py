@@ -8,7 +8,7 @@ is text, never markup or a broken table.
 from __future__ import annotations
 
 from ..core.escaping import md_inline
-from .model import HHI_SOURCE, HHI_SOURCE_URL, NOT_FOUND, Portfolio, percent, plural
+from .model import HHI_SOURCE, HHI_SOURCE_URL, NOT_FOUND, Portfolio, percent, plural, retires_in
 from .text import hhi_text
 
 
@@ -64,14 +64,14 @@ def render(portfolio: Portfolio) -> str:
     out += ["## Models retired, retiring or deprecated", ""]
     if portfolio.retirements:
         out += _table(
-            ["Model", "Status", "Deprecated", "Retired", "Days", "Projects", "Critical"],
+            ["Model", "Status", "Deprecated", "Retired", "Retirement", "Projects", "Critical"],
             [
                 [
                     md_inline(r.model_id),
                     r.status,
                     r.deprecated.isoformat() if r.deprecated else "–",
                     r.retired.isoformat() if r.retired else "–",
-                    "–" if r.days is None else str(r.days),
+                    retires_in(r.days),
                     md_inline(", ".join(r.projects)),
                     str(r.critical),
                 ]

@@ -230,6 +230,16 @@ def plural(n: int, word: str, words: str | None = None) -> str:
     return f"{n:,} {word if n == 1 else (words or word + 's')}"
 
 
+def retires_in(days: int | None) -> str:
+    """Days to a retirement date as people say it ("in 39 days", "404 days ago"), not as a signed
+    number."""
+    if days is None:
+        return "–"
+    if days == 0:
+        return "today"
+    return f"in {plural(days, 'day')}" if days > 0 else f"{plural(-days, 'day')} ago"
+
+
 def percent(value: float | None) -> str:
     return "–" if value is None else f"{100 * value:.0f}%"
 
