@@ -17,6 +17,7 @@ extra from the package index); the builds share it and its doctree cache, as on 
 
 from __future__ import annotations
 
+import json
 import os
 import re
 import shutil
@@ -268,3 +269,10 @@ def test_handbook_builds_nitpicky(rtd: ReadTheDocs, tmp_path: Path) -> None:
     done = subprocess.run(cmd, cwd=rtd.docs, env=rtd.env(), capture_output=True, text=True, timeout=600, check=False)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-6000:]
     assert "WARNING" not in done.stderr, done.stderr
+    # Every schema the tool ships is published where its `$id` says, with the text `fm-governance
+    # schema KIND` prints (editors and SchemaStore fetch it from there).
+    for kind in ("assessment", "checklist", "portfolio"):
+        printed = subprocess.run([str(rtd.python), "-m", "fm_governance", "schema", kind], env=rtd.env(), capture_output=True, text=True, check=True).stdout
+        schema_id = json.loads(printed)["$id"]
+        assert schema_id.endswith(f"/en/latest/_static/schemas/{kind}.schema.json"), schema_id
+        assert (tmp_path / "html" / "_static" / "schemas" / f"{kind}.schema.json").read_text(encoding="utf-8") == printed

@@ -7,10 +7,13 @@ format reference is a table of fields generated from them, so it cannot drift fr
 
 from __future__ import annotations
 
+import json
 import shutil
 from typing import Any
 
 from fm_governance.core.schemas import SCHEMA_KINDS, schema, schema_text
+from fm_governance.portfolio.jsondoc import SCHEMA_FILE as PORTFOLIO_SCHEMA_FILE
+from fm_governance.portfolio.jsondoc import schema as portfolio_schema
 
 from .generated import DOCS, GENERATED, write_if_changed
 
@@ -19,14 +22,16 @@ _schemas = DOCS / "_static" / "schemas"
 
 def _write_schemas(_app: object) -> None:
     _schemas.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{kind}.schema.json": kind for kind in SCHEMA_KINDS}
+    # Exactly what `fm-governance schema KIND` prints, for each kind it prints, so every schema's
+    # `$id` resolves once the docs are published; rewritten only when it changed, since the format
+    # reference depends on these files and would be re-read on every build.
+    wanted = {f"{kind}.schema.json": schema_text(kind) for kind in SCHEMA_KINDS}
+    wanted[PORTFOLIO_SCHEMA_FILE] = json.dumps(portfolio_schema(), indent=2, ensure_ascii=False) + "\n"
     for stale in _schemas.iterdir():  # a schema that is no longer shipped is no longer published
         if stale.name not in wanted:
             shutil.rmtree(stale) if stale.is_dir() else stale.unlink()
-    for name, kind in wanted.items():
-        # Exactly what `fm-governance schema KIND` prints; rewritten only when it changed, since
-        # the format reference depends on these files and would be re-read on every build.
-        write_if_changed(_schemas / name, schema_text(kind))
+    for name, text in wanted.items():
+        write_if_changed(_schemas / name, text)
 
 
 def _write_format_tables(_app: object) -> None:
