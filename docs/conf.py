@@ -49,7 +49,7 @@ html_static_path = ["_static"]
 # Figures keep a readable width on a phone and scroll inside their own box.
 html_css_files = ["figures.css"]
 # The schemas are published for editors (HTML site); an EPUB reader has no use for them.
-epub_exclude_files = ["_static/schemas/assessment.schema.json", "_static/schemas/checklist.schema.json"]
+epub_exclude_files = [f"_static/schemas/{kind}.schema.json" for kind in ("assessment", "checklist", "portfolio")]
 
 # PDF: typeset with XeLaTeX, which takes any Unicode text (pdflatex stops at the first character its
 # font encodings lack — a CJK word or an emoji in a checklist or an example assessment); Read the

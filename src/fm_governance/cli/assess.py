@@ -59,9 +59,10 @@ def assess(
     """
     from pathlib import Path
 
-    from ..core.assessment import DEFAULT_FILENAME, load_document, lost_comments, merge, render
+    from ..core.assessment import DEFAULT_FILENAME, load_document, lost_comments, merge, read_plain, render
     from ..core.errors import InputError, Location
     from ..core.files import FileChanged, locked, remove_stale_temporary_files, write_atomic
+    from ..core.yamlio import read_text
 
     path, output = Path(path), Path(output) if output else None
 
@@ -80,9 +81,11 @@ def assess(
         from ..scan import scan_project
 
         if target.exists():
-            # Fail fast, before the slow scan, on a file that cannot be read. What is read here is
-            # not what gets merged: the file is read again after the scan.
-            load_document(target)
+            # Fail fast, before the slow scan, on a file that cannot be read: check's reader and
+            # schema check, which is what load_document refuses by. What is read here is not what
+            # gets merged (the file is read again after the scan), so the slower round-trip parse
+            # that keeps comments is left to that second read.
+            read_plain(read_text(target), str(target), allow_empty=True)
         scan = scan_project(path, progress=None if fmt == "text" else False, catalog=catalog, exclude=[target])
     name = project_name or path.resolve().name
     inventory = scan.to_inventory() if scan is not None else None
