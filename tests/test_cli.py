@@ -225,6 +225,20 @@ def test_bad_assessment_is_one_located_line(tmp_path: Path, case: str) -> None:
         assert expected in lines[0], lines[0]
 
 
+def test_assess_refuses_a_bad_file_before_the_slow_scan(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A mistake in the file is reported at once, not after scanning a large project."""
+    import fm_governance.scan
+
+    def no_scan(*args: object, **kwargs: object) -> None:
+        raise AssertionError("the project was scanned before the file was checked")
+
+    monkeypatch.setattr(fm_governance.scan, "scan_project", no_scan)
+    text, expected = BAD_FILES["bad-waiver"]
+    (tmp_path / "fm-governance.yaml").write_text(text)
+    code, _, err = run("assess", str(tmp_path))
+    assert code == 2 and expected in err and len(err.strip().splitlines()) == 1, err
+
+
 def test_non_utf8_big_missing_and_directory(tmp_path: Path) -> None:
     latin = tmp_path / "latin.yaml"
     latin.write_bytes(b"project:\n  name: caf\xe9\n")
