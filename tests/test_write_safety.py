@@ -88,12 +88,27 @@ def test_an_output_never_replaces_another_assessment_or_a_checklist(assessed: Pa
     loaded = catalog_dir / "alpha.yaml"  # a checklist the catalog loaded
     lookalike = tmp_path / "draft-checklist.yaml"  # shaped like a checklist, not loaded
     lookalike.write_text("id: draft\ntitle: Draft\nitems:\n  - id: DR-01\n")
-    for target, expected in ((other, "is an assessment"), (loaded, "is a checklist"), (lookalike, "looks like a checklist")):
+    # The same assessment written in JSON syntax (JSON is YAML: the tool reads it as one), and in
+    # flow-style YAML that is not JSON: both are still assessments.
+    as_json = tmp_path / "other-project.json"
+    from fm_governance.core.yamlio import load_located
+
+    as_json.write_text(json.dumps(load_located(assessed.read_text(), "x")[0], default=str))
+    as_flow = tmp_path / "flow.yaml"
+    as_flow.write_text("{project: {name: flow}, checklists: {data-exposure: {items: {DE-01: {answer: 'yes'}}}}}\n")
+    cases = (
+        (other, "is an assessment"),
+        (as_json, "is an assessment"),
+        (as_flow, "is an assessment"),
+        (loaded, "is a checklist"),
+        (lookalike, "looks like a checklist"),
+    )
+    for target, expected in cases:
         before = target.read_text()
         for args in (["check", str(assessed), "--format", "json"], ["report", str(assessed)]):
             code, _, err = run(*args, "-o", str(target), "--force", "--checklists-dir", str(catalog_dir))
             assert code == 2 and one_error_line(err).startswith(f"{target}: {expected}"), err
-        if target is not other:  # a template replaces an assessment when told to (see the template tests)
+        if target not in (other, as_json, as_flow):  # a template replaces an assessment when told to (see the template tests)
             code, _, err = run("template", "-o", str(target), "--force", "--discard-answers")
             assert code == 2 and "checklist" in one_error_line(err)
         assert target.read_text() == before
