@@ -48,6 +48,17 @@ def write_checklist(folder: Path, checklist_id: str, items: list[dict[str, objec
     return path
 
 
+def scan_files(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-def]
+    """Write ``files`` ({relative path: text}) under ``tmp_path`` and scan it, as ``assess`` would."""
+    from fm_governance.scan import scan_project
+
+    for rel, text in files.items():
+        path = tmp_path / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text)
+    return scan_project(tmp_path, progress=False)
+
+
 def yaml_quoted(text: str) -> str:
     """``text`` as a YAML double-quoted scalar: printable ASCII as it is, anything else escaped
     (YAML forbids most control characters raw, and reads a raw U+2028 as a line break)."""

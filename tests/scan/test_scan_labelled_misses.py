@@ -8,19 +8,9 @@ provider-named prefix, ids the catalogue did not know, and a short id in a file 
 
 from __future__ import annotations
 
-from pathlib import Path
-
 import pytest
 
-from fm_governance.scan import scan_project
-
-
-def scan(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-def]
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return scan_project(tmp_path, progress=False)
+from conftest import scan_files as scan
 
 
 def models(result) -> dict[str, str]:  # type: ignore[no-untyped-def]

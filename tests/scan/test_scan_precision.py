@@ -9,19 +9,10 @@ docstrings and trailing comments, and requirement lines that ``packaging`` refus
 from __future__ import annotations
 
 import json
-from pathlib import Path
 
 import pytest
 
-from fm_governance.scan import scan_project
-
-
-def scan(tmp_path: Path, files: dict[str, str]):  # type: ignore[no-untyped-def]
-    for rel, text in files.items():
-        path = tmp_path / rel
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text)
-    return scan_project(tmp_path, progress=False)
+from conftest import scan_files as scan
 
 
 def found(result) -> set[tuple[str | None, str, str, int, str]]:  # type: ignore[no-untyped-def]
