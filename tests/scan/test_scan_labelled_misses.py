@@ -142,3 +142,15 @@ def test_a_short_id_in_a_file_named_after_models_is_a_model(tmp_path):
 def test_a_short_id_elsewhere_still_needs_a_model_word_on_its_line(tmp_path):
     result = scan(tmp_path, {"src/Levels.cs": 'private const string Level = "o1";\n'})
     assert models(result) == {}
+
+
+def test_what_a_scan_finds_does_not_depend_on_other_files_or_earlier_scans(tmp_path):
+    # The scanner remembers lines that found nothing; the same line finds "o1" in a file named
+    # after models and nothing elsewhere, so the memory must tell the two apart, in one scan (the
+    # other file read first) and across scans in one process (the memory lives with the rules).
+    line = 'private const string Level = "o1";\n'
+    first = scan(tmp_path / "before", {"src/Levels.cs": line})
+    assert models(first) == {}
+    later = scan(tmp_path / "after", {"src/Levels.cs": line, "src/ModelIds.cs": line})
+    assert [(f["file"], f["value"]) for f in later.findings if f["kind"] == "model-id"] == [("src/ModelIds.cs", "o1")]
+    assert models(scan(tmp_path / "alone", {"src/ModelIds.cs": line})) == {"o1": "openai"}

@@ -118,6 +118,9 @@ class FileScan:
         self.ambiguous: list[tuple[int, str, Hit, str, dict[str, Any]]] = []
         #: Calls of :meth:`add`, duplicates included: whether a detector found anything at all.
         self.added = 0
+        #: The file's name talks about models (``models.py``): a short quoted value such as
+        #: ``"o3"`` counts as a model id here even on a line that does not say "model".
+        self.named_for_models = bool(_MODEL_WORD.search(rel.rsplit("/", 1)[-1]))
 
     def add(self, hit: Hit | tuple[str | None, str | None], kind: str, line: int, value: str, confidence: str, context: str, **extra: Any) -> None:
         self.added += 1
@@ -276,8 +279,11 @@ def _base_context(kind: FileKind) -> str:
 # --------------------------------------------------------------------------- line detectors
 
 
-#: Most distinct lines a scan remembers as finding nothing (a bound on the memory it may take).
-_QUIET_LINES_MAX = 400_000
+#: Most distinct lines (and quoted strings) remembered as finding nothing, and the longest
+#: remembered: bounds on the memory the two caches may take (at most about 200,000 x 300
+#: characters), since they live as long as the process's rules.
+_QUIET_LINES_MAX = 200_000
+_QUIET_LINE_CHARS = 300
 
 
 def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: str, kind: FileKind, secrets_only: bool = False, **extra: Any) -> None:
@@ -289,15 +295,24 @@ def _scan_line(scan: FileScan, line: str, number: int, rules: Rules, context: st
     keyword find nothing, and fewer than half of those are distinct). What the detectors find
     depends on the line, its context, the file's kind and whether only credentials are sought, and
     on the file's declared packages (which can only hold a finding back): a line is remembered
-    only from a file that declares none.
+    only from a file that declares none. It depends on the file's name too, in one way (a short id
+    in a file named after models), which is part of the key. A line that left a note in
+    ``skipped`` (an install command it could not read) found something, and is not remembered.
+    The memory lives with the rules, so every scan in a process shares it; the key holds all a
+    line's result depends on, so what a scan finds never depends on what was scanned before.
     """
-    key = (line, context, kind, secrets_only)
+    key = (line, context, kind, secrets_only, scan.named_for_models)
     quiet = rules.quiet_lines
     if key in quiet:
         return
-    before = (scan.added, len(scan.ambiguous))
+    before = (scan.added, len(scan.ambiguous), len(scan.skipped))
     _detect_line(scan, line, number, rules, context, kind, secrets_only, **extra)
-    if (scan.added, len(scan.ambiguous)) == before and not scan.declared and len(quiet) < _QUIET_LINES_MAX:
+    if (
+        (scan.added, len(scan.ambiguous), len(scan.skipped)) == before
+        and not scan.declared
+        and len(line) <= _QUIET_LINE_CHARS
+        and len(quiet) < _QUIET_LINES_MAX
+    ):
         quiet.add(key)
 
 
@@ -504,7 +519,7 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
         value = raw.strip()
         if not value or (is_import and "/" in value):
             continue
-        if len(value) <= 3 and not (_MODEL_WORD.search(line) or _MODEL_WORD.search(scan.rel.rsplit("/", 1)[-1])):
+        if len(value) <= 3 and not (scan.named_for_models or _MODEL_WORD.search(line)):
             continue  # "o1", "o3" are model ids only where the line (or the file's name) talks about a model
         if value in rules.not_models:
             continue
@@ -513,7 +528,12 @@ def _model_ids(scan: FileScan, line: str, number: int, rules: Rules, context: st
         # Most quoted strings are no model id ("user", "@ai-sdk/provider-utils"); whether one is
         # depends on the string alone (and on the file's declared packages, left out here), so the
         # verdict is kept for the rest of the scan.
-        if (scan.added, len(scan.ambiguous)) == before and value.lower() not in scan.declared and len(rules.not_models) < _QUIET_LINES_MAX:
+        if (
+            (scan.added, len(scan.ambiguous)) == before
+            and value.lower() not in scan.declared
+            and len(value) <= _QUIET_LINE_CHARS
+            and len(rules.not_models) < _QUIET_LINES_MAX
+        ):
             rules.not_models.add(value)
 
 
