@@ -188,6 +188,24 @@ def test_a_dated_evidence_entry_is_collected_on_its_own_date(tmp_path: Path) -> 
     assert evidence["relevant-evidence"] == [{"description": "docs/data-inventory.md"}]
 
 
+def test_an_entry_listed_twice_or_renewed_gets_observations_of_its_own(tmp_path: Path) -> None:
+    copy = tmp_path / "fm-governance.yaml"
+    text = EXAMPLE.read_text(encoding="utf-8")
+    entries = (
+        "          - docs/data-inventory.md\n"
+        "          - docs/data-inventory.md\n"
+        "          - {ref: soc2.pdf, date: 2025-03-01}\n"
+        "          - {ref: soc2.pdf, date: 2026-03-01}\n"
+    )
+    copy.write_text(text.replace("          - docs/data-inventory.md\n", entries, 1), encoding="utf-8")
+    document = _valid(_invoke("oscal-ar", str(copy), "--as-of", AS_OF))
+    result = document["assessment-results"]["results"][0]
+    evidence = [o for o in result["observations"] if o["title"] == "Evidence for DE-01"]
+    assert [o["collected"][:10] for o in evidence] == ["2026-11-20", "2026-11-20", "2025-03-01", "2026-03-01"]
+    uuids = re.findall(r'"uuid": "([0-9a-f-]{36})"', json.dumps(document))
+    assert len(uuids) == len(set(uuids))  # OSCAL: every UUID unique in the document
+
+
 def test_two_exports_are_the_same_bytes_and_uuids_are_stable(installed_cli: str, tmp_path: Path) -> None:
     copy = tmp_path / "fm-governance.yaml"
     shutil.copyfile(EXAMPLE, copy)

@@ -37,8 +37,8 @@ from __future__ import annotations
 import datetime as _dt
 import re
 import uuid
+from collections import Counter
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
 from typing import Any
 from urllib.parse import quote, urlsplit
 
@@ -47,7 +47,7 @@ from ..core.escaping import json_text, md_inline, md_paragraph, terminal_line
 from ..core.models import Checklist, Item
 from ..core.scoring import Status
 from .cyclonedx import NAMESPACE
-from .model import ItemView, Report, SignalRow
+from .model import Evidence, ItemView, Report, SignalRow
 
 #: The OSCAL release the documents are written for (``metadata.oscal-version``); the tests validate
 #: them against this release's published JSON schema.
@@ -202,25 +202,6 @@ def catalog(checklists: Iterable[Checklist], today: _dt.date) -> dict[str, Any]:
 # --- The assessment results -----------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class EvidenceEntry:
-    """One evidence entry of an item, as the observations need it."""
-
-    text: str
-    url: str | None
-    #: The day the entry itself says it was collected; None for a plain string entry.
-    date: _dt.date | None
-
-
-def evidence_entries(view: ItemView) -> list[EvidenceEntry]:
-    """The evidence entries of an item: the one place this export reads them.
-
-    A dated entry (``{ref: …, date: …}``) gives its own date, which becomes the observation's
-    ``collected``; a plain entry has none, and the observation falls back to the answer's day.
-    """
-    return [EvidenceEntry(e.text, e.url, e.date) for e in view.evidence]
-
-
 def _answer_day(view: ItemView, project_day: _dt.date | None, today: _dt.date) -> _dt.date:
     """When an answer's evidence was last looked at, as far as the file says: the item's
     ``reviewed:``, else the assessment's ``project.date``, else the day exported."""
@@ -300,13 +281,21 @@ def _signal_observation(project: str, signal: SignalRow, collected: _dt.date) ->
     return observation
 
 
-def _evidence_observation(project: str, view: ItemView, entry: EvidenceEntry, collected: _dt.date) -> dict[str, Any]:
+def _evidence_observation(project: str, view: ItemView, entry: Evidence, collected: _dt.date, occurrence: int) -> dict[str, Any]:
+    """One evidence entry as an observation. Its UUID is derived from the entry's text and, for a
+    dated entry, its date, and from which occurrence of that same entry it is (an item may list
+    one document twice, or an old and a renewed copy): OSCAL needs every UUID unique."""
     relevant: dict[str, Any] = {"description": md_paragraph(entry.text)}
     href = href_for(entry.url) if entry.url else None
     if href:
         relevant = {"href": href, **relevant}
+    identity = [entry.text]
+    if entry.date is not None:
+        identity.append(entry.date.isoformat())
+    if occurrence > 1:
+        identity.append(str(occurrence))
     return {
-        "uuid": _uuid(project, "observation", "evidence", view.checklist_id, view.id, entry.text),
+        "uuid": _uuid(project, "observation", "evidence", view.checklist_id, view.id, *identity),
         "title": f"Evidence for {view.id}",
         "description": f"Evidence recorded for {view.id} ({md_inline(view.title)}): {md_paragraph(entry.text)}",
         "props": _props([("item", view.id)]),
@@ -386,8 +375,13 @@ def assessment_results(report: Report, *, plan_href: str, catalog_href: str = DE
             excluded.append({"control-id": view.id})
             continue
         mine = []
-        for entry in evidence_entries(view):
-            obs = _evidence_observation(project, view, entry, entry.date or _answer_day(view, project_day, today))
+        # A dated entry (`{ref: …, date: …}`) is collected on its own date; a plain one on the
+        # answer's day (see _answer_day).
+        occurrences: Counter[tuple[str, _dt.date | None]] = Counter()
+        for entry in view.evidence:
+            occurrences[entry.text, entry.date] += 1
+            collected = entry.date or _answer_day(view, project_day, today)
+            obs = _evidence_observation(project, view, entry, collected, occurrences[entry.text, entry.date])
             observations.append(obs)
             mine.append(obs["uuid"])
         risk_uuid = None
@@ -480,11 +474,9 @@ __all__ = [
     "DEFAULT_CATALOG_HREF",
     "OSCAL_VERSION",
     "PROP_NS",
-    "EvidenceEntry",
     "assessment_results",
     "catalog",
     "catalog_uuid",
-    "evidence_entries",
     "href_for",
     "render_assessment_results",
     "render_catalog",
