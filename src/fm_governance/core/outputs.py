@@ -51,7 +51,7 @@ def _shape(path: Path) -> tuple[str | None, bool]:
     else:
         kind = None
     # yamlio (ruamel.yaml) is imported only here, when an existing file must be looked at.
-    from .yamlio import MAX_BYTES, load_located
+    from .yamlio import MAX_BYTES, load_plain
 
     try:
         # A file larger than any reader accepts is no checklist or assessment: not parsed.
@@ -69,9 +69,9 @@ def _shape(path: Path) -> tuple[str | None, bool]:
                 # is read as JSON, which is also YAML, but seconds and hundreds of MB faster.
                 parsed = json.loads(text)
             except ValueError:
-                parsed, _ = load_located(text, str(path))  # YAML in flow style, not JSON
+                parsed = load_plain(text, str(path))  # YAML in flow style, not JSON
         else:
-            parsed, _ = load_located(text, str(path))
+            parsed = load_plain(text, str(path))  # the data only: no positions are needed here
     except Exception:  # not YAML (or not readable YAML): fall back on its top-level keys
         keys = set(_TOP_KEY.findall(text))
         if "checklists" in keys and ({"project", "context"} & keys or kind):

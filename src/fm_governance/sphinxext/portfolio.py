@@ -86,7 +86,7 @@ class PortfolioDirective(FmgDirective):
         patterns = [str(base / p) for p in self.arguments[0].split()]
         files, errors = inputs.collect(patterns)
         # What the globs matched (and the day, unless :as-of: fixes it), to re-read the page when it changes.
-        _globs(self.env)[self.env.docname] = _read_with(patterns, None if "as-of" in self.options else _dt.date.today())
+        _globs(self.env)[self.env.docname] = _read_with(patterns, None if "as-of" in self.options else _dt.date.today(), files)
         warnings: list[nodes.Node] = []
         for error in errors:
             warnings += self.warn(f"fmg:portfolio: {error.message} — {error.fix}", "portfolio")
@@ -269,10 +269,12 @@ _ENV_KEY = "fmg_portfolio_pages"
 _GLOBS_KEY = "fmg_portfolio_globs"
 
 
-def _read_with(patterns: Sequence[str], today: _dt.date | None) -> tuple[tuple[str, ...], tuple[str, ...], str]:
-    """What a portfolio page was read with: its globs, the files they matched and the day it
-    counted from ("" when ``:as-of:`` fixes the day). Plain data, so it pickles with the environment."""
-    files, _errors = inputs.collect(patterns)
+def _read_with(patterns: Sequence[str], today: _dt.date | None, files: Sequence[Any] | None = None) -> tuple[tuple[str, ...], tuple[str, ...], str]:
+    """What a portfolio page was read with: its globs, the files they matched (``files``, when the
+    caller has just collected them) and the day it counted from ("" when ``:as-of:`` fixes the
+    day). Plain data, so it pickles with the environment."""
+    if files is None:
+        files, _errors = inputs.collect(patterns)
     return tuple(patterns), tuple(str(f) for f in files), today.isoformat() if today else ""
 
 
