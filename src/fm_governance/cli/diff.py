@@ -88,10 +88,10 @@ def diff(
         results.append(score(read_assessment_text(text, name, catalog, departed_ok=side == 0), catalog, today=today))
     roles: tuple[str, ...] = ()
     if owners:
-        from ..reports.model import owner_roles
+        from ..reports.model import owner_filter, owner_roles
 
         _check_owners(owners, owner_roles(results[1]))
-        roles = tuple(dict.fromkeys(o.strip().lower() for o in owners))
+        roles = owner_filter(owners)
     d = render.compare(results[0], results[1], old_name=old, new_name=new, owners=roles)
     if fmt == "json":
         _emit(render.render_json(d), output)

@@ -210,7 +210,7 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
         + (f"last confirmed {st.since.isoformat()} ({st.since_source}), {plural(st.age_days or 0, 'day')} ago" if st.since else "no `reviewed:` date")
         + f"; max-age {st.max_age}"
         for st in report.stale
-        if not report.owners or st.view.owner in report.owners
+        if report.lists(st.view.owner)
     ]
     if stale:
         blocks.append(
@@ -223,7 +223,7 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
         f"- **{md_inline(se.view.id)}** ({se.view.severity.value}, {md_inline(se.view.owner)}): {_evidence_text(se.entry.ref)} "
         + f"dated {se.entry.date.isoformat() if se.entry.date else ''}, {plural(se.age_days, 'day')} old; evidence-max-age {se.max_age}"
         for se in report.stale_evidence
-        if not report.owners or se.view.owner in report.owners
+        if report.lists(se.view.owner)
     ]
     if stale_evidence:
         blocks.append(
@@ -235,7 +235,7 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
     waivers = [
         f"- **{md_inline(v.id)}** ({v.severity.value}): expires {v.waiver.expires.isoformat()}, in {plural(v.waiver.days_left, 'day')}; approved by {md_inline(v.waiver.approved_by)}"
         for v in report.expiring_waivers
-        if v.waiver is not None and (not report.owners or v.owner in report.owners)
+        if v.waiver is not None and report.lists(v.owner)
     ]
     if waivers:
         blocks.append(

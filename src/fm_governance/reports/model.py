@@ -445,12 +445,21 @@ class Report:
         """Open items over every item, whatever ``owners`` lists."""
         return sum(self.open_by_severity.values())
 
+    def lists(self, owner: str) -> bool:
+        """Whether the listings show an item owned by ``owner``: every owner's without ``owners``."""
+        return not self.owners or owner in self.owners
+
     @property
     def owner_note(self) -> str:
         """With ``owners``, the sentence that says the listings are limited and the verdict is not."""
         if not self.owners:
             return ""
         return f"Showing items owned by {join_words(list(self.owners))}; the score and gate cover all items."
+
+
+def owner_filter(owners: Iterable[str]) -> tuple[str, ...]:
+    """The roles ``--owner`` names, as the listings compare them: trimmed, lower-case, each once."""
+    return tuple(dict.fromkeys(o.strip().lower() for o in owners if o.strip()))
 
 
 def owner_roles(result: Result) -> tuple[str, ...]:
@@ -485,7 +494,7 @@ def build(
     it the dates the scanner wrote into the inventory are used alone.
     """
     today = result.today
-    roles = tuple(dict.fromkeys(o.strip().lower() for o in owners if o.strip()))
+    roles = owner_filter(owners)
     fail_on = policy.gate.fail_on if policy is not None and policy.is_set else None
     blocking_ids = _blocking_ids(gate)
 

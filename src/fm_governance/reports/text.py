@@ -116,7 +116,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             wrapped(terminal_line(v.question), indent="      ")
         if len(review) > MAX_OPEN_ITEMS:
             line(f"  … and {len(review) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
-    stale = [st for st in report.stale if not report.owners or st.view.owner in report.owners]
+    stale = [st for st in report.stale if report.lists(st.view.owner)]
     if stale:
         line(f"Stale answers ({len(stale)}): older than the policy's max-age for their severity", "bold")
         for st in stale[:MAX_OPEN_ITEMS]:
@@ -125,7 +125,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
             line("  " + terminal_line(f"{where}{st.view.id} [{st.view.severity.value} · {st.view.owner}] {since}; max-age {st.max_age}"))
         if len(stale) > MAX_OPEN_ITEMS:
             line(f"  … and {len(stale) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
-    stale_evidence = [st for st in report.stale_evidence if not report.owners or st.view.owner in report.owners]
+    stale_evidence = [st for st in report.stale_evidence if report.lists(st.view.owner)]
     if stale_evidence:
         line(f"Stale evidence ({len(stale_evidence)}): older than the policy's evidence-max-age", "bold")
         for se in stale_evidence[:MAX_OPEN_ITEMS]:
@@ -141,7 +141,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
         if len(stale_evidence) > MAX_OPEN_ITEMS:
             line(f"  … and {len(stale_evidence) - MAX_OPEN_ITEMS} more (use --format markdown or json for all)")
     # Listings follow --owner; the verdict's count covers every item.
-    expiring = [v for v in report.expiring_waivers if v.waiver is not None and (not report.owners or v.owner in report.owners)]
+    expiring = [v for v in report.expiring_waivers if v.waiver is not None and report.lists(v.owner)]
     if expiring:
         line(f"Waivers expiring within {WAIVER_HORIZON_DAYS} days ({len(expiring)}):", "bold")
         for v in expiring:

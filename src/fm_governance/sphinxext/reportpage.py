@@ -222,7 +222,7 @@ class PageLayout:
         ``evidence-max-age``, as ``check`` lists them (each is also a finding, with its line)."""
         r = self.report
         out: list[nodes.Node] = []
-        answers = [st for st in r.stale if not r.owners or st.view.owner in r.owners]
+        answers = [st for st in r.stale if r.lists(st.view.owner)]
         if answers:
             out.append(self.heading(f"Stale answers ({len(answers)})"))
             out.append(prose("Answers older than the policy's `max-age` for their severity: re-confirm each and set `reviewed:` to that day."))
@@ -239,7 +239,7 @@ class PageLayout:
             ]
             headers = ["Item", "Severity", "Owner", "Last confirmed", "Age (days)", "Max-age"]
             out.append(self.scroll(self.table(headers, rows, [30, 12, 12, 22, 12, 12], "stale")))
-        evidence = [se for se in r.stale_evidence if not r.owners or se.view.owner in r.owners]
+        evidence = [se for se in r.stale_evidence if r.lists(se.view.owner)]
         if evidence:
             out.append(self.heading(f"Stale evidence ({len(evidence)})"))
             out.append(prose("Dated evidence older than the policy's `evidence-max-age` for its item's severity: renew it and update its `date`."))
