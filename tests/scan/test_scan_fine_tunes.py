@@ -79,6 +79,8 @@ def test_the_report_prints_the_fine_tunes_retirement_line(tmp_path: Path) -> Non
     assert "1 model in use is past or near retirement" in report.stdout
     line = next(row for row in report.stdout.splitlines() if "9abcDEF1" in row and "retires" in row)
     assert r"retires 2027-01-14 \(in 39 days\)" in line  # Markdown-escaped parentheses
+    # The reader learns which model it was tuned from, whose retirement it shares.
+    assert any("9abcDEF1" in row and r"fine-tuned from gpt-4o-mini-2024-07-18" in row for row in report.stdout.splitlines()), report.stdout
 
 
 def test_a_fine_tune_of_a_model_without_dates_has_none(tmp_path: Path) -> None:

@@ -338,12 +338,16 @@ class ModelRow:
     #: ``bedrock``, a host such as ``groq``, or ``self-hosted``), as the scanner recorded them.
     developer: str = ""
     channel: str = ""
+    #: For a fine-tuned model (``ft:gpt-4o-mini-2024-07-18:acme::abc``), the model it was tuned
+    #: from, whose lifecycle it has.
+    base_model: str = ""
 
     @property
     def route(self) -> str:
         """The provider with how the model is reached: ``openai (direct API)``, ``bedrock
-        (developer anthropic, via bedrock)``; the provider alone when the scanner said nothing."""
-        parts = []
+        (developer anthropic, via bedrock)``, ``openai (fine-tuned from gpt-4o-mini-2024-07-18,
+        direct API)``; the provider alone when the scanner said nothing."""
+        parts = [f"fine-tuned from {self.base_model}"] if self.base_model else []
         if self.developer and self.developer != self.provider:
             parts.append(f"developer {self.developer}")
         if self.channel:
@@ -875,6 +879,7 @@ def _model_row(m: Mapping[str, Any], today: _dt.date, lookup: ModelLookup | None
         secondary=secondary,
         developer=_text(m.get("developer")),
         channel=_text(m.get("channel")),
+        base_model=_text(m.get("base_model")),
     )
 
 
