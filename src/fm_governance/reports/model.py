@@ -618,16 +618,17 @@ def _stale_evidence(views: Sequence[ItemView], result: Result, policy: Policy | 
     """
     out = []
     for v in views:
-        limit = _evidence_limit(v.result, policy)
         resp = v.result.response
-        if limit is None or resp is None:
+        if resp is None:
             continue
-        for entry in resp.evidence:
-            if entry.date is None:
+        # Which entries are stale was decided once, when the view was built (_evidence); the
+        # view's entries are the response's, in the same order, with their locations here.
+        for shown, entry in zip(v.evidence, resp.evidence, strict=True):
+            if not shown.stale:
                 continue
+            limit = _evidence_limit(v.result, policy)
+            assert entry.date is not None and limit is not None  # only a dated entry under a limit is stale
             age = (result.today - entry.date).days
-            if age <= limit:
-                continue
             stale = StaleEvidence(v, entry, age, limit)
             where = stale.location
             assert where is not None  # an item with a response is located
