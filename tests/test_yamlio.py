@@ -70,6 +70,26 @@ def test_oversized_file_is_refused_without_reading_it_all(tmp_path: Path) -> Non
         yamlio.load_file(path)
 
 
+def test_a_file_is_read_whole_up_to_the_cap_whatever_size_it_reported(tmp_path: Path) -> None:
+    """The read asks for the size the file reports, then for what it grew by since, up to the cap:
+    a file at the cap is read whole, one byte over is refused, and a file that reports no size
+    (as /proc files do) is still read whole."""
+    from fm_governance.core.files import read_bytes
+
+    at_cap = tmp_path / "at-cap.yaml"
+    at_cap.write_bytes(b"a: 1\n" + b"#" * (yamlio.MAX_BYTES - 6) + b"\n")
+    assert yamlio.read_text(at_cap).startswith("a: 1")
+    over = tmp_path / "over.yaml"
+    over.write_bytes(at_cap.read_bytes() + b"#")
+    with pytest.raises(InputError, match="larger than 8 MiB"):
+        yamlio.read_text(over)
+    status = Path("/proc/self/status")
+    if status.exists():  # Linux: a regular file of size 0 whose reads return text
+        assert status.stat().st_size == 0
+        assert read_bytes(status, 1 << 20).startswith(b"Name:")
+        assert len(read_bytes(status, 10)) == 11  # the cap and one byte: enough to refuse
+
+
 @pytest.mark.parametrize("kind", ["missing", "directory"])
 def test_missing_file_and_directory(tmp_path: Path, kind: str) -> None:
     path = tmp_path / "x.yaml"

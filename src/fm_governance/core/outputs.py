@@ -36,12 +36,14 @@ _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 _RESPONSE_FIELDS = ("answer", "notes", "evidence", "waiver")
 
 
-def same_file(a: Path | str, b: Path | str) -> bool:
-    """True when ``a`` and ``b`` are one file on disk (symlinks, relative paths and hard links)."""
+def _identity(path: Path | str) -> tuple[int, int] | None:
+    """The file ``path`` names — device and inode, as ``os.path.samefile`` compares them, so
+    symlinks, relative paths and hard links to one file are one — or None when it names none."""
     try:
-        return os.path.samefile(a, b)
+        found = os.stat(path)
     except OSError:
-        return False
+        return None
+    return found.st_dev, found.st_ino
 
 
 def _shape(path: Path) -> tuple[str | None, bool]:
@@ -126,11 +128,13 @@ def check_output(
     if not os.path.lexists(path):
         return
     check_writable(output)
+    # The target is looked up once: a portfolio reads thousands of files.
+    target = _identity(path)
     for source in reading:
-        if same_file(path, source):
+        if target is not None and _identity(source) == target:
             raise InputError(where, "is the file being read; writing the output there would replace it", "write the output to another file")
     for checklist in checklists:
-        if same_file(path, checklist):
+        if target is not None and _identity(checklist) == target:
             raise InputError(where, "is a checklist; no output may replace it", "write the output to another file")
     kind, answered = _shape(path)
     if kind == "checklist":

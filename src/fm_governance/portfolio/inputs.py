@@ -29,7 +29,7 @@ def _search(folder: Path) -> list[Path]:
     for root, dirs, files in os.walk(folder):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIPPED_DIRS)
         if DEFAULT_FILENAME in files:
-            found.append(Path(root) / DEFAULT_FILENAME)
+            found.append(Path(os.path.join(root, DEFAULT_FILENAME)))  # one Path, not two
     return found
 
 
@@ -75,7 +75,14 @@ def collect(args: Iterable[str], stdin: TextIO | None = None) -> tuple[list[Path
         files.extend(found)
         if error is not None:
             errors.append(error)
-    unique: dict[str, Path] = {}
+    # The same file named twice (two arguments, a symlink, a hard link) is read once: one stat a
+    # file, where resolving each path's links would look up every folder on its way.
+    unique: dict[object, Path] = {}
     for file in files:
-        unique.setdefault(os.path.realpath(file), file)
+        try:
+            found = os.stat(file)
+            identity: object = (found.st_dev, found.st_ino)
+        except OSError:  # read later, and reported there
+            identity = os.path.realpath(file)
+        unique.setdefault(identity, file)
     return sorted(unique.values(), key=str), errors
