@@ -8,6 +8,7 @@ do (CliRunner, and the installed command where the exit code is the point).
 from __future__ import annotations
 
 import csv
+import dataclasses
 import datetime as dt
 import io
 import json
@@ -385,6 +386,33 @@ def test_parallel_reading_gives_the_same_portfolio(tmp_path: Path, monkeypatch: 
     parallel = read.read_all(paths, today=TODAY, jobs=2)
     assert parallel == serial
     assert isinstance(parallel[0], Excluded) and parallel[0].path == str(bad)
+
+
+def test_an_open_item_is_one_record_shared_by_every_project_and_follows_its_checklist(tmp_path: Path) -> None:
+    """Open items come back from the workers as one record per item (so a chunk of projects sends
+    each once); a checklist loaded with a new title or owner gets records of its own."""
+    import pickle
+
+    from fm_governance.core.checklists import load_catalog
+    from fm_governance.portfolio import read
+
+    files = helpers.sample(tmp_path / "org")
+    catalog = load_catalog(())
+    projects = [read.read_project(path, catalog, TODAY) for path in files]
+    by_id: dict[str, OpenItem] = {}
+    for p in projects:
+        for item in p.open_items:
+            assert by_id.setdefault(item.item_id, item) is item
+    shared = [i for i in by_id if sum(i in {o.item_id for o in p.open_items} for p in projects) > 1]
+    assert shared, "the sample needs an item open in two projects"
+    assert pickle.loads(pickle.dumps(projects)) == projects
+
+    # The checklist edited while the process lives (a handbook rebuilt in one Sphinx process).
+    checklist = catalog.get("data-exposure")
+    assert checklist is not None
+    renamed = load_catalog((), builtins=("data-exposure",), loader=lambda path: dataclasses.replace(checklist, title="Renamed"))
+    again = read.read_project(files[0], renamed, TODAY)
+    assert again.open_items and {i.area for i in again.open_items if i.checklist_id == "data-exposure"} == {"Renamed"}
 
 
 # --- the read path: fast, bounded, located -----------------------------------------------------

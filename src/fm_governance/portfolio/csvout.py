@@ -62,8 +62,8 @@ def projects(portfolio: Portfolio) -> str:
             ";".join(p.values("channel")),
             ";".join(p.values("provider")),
             ";".join(dict.fromkeys(m.id for m in p.models)),
-            sum(1 for i in p.open_items if i.severity == "critical"),
-            sum(1 for i in p.open_items if i.severity == "high"),
+            p.open_critical,
+            p.open_high,
         ]
         for p in portfolio.projects
     ]

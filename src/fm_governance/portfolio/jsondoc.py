@@ -138,8 +138,8 @@ def to_dict(portfolio: Portfolio) -> dict[str, Any]:
                     }
                     for m in p.models
                 ],
-                "open_critical": sum(1 for i in p.open_items if i.severity == "critical"),
-                "open_high": sum(1 for i in p.open_items if i.severity == "high"),
+                "open_critical": p.open_critical,
+                "open_high": p.open_high,
             }
             for p in portfolio.projects
         ],

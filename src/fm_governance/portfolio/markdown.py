@@ -131,8 +131,8 @@ def render(portfolio: Portfolio) -> str:
                 md_inline(p.owner) if p.owner else "–",
                 md_inline(", ".join(p.values("developer"))) or "–",
                 "–" if p.score is None else f"{p.score:g}",
-                str(sum(1 for i in p.open_items if i.severity == "critical")),
-                str(sum(1 for i in p.open_items if i.severity == "high")),
+                str(p.open_critical),
+                str(p.open_high),
             ]
             for p in portfolio.projects
         ],

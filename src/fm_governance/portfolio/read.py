@@ -33,6 +33,7 @@ from ..core.errors import InputError, InputErrors
 
 if TYPE_CHECKING:
     from ..core.checklists import Catalog
+    from ..core.models import Checklist, Item
 
 #: Inputs at least this large are read in parallel processes (below it, starting them costs more).
 PARALLEL_FROM = 200
@@ -92,10 +93,28 @@ class Project:
 
     def values(self, level: str) -> tuple[str, ...]:
         """The distinct developers, channels or providers this project depends on (sorted)."""
-        if level == "provider":
-            return tuple(sorted(set(self.providers)))
-        found = {m.developer if level == "developer" else m.channel for m in self.models}
-        return tuple(sorted(v for v in found if v))
+        # Worked out once per level: every measure and every output asks again. Kept beside the
+        # fields (a frozen dataclass's own dictionary), outside comparisons and the constructor.
+        cache: dict[str, tuple[str, ...]] = self.__dict__.setdefault("_values", {})
+        found = cache.get(level)
+        if found is None:
+            if level == "provider":
+                found = tuple(sorted(set(self.providers)))
+            else:
+                named = {m.developer if level == "developer" else m.channel for m in self.models}
+                found = tuple(sorted(v for v in named if v))
+            cache[level] = found
+        return found
+
+    @property
+    def open_critical(self) -> int:
+        """How many of the open items are critical."""
+        return sum(1 for i in self.open_items if i.severity == "critical")
+
+    @property
+    def open_high(self) -> int:
+        """How many of the open items are high."""
+        return sum(1 for i in self.open_items if i.severity == "high")
 
 
 @dataclass(frozen=True)
@@ -189,6 +208,21 @@ def _providers(inventory: dict[str, Any], catalog: ModelCatalog) -> tuple[str, .
     return tuple(dict.fromkeys(found))
 
 
+#: One record per item of the catalog (by checklist and item id), the same object in every project.
+_OPEN_ITEMS: dict[tuple[str, str], OpenItem] = {}
+
+
+def _open_item(item: Item, checklist: Checklist) -> OpenItem:
+    """The record of an open ``item``: the same object in every project, so a chunk of projects
+    sent back from a worker holds each once (pickle sends a repeated object as a reference), which
+    makes the chunk several times smaller to send and to read back."""
+    key = (checklist.id, item.id)
+    found = _OPEN_ITEMS.get(key)
+    if found is None or found.area != checklist.title or found.owner != item.owner or found.severity != item.severity.value:
+        found = _OPEN_ITEMS[key] = OpenItem(item.id, checklist.id, checklist.title, item.severity.value, item.owner)
+    return found
+
+
 def read_project(path: str | Path, catalog: Catalog, today: _dt.date, models: ModelCatalog | None = None) -> Project:
     """Read, validate and score one assessment (raises :class:`InputError` when ``check`` would)."""
     from ..core.assessment import read_assessment
@@ -201,10 +235,7 @@ def read_project(path: str | Path, catalog: Catalog, today: _dt.date, models: Mo
     result = score(assessment, catalog, today=today)
     inventory = assessment.inventory if isinstance(assessment.inventory, dict) else {}
     open_items = tuple(
-        OpenItem(r.item.id, c.checklist.id, c.checklist.title, r.item.severity.value, r.item.owner)
-        for c in result.checklists
-        for r in c.items
-        if r.is_open and r.item.severity.value in ("critical", "high")
+        _open_item(r.item, c.checklist) for c in result.checklists for r in c.items if r.item.severity.value in ("critical", "high") and r.is_open
     )
     waivers = tuple(
         WaiverUse(r.item.id, r.response.waiver.expires, r.response.waiver.approved_by)
