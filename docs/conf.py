@@ -46,8 +46,11 @@ notfound_context = {
     ),
 }
 html_static_path = ["_static"]
-# Figures keep a readable width on a phone and scroll inside their own box.
-html_css_files = ["figures.css"]
+# Figures keep a readable width on a phone and scroll inside their own box. Written with the
+# priority Sphinx gives a user's stylesheet (800): Sphinx adds it to this very dict once the builder
+# starts, so a bare name would be compared with its own changed copy and reported as a changed
+# configuration on every rebuild.
+html_css_files = [("figures.css", {"priority": 800})]
 # The schemas are published for editors (HTML site); an EPUB reader has no use for them.
 epub_exclude_files = [f"_static/schemas/{kind}.schema.json" for kind in ("assessment", "checklist", "portfolio")]
 

@@ -8,11 +8,14 @@ that show them) and in the PDF (tests/test_docs_rtd.py); here, the generator and
 from __future__ import annotations
 
 import datetime as dt
+import os
 import re
 import sys
 from pathlib import Path
 
+import pytest
 import yaml
+from sphinx.util.console import strip_escape_sequences
 
 ROOT = Path(__file__).parents[1]
 sys.path.insert(0, str(ROOT / "docs" / "_ext"))
@@ -143,6 +146,81 @@ def test_guide_output_is_regenerated_only_when_its_inputs_change(tmp_path: Path,
     guides._write_guide_outputs(None)
     assert runs == [1, 1]
     assert [p.name for p in (tmp_path / "guides").iterdir()] == ["out.txt"]
+
+
+def _guides_project(tmp_path: Path) -> Path:
+    """A small project whose page shows a guide output (the handbook's include, options and all)
+    beside an ordinary literalinclude, with the handbook's guides feature as its extension."""
+    src = tmp_path / "src"
+    src.mkdir()
+    (src / "conf.py").write_text(
+        f"import sys\nsys.path.insert(0, {str(ROOT / 'docs' / '_ext')!r})\nfrom handbook.guides import setup_guides\ndef setup(app):\n    setup_guides(app)\n",
+        encoding="utf-8",
+    )
+    (src / "plain.txt").write_text("an ordinary include\n", encoding="utf-8")
+    (src / "index.rst").write_text(
+        "Guide\n=====\n\n.. literalinclude:: /gen/out.txt\n   :language: console\n   :start-at: $ fm-governance\n\n.. literalinclude:: plain.txt\n",
+        encoding="utf-8",
+    )
+    return src
+
+
+def test_guide_output_is_made_beside_the_build_and_shown_when_its_page_is_written(tmp_path: Path, make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The guides' CLI runs happen in a forked copy of the build while Sphinx reads and writes; the
+    page takes the output when it is written. New output rewrites the page without re-reading it,
+    and a build where nothing changed neither reads nor writes it."""
+    from handbook import guides
+
+    src = _guides_project(tmp_path)
+    out = tmp_path / "out"
+    monkeypatch.setattr(guides, "_guide_dir", src / "gen")
+    state = {"key": "one", "text": "skipped line\n$ fm-governance check\nOverall 11.2\n"}
+    monkeypatch.setattr(guides, "_inputs_key", lambda: state["key"])
+    monkeypatch.setattr(guides, "guide_outputs", lambda: {"out.txt": state["text"], "pid.txt": str(os.getpid())})
+
+    def build() -> tuple[str, str]:
+        app = make_app("html", srcdir=src, builddir=out)
+        app.build()
+        app.cleanup()  # the next app registers Sphinx's nodes afresh
+        status = strip_escape_sequences(app.status.getvalue())
+        assert app.warning.getvalue() == ""
+        html = (out / "html" / "index.html").read_text(encoding="utf-8")
+        return re.sub(r"<[^>]+>", "", html), status  # the text, without the highlighter's spans
+
+    html, _ = build()
+    assert "Overall 11.2" in html and "skipped line" not in html and "an ordinary include" in html
+    assert (src / "gen" / "out.txt").read_text(encoding="utf-8") == state["text"]
+    if hasattr(os, "fork"):  # made by a copy of the build process, not by the build itself
+        assert int((src / "gen" / "pid.txt").read_text(encoding="utf-8")) != os.getpid()
+
+    state.update(key="two", text="$ fm-governance check\nOverall 13.2\n")  # a checklist edit, say
+    html, status = build()
+    assert "Overall 13.2" in html and "Overall 11.2" not in html
+    assert "0 added, 0 changed, 0 removed" in status  # rewritten, not re-read
+    written = (out / "html" / "index.html").stat().st_mtime_ns
+
+    _html, status = build()  # nothing changed
+    assert "0 added, 0 changed, 0 removed" in status and "outdated files... none found" in status
+    assert (out / "html" / "index.html").stat().st_mtime_ns == written
+
+
+def test_a_failing_guide_run_fails_the_build_with_its_error(tmp_path: Path, make_app, monkeypatch, capfd) -> None:  # type: ignore[no-untyped-def]
+    from handbook import guides
+    from sphinx.errors import ExtensionError
+
+    src = _guides_project(tmp_path)
+    monkeypatch.setattr(guides, "_guide_dir", src / "gen")
+    monkeypatch.setattr(guides, "_inputs_key", lambda: "broken")
+
+    def fail() -> dict[str, str]:
+        raise RuntimeError("examples/support-bot: cannot find 'answer: maybe' to edit for the guides")
+
+    monkeypatch.setattr(guides, "guide_outputs", fail)
+    app = make_app("html", srcdir=src, builddir=tmp_path / "out")
+    with pytest.raises(ExtensionError, match="the guides' command output could not be written"):
+        app.build()
+    assert "cannot find 'answer: maybe'" in capfd.readouterr().err  # the copy's traceback, on stderr
+    assert not (src / "gen" / "out.txt").exists() and guides._child == {}
 
 
 def test_reference_tables_are_rebuilt_only_when_their_inputs_change(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]

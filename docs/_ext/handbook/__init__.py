@@ -7,7 +7,8 @@ with a ``setup_<feature>(app)``:
   assessment's ``$schema`` modeline points at) and writes the format reference tables from them;
 * :mod:`.reference_tables` — the scanner's provider and signal tables, from its data files;
 * :mod:`.guides` — the guides' command output, produced by running the CLI on copies of
-  ``examples/support-bot``;
+  ``examples/support-bot`` in a forked copy of the build, while Sphinx reads and writes the other
+  pages (the pages that show it take it when they are written);
 * :mod:`.a11y` — two accessibility fixes to the HTML output;
 * :mod:`.figures` — the chapters' charts, drawn with Matplotlib from ``docs/handbook/data/`` and
   the provider-terms data (SVG for HTML and EPUB, PDF for LaTeX) into

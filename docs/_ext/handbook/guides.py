@@ -5,12 +5,20 @@ from __future__ import annotations
 import difflib
 import os
 import shutil
+import sys
 import tempfile
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+from docutils import nodes
+from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+from sphinx.util import logging
+
 from .generated import DOCS, GENERATED, inputs_key, write_if_changed
+
+logger = logging.getLogger(__name__)
 
 # The guides show real command output. It is produced here, at build time, by running the CLI on
 # temporary copies of examples/support-bot (never on the committed example), rather than kept as
@@ -182,16 +190,151 @@ def _inputs_key() -> str:
     return inputs_key([Path(fm_governance.__file__).parent, builtin_dir(), _example, Path(__file__)])
 
 
-def _write_guide_outputs(_app: object) -> None:
+def _guides_stamp() -> Path:
+    return _guide_dir.with_name(_guide_dir.name + ".key")  # beside the folder: it holds only the outputs
+
+
+def _guides_current(key: str) -> bool:
+    stamp = _guides_stamp()
+    return stamp.is_file() and stamp.read_text(encoding="utf-8") == key
+
+
+def _write_guide_outputs(_app: object, key: str | None = None) -> None:
+    """Run the guides' commands and write their output, unless nothing it depends on changed."""
     _guide_dir.mkdir(parents=True, exist_ok=True)
-    stamp = _guide_dir.with_name(_guide_dir.name + ".key")  # beside the folder: it holds only the outputs
-    key = _inputs_key()
-    if stamp.is_file() and stamp.read_text(encoding="utf-8") == key:
+    key = key or _inputs_key()
+    if _guides_current(key):
         return  # nothing the output depends on changed since the files were written
     for name, text in guide_outputs().items():
         write_if_changed(_guide_dir / name, text)
-    stamp.write_text(key, encoding="utf-8")
+    _guides_stamp().write_text(key, encoding="utf-8")
+
+
+# --- beside the build -----------------------------------------------------------------------------
+#
+# The dozen CLI runs take about a second, which was a third of rebuilding the handbook after a
+# checklist edit, and a checklist edit changes their output (the new assessment shows each item's
+# question). So they run in a forked copy of the build process, on the other core, while Sphinx
+# reads and writes the other pages: the pages that show their output take it when they are written
+# (``doctree-resolved``), not when they are read, waiting for the copy only then. Those pages do
+# not depend on the files the way an include does (which would make the next build re-read them,
+# since the files are written after Sphinx looked at what changed): when the output is regenerated,
+# the pages that show it are written again (``env-get-updated``). Without fork (Windows) the runs
+# are made in the build process, before the pages are read, as before.
+
+_child: dict[str, int] = {}  # {"pid": …} while a forked copy writes the output
+_build: dict[str, bool] = {"regenerated": False}  # whether this build writes the output anew
+
+
+def _start_guide_outputs(app: Any) -> None:
+    key = _inputs_key()
+    _guide_dir.mkdir(parents=True, exist_ok=True)
+    _build["regenerated"] = not _guides_current(key)
+    if not _build["regenerated"]:
+        return
+    if not hasattr(os, "fork"):
+        _write_guide_outputs(app, key)
+        return
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:  # the copy: write the output, report failure by exit status, leave at once
+        status = 1
+        try:
+            _write_guide_outputs(app, key)
+            status = 0
+        except BaseException:
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(status)
+    _child["pid"] = pid
+
+
+def wait_for_guide_outputs() -> None:
+    """Return once the guides' output is written (at once when no copy is writing it)."""
+    pid = _child.pop("pid", None)
+    if pid is None:
+        return
+    _, status = os.waitpid(pid, 0)
+    if os.waitstatus_to_exitcode(status) != 0:
+        from sphinx.errors import ExtensionError
+
+        raise ExtensionError("the guides' command output could not be written (the error is above): fix it, or run `make docs` again")
+
+
+def _is_guide_output(filename: str) -> bool:
+    return Path(filename).resolve().is_relative_to(_guide_dir.resolve())
+
+
+#: Options that need the included text when the page is read: such an include is read at once.
+_READ_NOW = frozenset({"emphasize-lines", "caption", "name", "diff", "pyobject"})
+
+
+class GuideLiteralInclude(LiteralInclude):  # type: ignore[misc]
+    """``literalinclude`` that leaves a guide output's text to be filled in when the page is written."""
+
+    def run(self) -> list[nodes.Node]:
+        _, filename = self.env.relfn2path(self.arguments[0])
+        if not _is_guide_output(filename) or _READ_NOW & self.options.keys():
+            if _is_guide_output(filename):
+                wait_for_guide_outputs()
+            return list(super().run())
+        node = nodes.literal_block("", "", source=filename)
+        node["force"] = "force" in self.options
+        self.set_source_info(node)
+        if "language" in self.options:
+            node["language"] = self.options["language"]
+        if {"linenos", "lineno-start", "lineno-match"} & self.options.keys():
+            node["linenos"] = True
+        node["classes"] += self.options.get("class", [])
+        node["highlight_args"] = {}
+        node["fmg_guide_output"] = {k: v for k, v in self.options.items() if k != "class"}
+        self.env.fmg_guide_docs = getattr(self.env, "fmg_guide_docs", set()) | {self.env.docname}
+        return [node]
+
+
+def _fill_guide_outputs(app: Any, doctree: nodes.document, docname: str) -> None:
+    for node in list(doctree.findall(nodes.literal_block)):
+        options = node.get("fmg_guide_output")
+        if options is None:
+            continue
+        wait_for_guide_outputs()
+        reader = LiteralIncludeReader(node["source"], dict(options), app.config)
+        try:
+            text, _lines = reader.read(location=node)
+        except Exception as exc:  # as literalinclude reports it: a warning at the include
+            logger.warning(str(exc), location=node)
+            text = ""
+        node[:] = [nodes.Text(text)]
+        node.rawsource = text
+        node["highlight_args"]["linenostart"] = reader.lineno_start
+        del node["fmg_guide_output"]
+
+
+def _pages_to_write(app: Any, env: Any) -> list[str]:
+    """The pages that show the guides' output, when it was regenerated by this build."""
+    if not _build["regenerated"]:
+        return []
+    return sorted(getattr(env, "fmg_guide_docs", set()) & set(env.found_docs))
+
+
+def _purge(_app: Any, env: Any, docname: str) -> None:
+    getattr(env, "fmg_guide_docs", set()).discard(docname)
+
+
+def _merge(_app: Any, env: Any, docnames: set[str], other: Any) -> None:
+    env.fmg_guide_docs = getattr(env, "fmg_guide_docs", set()) | (getattr(other, "fmg_guide_docs", set()) & set(docnames))
 
 
 def setup_guides(app: Any) -> None:
-    app.connect("builder-inited", _write_guide_outputs)
+    app.connect("builder-inited", _start_guide_outputs)
+    app.add_directive("literalinclude", GuideLiteralInclude, override=True)
+    app.connect("doctree-resolved", _fill_guide_outputs)
+    app.connect("env-get-updated", _pages_to_write)
+    app.connect("env-purge-doc", _purge)
+    app.connect("env-merge-info", _merge)
+    # A build that ends before writing those pages (an error, a builder that writes none) still
+    # leaves the output written, and no copy behind.
+    app.connect("build-finished", lambda _app, _exc: wait_for_guide_outputs())
