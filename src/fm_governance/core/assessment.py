@@ -1322,6 +1322,7 @@ def _append_tail(document: CommentedMap, lines: list[str]) -> None:
 # --- reading a filled assessment ----------------------------------------------------------------
 
 _RESPONSE_KEYS = ("answer", "notes", "evidence", "waiver", "carried_over_from", "review", "reviewed")
+_KNOWN_RESPONSE_KEYS = frozenset(_RESPONSE_KEYS)
 
 
 def read_assessment(path: Any, catalog: Catalog, *, located: bool = True) -> Assessment:
@@ -1401,7 +1402,7 @@ def _interpret(plain: dict[str, Any] | None, locate: Callable[..., Location], fi
                 continue
             raw = raw or {}
             for key in raw:
-                if key not in _RESPONSE_KEYS:
+                if key not in _KNOWN_RESPONSE_KEYS:
                     close = difflib.get_close_matches(str(key), _RESPONSE_KEYS, n=1, cutoff=0.75)
                     unknown_keys.append((locate([*base, key], key=True), str(key), close[0] if close else None))
             waiver = None
@@ -1409,19 +1410,21 @@ def _interpret(plain: dict[str, Any] | None, locate: Callable[..., Location], fi
                 w = raw["waiver"]
                 waiver = Waiver(reason=w["reason"], approved_by=w["approved_by"], expires=_dt.date.fromisoformat(w["expires"]))
             item_location = locate(base, key=True)
+            evidence = raw.get("evidence")
+            review, reviewed = raw.get("review"), raw.get("reviewed")
             responses[item_id] = Response(
                 checklist_id=checklist_id,
                 item_id=item_id,
                 answer=parse_answer(raw.get("answer")),
                 notes=(raw.get("notes") or "").strip(),
-                evidence=evidence_entries(raw.get("evidence"), functools.partial(_locate_entry, locate, base)),
+                evidence=evidence_entries(evidence, functools.partial(_locate_entry, locate, base)) if evidence else (),
                 waiver=waiver,
                 location=item_location,
                 answer_location=locate([*base, "answer"]) if "answer" in raw else item_location,
-                review=str(raw.get("review") or "").strip(),
-                review_location=locate([*base, "review"]) if raw.get("review") else None,
-                reviewed=_dt.date.fromisoformat(raw["reviewed"]) if raw.get("reviewed") else None,
-                reviewed_location=locate([*base, "reviewed"]) if raw.get("reviewed") else None,
+                review=str(review).strip() if review else "",
+                review_location=locate([*base, "review"]) if review else None,
+                reviewed=_dt.date.fromisoformat(reviewed) if reviewed else None,
+                reviewed_location=locate([*base, "reviewed"]) if reviewed else None,
             )
         checklists[checklist_id] = AssessedChecklist(
             id=checklist_id,

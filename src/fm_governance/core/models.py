@@ -49,7 +49,12 @@ class Answer(enum.StrEnum):
 
     @property
     def value_score(self) -> float | None:
-        return {Answer.YES: 1.0, Answer.PARTIAL: 0.5, Answer.NO: 0.0, Answer.NOT_APPLICABLE: None}[self]
+        return _VALUE_SCORES[self]
+
+
+_VALUE_SCORES: dict[Answer, float | None] = {Answer.YES: 1.0, Answer.PARTIAL: 0.5, Answer.NO: 0.0, Answer.NOT_APPLICABLE: None}
+#: The answers by their canonical spelling: the answer of almost every item is one of these.
+_BY_WORD: dict[str, Answer] = {a.value: a for a in Answer}
 
 
 #: The answers as documented and as the tool writes them (quoted, so YAML 1.1 readers agree).
@@ -74,7 +79,8 @@ def parse_answer(value: object) -> Answer | None:
         return Answer.YES
     if value is False:
         return Answer.NO
-    return Answer(str(value).strip(_ANSWER_SPACE).lower())
+    found = _BY_WORD.get(value) if isinstance(value, str) else None
+    return found if found is not None else Answer(str(value).strip(_ANSWER_SPACE).lower())
 
 
 def is_canonical_answer(value: object) -> bool:
@@ -146,7 +152,7 @@ class Item:
 
     def applies(self, modes: tuple[str, ...] | frozenset[str]) -> bool:
         """An item applies when it names no modes, no modes are declared, or the two overlap."""
-        return not self.applies_to or not modes or bool(set(self.applies_to) & set(modes))
+        return not self.applies_to or not modes or not frozenset(modes).isdisjoint(self.applies_to)
 
 
 @dataclass(frozen=True)

@@ -249,8 +249,10 @@ def _evaluate(item: Item, response: Response | None, modes: frozenset[str], toda
             problems.append(Problem("warning", response.answer_location, f"{item.id}: n/a needs notes saying why (scored as open until it has them)", item.id))
             return ItemResult(item, response, Status.OPEN, 0.0)
         return ItemResult(item, response, Status.EXCLUDED, None)
-    status = {Answer.YES: Status.MET, Answer.PARTIAL: Status.PARTIAL, Answer.NO: Status.NOT_MET}[answer]
-    return ItemResult(item, response, status, answer.value_score)
+    return ItemResult(item, response, _STATUS_OF[answer], answer.value_score)
+
+
+_STATUS_OF = {Answer.YES: Status.MET, Answer.PARTIAL: Status.PARTIAL, Answer.NO: Status.NOT_MET}
 
 
 def _reviewed(result: ItemResult, problems: list[Problem]) -> ItemResult:
@@ -258,7 +260,7 @@ def _reviewed(result: ItemResult, problems: list[Problem]) -> ItemResult:
     stays what its answer (or waiver) gives. Unanswered and unexplained ``n/a`` items stay open:
     there is no answer to re-confirm."""
     response = result.response
-    if response is None or not has_visible_text(response.review) or result.status in (Status.OPEN, Status.NOT_APPLICABLE):
+    if response is None or not response.review or not has_visible_text(response.review) or result.status in (Status.OPEN, Status.NOT_APPLICABLE):
         return result
     problems.append(
         Problem(

@@ -30,6 +30,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, NamedTuple
 
 from ..core.errors import InputError, InputErrors
+from ..core.models import Severity
 
 if TYPE_CHECKING:
     from ..core.checklists import Catalog
@@ -208,6 +209,8 @@ def _providers(inventory: dict[str, Any], catalog: ModelCatalog) -> tuple[str, .
     return tuple(dict.fromkeys(found))
 
 
+#: The severities whose open items the portfolio counts.
+_SEVERE = frozenset({Severity.CRITICAL, Severity.HIGH})
 #: One record per item of the catalog (by checklist and item id), the same object in every project.
 _OPEN_ITEMS: dict[tuple[str, str], OpenItem] = {}
 
@@ -234,9 +237,7 @@ def read_project(path: str | Path, catalog: Catalog, today: _dt.date, models: Mo
     assessment = read_assessment(Path(path), catalog, located=False)
     result = score(assessment, catalog, today=today)
     inventory = assessment.inventory if isinstance(assessment.inventory, dict) else {}
-    open_items = tuple(
-        _open_item(r.item, c.checklist) for c in result.checklists for r in c.items if r.item.severity.value in ("critical", "high") and r.is_open
-    )
+    open_items = tuple(_open_item(r.item, c.checklist) for c in result.checklists for r in c.items if r.item.severity in _SEVERE and r.is_open)
     waivers = tuple(
         WaiverUse(r.item.id, r.response.waiver.expires, r.response.waiver.approved_by)
         for r in result.items
