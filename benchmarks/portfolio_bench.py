@@ -18,7 +18,9 @@ records:
   every process's resident set (RSS; forked workers share pages with their parent, so this counts
   shared pages once per process and overstates) and the sum of proportional set sizes (PSS, shared
   pages divided among the processes that share them: the memory the command really holds);
-* the 1-minute load average just before the run.
+* the 1-minute load average just before the run, and how fast the machine was just before it
+  (``calibrate()``: CPU seconds of a fixed pure-Python loop; this virtual machine's speed changes
+  by half from minute to minute, and every other figure moves with it).
 
 It prints one row per run and the medians per worker count, as Markdown for benchmarks/README.md.
 """
@@ -111,7 +113,21 @@ class PeakMemory(threading.Thread):
             time.sleep(0.02)
 
 
+def calibrate() -> float:
+    """CPU seconds for a fixed pure-Python loop (ten million additions), taken just before a run.
+
+    This machine is a virtual one whose speed changes by half from one minute to the next (the
+    same loop took 0.74 s and 1.14 s a few seconds apart), which moves every figure with it: the
+    figure says how fast the machine was when a run was timed."""
+    start = time.process_time()
+    total = 0
+    for number in range(10_000_000):
+        total += number
+    return time.process_time() - start
+
+
 def run_once(folder: Path, output: Path, jobs: str) -> dict[str, float]:
+    calibration = calibrate()
     load = os.getloadavg()[0]
     before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
@@ -126,7 +142,7 @@ def run_once(folder: Path, output: Path, jobs: str) -> dict[str, float]:
     if process.returncode != 0:
         raise SystemExit(f"portfolio exited {process.returncode}: {errors[:2000]}")
     cpu = (after.ru_utime - before.ru_utime) + (after.ru_stime - before.ru_stime)
-    return {"load": load, "wall": seconds, "cpu": cpu, "rss": sampler.rss_kib / 1024, "pss": sampler.pss_kib / 1024}
+    return {"load": load, "cal": calibration, "wall": seconds, "cpu": cpu, "rss": sampler.rss_kib / 1024, "pss": sampler.pss_kib / 1024}
 
 
 def screenshot(target: Path) -> None:
@@ -171,22 +187,25 @@ def main(argv: list[str]) -> int:
             for jobs in ("2", "1"):
                 rows.append((round_, jobs, run_once(folder, Path(tmp) / "out.json", jobs)))
     print(f"{args.files:,} assessment files (48 items each), {args.rounds} paired rounds\n")
-    print("| round | workers | load (1 min) | wall (s) | CPU (s) | CPU per file (ms) | peak RSS, sum (MB) | peak PSS, sum (MB) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| round | workers | load (1 min) | calibration (s) | wall (s) | CPU (s) | CPU per file (ms) | peak RSS, sum (MB) | peak PSS, sum (MB) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for round_, jobs, r in rows:
         print(
-            f"| {round_} | {jobs} | {r['load']:.1f} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['cpu'] / args.files * 1000:.2f} | {r['rss']:.0f} | {r['pss']:.0f} |"
+            f"| {round_} | {jobs} | {r['load']:.1f} | {r['cal']:.2f} | {r['wall']:.1f} | {r['cpu']:.1f} | {r['cpu'] / args.files * 1000:.2f} "
+            f"| {r['rss']:.0f} | {r['pss']:.0f} |"
         )
     print("\nMedians:\n")
-    print("| workers | wall (s) | CPU (s) | CPU per file (ms) | peak RSS, sum (MB) | peak PSS, sum (MB) |")
-    print("| ---: | ---: | ---: | ---: | ---: | ---: |")
+    print("| workers | calibration (s) | wall (s) | CPU (s) | CPU per file (ms) | peak RSS, sum (MB) | peak PSS, sum (MB) |")
+    print("| ---: | ---: | ---: | ---: | ---: | ---: | ---: |")
     for jobs in ("2", "1"):
         mine = [r for _, j, r in rows if j == jobs]
 
         def median(key: str, runs: list[dict[str, float]] = mine) -> float:
             return statistics.median(r[key] for r in runs)
 
-        print(f"| {jobs} | {median('wall'):.1f} | {median('cpu'):.1f} | {median('cpu') / args.files * 1000:.2f} | {median('rss'):.0f} | {median('pss'):.0f} |")
+        print(
+            f"| {jobs} | {median('cal'):.2f} | {median('wall'):.1f} | {median('cpu'):.1f} | {median('cpu') / args.files * 1000:.2f} | {median('rss'):.0f} | {median('pss'):.0f} |"
+        )
     return 0
 
 
