@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import gc
 import os
 import shutil
 import sys
@@ -237,6 +238,10 @@ def _start_guide_outputs(app: Any) -> None:
         return
     sys.stdout.flush()
     sys.stderr.flush()
+    # What the build holds so far is put out of the collector's sight until the copy is done: a
+    # collection walks every object it tracks, and each object it touches is a memory page the
+    # kernel must then copy for one of the two processes (the gc module's advice for a fork).
+    gc.freeze()
     pid = os.fork()
     if pid == 0:  # the copy: write the output, report failure by exit status, leave at once
         status = 1
@@ -258,6 +263,7 @@ def wait_for_guide_outputs() -> None:
     if pid is None:
         return
     _, status = os.waitpid(pid, 0)
+    gc.unfreeze()
     if os.waitstatus_to_exitcode(status) != 0:
         from sphinx.errors import ExtensionError
 
