@@ -120,6 +120,28 @@ def test_the_form_directive_renders_every_loaded_checklist(app) -> None:  # type
     assert {doc for doc, _anchor, _title in inventory.values()} == {"data-exposure", "vendor-lock-in", "intellectual-property", "operational-continuity"}
 
 
+@pytest.mark.sphinx("html", testroot="fmg-form")
+def test_a_search_finds_an_item_on_its_checklist_page_not_again_on_the_form_page(app) -> None:  # type: ignore[no-untyped-def]
+    """The form page repeats every item of every checklist: its items are left out of the search
+    index (so a search lists each item once, on its checklist's page); its own prose is not."""
+    build_clean(app)
+    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+    docs = {name: n for n, name in enumerate(index["docnames"])}
+
+    def stems(kind: str, name: str) -> set[str]:
+        """The words (stemmed) the index finds on a page: in its text (terms) or in its headings (titleterms)."""
+        n = docs[name]
+        return {t for t, found in index[kind].items() if found == n or (isinstance(found, list) and n in found)}
+
+    assert stems("terms", "form") == {"everi", "load", "one", "form"}  # "Every loaded checklist as one form."
+    assert {t.lower() for t in stems("titleterms", "form")} <= {"all", "checklist"}  # the title, no item's
+    assert len(stems("terms", "data-exposure")) > 300 and len(stems("titleterms", "data-exposure")) > 20
+    assert index["titles"][docs["form"]] == "All checklists"
+    html = page(app, "form.html")
+    assert html.count('class="fmg-item no-search"') == sum(len(c.items) for c in load_catalog())  # the form is all there
+
+
 def test_editing_another_checklist_rewrites_the_form_pages(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     """The page data holds every loaded checklist, so a page showing one checklist is rewritten (not
     re-read) when another checklist's file changes; an incremental build would otherwise embed the

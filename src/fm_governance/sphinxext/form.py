@@ -52,7 +52,8 @@ class AssessmentFormDirective(ChecklistDirective):
     """``fmg:assessment-form``: every loaded checklist on one page, each item with its form.
 
     The checklists are rendered as ``fmg:checklist`` renders them, with ``:no-index:`` (the
-    checklist pages stay the link targets), each under a heading with the checklist's title.
+    checklist pages stay the link targets), each under a heading with the checklist's title, and
+    are left out of the search index (the checklist pages are what a search finds).
     """
 
     required_arguments = 0
@@ -71,6 +72,12 @@ class AssessmentFormDirective(ChecklistDirective):
             result.extend(super().render())
         if len(result) == 1:
             return self.warn("fmg:assessment-form: no checklist is loaded, so there is nothing to answer", "form")
+        # Every item here is also on its checklist's page, where a search should lead, once: the
+        # items are left out of the search index (Sphinx skips an element of class no-search),
+        # and the page's own prose is not.
+        for node in result:
+            if isinstance(node, nodes.Element) and not isinstance(node, nodes.target):
+                node["classes"].append("no-search")
         return result
 
 
