@@ -8,6 +8,7 @@ on any warning unless the warnings are what the test is about. HTML bodies are s
 from __future__ import annotations
 
 import datetime as _dt
+import json
 import re
 import shutil
 import subprocess
@@ -88,7 +89,20 @@ def test_items_are_in_the_general_index_and_the_inventory(app) -> None:  # type:
     assert '<a href="checklist.html#dm-01">DM-01 (checklist item)</a>\n' in genindex
     assert "high.html#dm-01" not in genindex and "prose.html#" not in genindex
     # The search finds the entries too (Sphinx takes them from the pages' index nodes).
-    assert '"dm-01 (checklist item)":[[0,"dm-01",false]]' in (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    text = (Path(app.outdir) / "searchindex.js").read_text(encoding="utf-8")
+    assert '"dm-01 (checklist item)":[[0,"dm-01",false]]' in text
+    # ... and finds an item's words on the page that registers it, not again on a :no-index:
+    # rendering (that page's own prose is still found: "Critical and high demo items").
+    index = json.loads(text[text.index("(") + 1 : text.rindex(")")])
+
+    def words(name: str, kind: str = "terms") -> set[str]:
+        n = index["docnames"].index(name)
+        return {t.lower() for t, docs in index[kind].items() if docs == n or (isinstance(docs, list) and n in docs)}
+
+    assert "map" in words("checklist", "titleterms")  # DM-01's title, "Data map exists"
+    assert words("high", "titleterms") == {"critic", "high", "demo", "item", "host", "api"}  # its heading only (stop words dropped)
+    assert "map" not in words("high") | words("high", "titleterms")  # no item's words
+    assert "map" in words("prose") and not {"retriev", "enforc", "permiss"} & words("prose")  # its own prose only
     inventory = InventoryFile.loads((Path(app.outdir) / "objects.inv").read_bytes(), uri="")
     items = dict(inventory.data["fmg:item"].items())
     assert set(items) == {"DM-01", "DM-02", "DM-03", "EX-01", "EX-02"}

@@ -151,6 +151,8 @@ class ChecklistDirective(FmgDirective):
             if index:
                 self.note_item(item, item_anchor, checklist.title, node)
             result.append(node)
+        if not index:
+            no_search(result)
         return result
 
     def _shown(self, item: Item) -> bool:
@@ -189,7 +191,18 @@ class ItemDirective(FmgDirective):
         node += render.paragraph("From the ", render.xref("checklist", checklist.id, checklist.title, docname=self.env.docname, soft=True), " checklist.")
         if "no-index" not in self.options:
             self.note_item(item, anchor, checklist.title, node)
+        else:
+            no_search([node])
         return [node]
+
+
+def no_search(rendered: list[nodes.Node]) -> None:
+    """Leave a second rendering (``:no-index:``) out of the search index, as it is left out of the
+    object and general indexes: a search finds the item once, where it is registered. Sphinx's
+    indexer skips an element of class ``no-search``; the page's own prose is still indexed."""
+    for node in rendered:
+        if isinstance(node, nodes.Element) and not isinstance(node, nodes.target) and "no-search" not in node["classes"]:
+            node["classes"].append("no-search")
 
 
 class ExpandItemBodies(SphinxPostTransform):

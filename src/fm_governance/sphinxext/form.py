@@ -37,7 +37,7 @@ from sphinx.environment import BuildEnvironment
 
 from ..core.assessment import template_text
 from . import catalog, render
-from .directives import ChecklistDirective
+from .directives import ChecklistDirective, no_search
 
 STATIC_DIR = Path(__file__).parent / "static"
 #: Shipped files copied to ``_static``; the licence travels with the vendored library.
@@ -72,12 +72,9 @@ class AssessmentFormDirective(ChecklistDirective):
             result.extend(super().render())
         if len(result) == 1:
             return self.warn("fmg:assessment-form: no checklist is loaded, so there is nothing to answer", "form")
-        # Every item here is also on its checklist's page, where a search should lead, once: the
-        # items are left out of the search index (Sphinx skips an element of class no-search),
-        # and the page's own prose is not.
-        for node in result:
-            if isinstance(node, nodes.Element) and not isinstance(node, nodes.target):
-                node["classes"].append("no-search")
+        # The checklists are :no-index: renderings, left out of the search index; so are their
+        # headings here. The page's own prose is not.
+        no_search(result)
         return result
 
 
