@@ -204,6 +204,46 @@ def test_guide_output_is_made_beside_the_build_and_shown_when_its_page_is_writte
     assert (out / "html" / "index.html").stat().st_mtime_ns == written
 
 
+def test_guide_output_keeps_every_include_option_and_follows_the_files_into_every_output_folder(tmp_path: Path, make_app, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """The options a guide may give its include (a caption, a name, emphasised lines, a highlight
+    threshold for line numbers) work as on any include; builds into two folders (the tests' build
+    and a writer's) both show the output the files hold; a parallel build waits for it too."""
+    from handbook import guides
+
+    src = _guides_project(tmp_path)
+    (src / "index.rst").write_text(
+        "Guide\n=====\n\n.. toctree::\n\n" + "".join(f"   p{n}\n" for n in range(6)) + "\n.. highlight:: console\n   :linenothreshold: 2\n\n"
+        ".. literalinclude:: /gen/out.txt\n   :caption: What check prints\n   :name: check-output\n   :emphasize-lines: 2\n\n"
+        "See :ref:`check-output`.\n",
+        encoding="utf-8",
+    )
+    for n in range(6):  # enough pages for Sphinx to read and write them in parallel
+        (src / f"p{n}.rst").write_text(f"Page {n}\n======\n\n.. literalinclude:: /gen/out.txt\n   :lines: 1\n", encoding="utf-8")
+    monkeypatch.setattr(guides, "_guide_dir", src / "gen")
+    state = {"key": "one"}
+    monkeypatch.setattr(guides, "_inputs_key", lambda: state["key"])
+    monkeypatch.setattr(guides, "guide_outputs", lambda: {"out.txt": f"$ fm-governance check\nOverall {state['key']}\n"})
+
+    def build(out: str, parallel: int = 1) -> str:
+        app = make_app("html", srcdir=src, builddir=tmp_path / out, parallel=parallel)
+        app.build()
+        app.cleanup()
+        assert strip_escape_sequences(app.warning.getvalue()) == ""
+        return (tmp_path / out / "html" / "index.html").read_text(encoding="utf-8")
+
+    html = build("a")
+    text = re.sub(r"<[^>]+>", "", html)
+    assert "Overall one" in text and "What check prints" in text
+    assert '<span class="hll">' in html and 'class="linenos"' in html  # emphasised line, line numbers (2 lines)
+    assert 'href="#check-output"' in html
+    state["key"] = "two"
+    assert "Overall two" in re.sub(r"<[^>]+>", "", build("b", parallel=2))
+    p0 = (tmp_path / "b" / "html" / "p0.html").read_text(encoding="utf-8")
+    assert "fm-governance check" in re.sub(r"<[^>]+>", "", p0) and "Overall" not in re.sub(r"<[^>]+>", "", p0)  # :lines: 1
+    # The first folder was built from the first output: it shows the second now, without a re-read.
+    assert "Overall two" in re.sub(r"<[^>]+>", "", build("a"))
+
+
 def test_a_failing_guide_run_fails_the_build_with_its_error(tmp_path: Path, make_app, monkeypatch, capfd) -> None:  # type: ignore[no-untyped-def]
     from handbook import guides
     from sphinx.errors import ExtensionError

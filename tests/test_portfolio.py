@@ -12,6 +12,7 @@ import dataclasses
 import datetime as dt
 import io
 import json
+import os
 import subprocess
 from pathlib import Path
 
@@ -218,6 +219,26 @@ def test_inputs_from_a_folder_a_glob_and_stdin(tmp_path: Path) -> None:
     assert [str(e.location) for e in errors] == ["<stdin>:4"]
     found, errors = inputs.collect([str(files[0]), str(files[0].parent)])
     assert found == [files[0]]  # each file once
+
+
+def test_a_file_named_again_through_a_link_is_read_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    files = helpers.sample(tmp_path / "org")
+    first, second = files[0], files[1]
+    (tmp_path / "symlink.yaml").symlink_to(first)
+    os.link(second, tmp_path / "hardlink.yaml")
+    found, errors = inputs.collect([str(first), str(tmp_path / "symlink.yaml"), str(second), str(tmp_path / "hardlink.yaml")])
+    assert errors == [] and len(found) == 2
+    assert {os.path.realpath(p) for p in found} == {os.path.realpath(first), os.path.realpath(second)}
+    # A file system that numbers no file (inode 0): paths are compared resolved, never all as one.
+    real_stat = os.stat
+
+    def unnumbered(path: object, *args: object, **kwargs: object) -> os.stat_result:
+        result = real_stat(path, *args, **kwargs)  # type: ignore[arg-type]
+        return os.stat_result((result.st_mode, 0, *tuple(result)[2:]))
+
+    monkeypatch.setattr(os, "stat", unnumbered)
+    found, _ = inputs.collect([str(first), str(tmp_path / "symlink.yaml"), str(second)])
+    assert len(found) == 2
 
 
 def test_a_path_that_names_nothing_is_a_located_error(tmp_path: Path) -> None:

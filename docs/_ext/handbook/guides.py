@@ -8,14 +8,17 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from docutils import nodes
-from sphinx.directives.code import LiteralInclude, LiteralIncludeReader
+from sphinx.directives.code import LiteralInclude, LiteralIncludeReader, container_wrapper
+from sphinx.transforms.post_transforms import SphinxPostTransform
 from sphinx.util import logging
+from sphinx.util._lines import parse_line_num_spec  # what literalinclude itself uses (Sphinx >= 8.1)
 
 from .generated import DOCS, GENERATED, inputs_key, write_if_changed
 
@@ -217,21 +220,27 @@ def _write_guide_outputs(_app: object, key: str | None = None) -> None:
 # checklist edit, and a checklist edit changes their output (the new assessment shows each item's
 # question). So they run in a forked copy of the build process, on the other core, while Sphinx
 # reads and writes the other pages: the pages that show their output take it when they are written
-# (``doctree-resolved``), not when they are read, waiting for the copy only then. Those pages do
-# not depend on the files the way an include does (which would make the next build re-read them,
-# since the files are written after Sphinx looked at what changed): when the output is regenerated,
-# the pages that show it are written again (``env-get-updated``). Without fork (Windows) the runs
-# are made in the build process, before the pages are read, as before.
+# (a post-transform, before Sphinx's own, so highlighting options and doctest-flag trimming see the
+# text), not when they are read, waiting for the copy only then. Those pages do not depend on the
+# files the way an include does (which would make the next build re-read them, since the files are
+# written after Sphinx looked at what changed): the environment records which output its pages
+# show (the inputs' key), and when the files hold another — written by this build, or by a build
+# into another folder — those pages are written again (``env-get-updated``). Without fork (Windows)
+# the runs are made in the build process, before the pages are read.
 
-_child: dict[str, int] = {}  # {"pid": …} while a forked copy writes the output
-_build: dict[str, bool] = {"regenerated": False}  # whether this build writes the output anew
+#: While a forked copy writes the output: its pid, the pid of the process that forked it, and
+#: whether that process froze the collector's objects for it (1) or found them frozen already (0).
+_child: dict[str, int] = {}
+#: The key of the output this build's pages show (the hash of its inputs).
+_build: dict[str, str] = {"key": ""}
 
 
 def _start_guide_outputs(app: Any) -> None:
+    wait_for_guide_outputs()  # a copy started by an earlier build in this process, not waited for
     key = _inputs_key()
+    _build["key"] = key
     _guide_dir.mkdir(parents=True, exist_ok=True)
-    _build["regenerated"] = not _guides_current(key)
-    if not _build["regenerated"]:
+    if _guides_current(key):
         return
     if not hasattr(os, "fork"):
         _write_guide_outputs(app, key)
@@ -241,7 +250,10 @@ def _start_guide_outputs(app: Any) -> None:
     # What the build holds so far is put out of the collector's sight until the copy is done: a
     # collection walks every object it tracks, and each object it touches is a memory page the
     # kernel must then copy for one of the two processes (the gc module's advice for a fork).
-    gc.freeze()
+    freezing = gc.get_freeze_count() == 0
+    if freezing:
+        gc.freeze()
+    parent = os.getpid()
     pid = os.fork()
     if pid == 0:  # the copy: write the output, report failure by exit status, leave at once
         status = 1
@@ -254,40 +266,63 @@ def _start_guide_outputs(app: Any) -> None:
             sys.stdout.flush()
             sys.stderr.flush()
             os._exit(status)
-    _child["pid"] = pid
+    _child.update(pid=pid, parent=parent, froze=int(freezing))
+
+
+#: How long a process other than the one that forked the copy waits for the output.
+_FOREIGN_WAIT_SECONDS = 600
 
 
 def wait_for_guide_outputs() -> None:
     """Return once the guides' output is written (at once when no copy is writing it)."""
-    pid = _child.pop("pid", None)
-    if pid is None:
+    if not _child:
         return
-    _, status = os.waitpid(pid, 0)
-    gc.unfreeze()
+    if os.getpid() != _child["parent"]:
+        # A process forked from the build (Sphinx's parallel workers) cannot wait for its
+        # sibling: it waits for the stamp the copy writes last.
+        deadline = time.monotonic() + _FOREIGN_WAIT_SECONDS
+        while not _guides_current(_build["key"]):
+            if time.monotonic() > deadline:
+                raise _failed()
+            time.sleep(0.02)
+        return
+    pid, froze = _child["pid"], _child["froze"]
+    _child.clear()
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if froze:
+            gc.unfreeze()
     if os.waitstatus_to_exitcode(status) != 0:
-        from sphinx.errors import ExtensionError
+        raise _failed()
 
-        raise ExtensionError("the guides' command output could not be written (the error is above): fix it, or run `make docs` again")
+
+def _failed() -> Exception:
+    from sphinx.errors import ExtensionError
+
+    return ExtensionError("the guides' command output could not be written (the error is above): fix it, or run `make docs` again")
 
 
 def _is_guide_output(filename: str) -> bool:
     return Path(filename).resolve().is_relative_to(_guide_dir.resolve())
 
 
-#: Options that need the included text when the page is read: such an include is read at once.
-_READ_NOW = frozenset({"emphasize-lines", "caption", "name", "diff", "pyobject"})
+#: Options of ``literalinclude`` that make no sense for a command's output.
+_UNSUPPORTED = ("diff", "pyobject")
 
 
 class GuideLiteralInclude(LiteralInclude):  # type: ignore[misc]
-    """``literalinclude`` that leaves a guide output's text to be filled in when the page is written."""
+    """``literalinclude`` that leaves a guide output's text to be filled in when the page is written;
+    any other file is included as Sphinx includes it."""
 
     def run(self) -> list[nodes.Node]:
         _, filename = self.env.relfn2path(self.arguments[0])
-        if not _is_guide_output(filename) or _READ_NOW & self.options.keys():
-            if _is_guide_output(filename):
-                wait_for_guide_outputs()
+        if not _is_guide_output(filename):
             return list(super().run())
-        node = nodes.literal_block("", "", source=filename)
+        unsupported = [f":{o}:" for o in _UNSUPPORTED if o in self.options]
+        if unsupported:
+            return [self.state.document.reporter.warning(f"{', '.join(unsupported)} cannot be used on a guide's command output", line=self.lineno)]
+        node: nodes.Element = nodes.literal_block("", "", source=filename)
         node["force"] = "force" in self.options
         self.set_source_info(node)
         if "language" in self.options:
@@ -296,33 +331,50 @@ class GuideLiteralInclude(LiteralInclude):  # type: ignore[misc]
             node["linenos"] = True
         node["classes"] += self.options.get("class", [])
         node["highlight_args"] = {}
-        node["fmg_guide_output"] = {k: v for k, v in self.options.items() if k != "class"}
+        node["fmg_guide_output"] = {k: v for k, v in self.options.items() if k not in ("class", "caption", "name")}
         self.env.fmg_guide_docs = getattr(self.env, "fmg_guide_docs", set()) | {self.env.docname}
+        if "caption" in self.options:
+            node = container_wrapper(self, node, self.options["caption"] or self.arguments[0])
+        self.add_name(node)
         return [node]
 
 
-def _fill_guide_outputs(app: Any, doctree: nodes.document, docname: str) -> None:
-    for node in list(doctree.findall(nodes.literal_block)):
-        options = node.get("fmg_guide_output")
-        if options is None:
-            continue
-        wait_for_guide_outputs()
-        reader = LiteralIncludeReader(node["source"], dict(options), app.config)
-        try:
-            text, _lines = reader.read(location=node)
-        except Exception as exc:  # as literalinclude reports it: a warning at the include
-            logger.warning(str(exc), location=node)
-            text = ""
-        node[:] = [nodes.Text(text)]
-        node.rawsource = text
-        node["highlight_args"]["linenostart"] = reader.lineno_start
-        del node["fmg_guide_output"]
+class FillGuideOutputs(SphinxPostTransform):  # type: ignore[misc]
+    """Put each guide output's text into its block, as ``literalinclude`` would have when the page
+    was read; before Sphinx's own post-transforms (highlighting, doctest flags), which need it."""
+
+    default_priority = 1
+
+    def run(self, **kwargs: Any) -> None:
+        for node in list(self.document.findall(nodes.literal_block)):
+            options = node.get("fmg_guide_output")
+            if options is None:
+                continue
+            wait_for_guide_outputs()
+            options = dict(options)
+            emphasize = options.pop("emphasize-lines", None)
+            reader = LiteralIncludeReader(node["source"], options, self.config)
+            try:
+                text, lines = reader.read(location=node)
+            except Exception as exc:  # as literalinclude reports it: a warning at the include
+                logger.warning(str(exc), location=node)
+                text, lines = "", 0
+            node[:] = [nodes.Text(text)]
+            node.rawsource = text
+            node["highlight_args"]["linenostart"] = reader.lineno_start
+            if emphasize:
+                wanted = parse_line_num_spec(emphasize, lines)
+                if any(i >= lines for i in wanted):
+                    logger.warning("line number spec is out of range(1-%d): %r", lines, emphasize, location=node)
+                node["highlight_args"]["hl_lines"] = [i + 1 for i in wanted if i < lines]
+            del node["fmg_guide_output"]
 
 
 def _pages_to_write(app: Any, env: Any) -> list[str]:
-    """The pages that show the guides' output, when it was regenerated by this build."""
-    if not _build["regenerated"]:
+    """The pages that show the guides' output, when the files hold another than they show."""
+    if getattr(env, "fmg_guides_key", None) == _build["key"]:
         return []
+    env.fmg_guides_key = _build["key"]
     return sorted(getattr(env, "fmg_guide_docs", set()) & set(env.found_docs))
 
 
@@ -334,13 +386,21 @@ def _merge(_app: Any, env: Any, docnames: set[str], other: Any) -> None:
     env.fmg_guide_docs = getattr(env, "fmg_guide_docs", set()) | (getattr(other, "fmg_guide_docs", set()) & set(docnames))
 
 
+def _finished(_app: Any, exc: BaseException | None) -> None:
+    """A build that ends before writing those pages (an error, a builder that writes none) still
+    leaves the output written, and no copy behind; a failed copy does not hide the build's own error."""
+    try:
+        wait_for_guide_outputs()
+    except Exception:
+        if exc is None:
+            raise
+
+
 def setup_guides(app: Any) -> None:
     app.connect("builder-inited", _start_guide_outputs)
     app.add_directive("literalinclude", GuideLiteralInclude, override=True)
-    app.connect("doctree-resolved", _fill_guide_outputs)
+    app.add_post_transform(FillGuideOutputs)
     app.connect("env-get-updated", _pages_to_write)
     app.connect("env-purge-doc", _purge)
     app.connect("env-merge-info", _merge)
-    # A build that ends before writing those pages (an error, a builder that writes none) still
-    # leaves the output written, and no copy behind.
-    app.connect("build-finished", lambda _app, _exc: wait_for_guide_outputs())
+    app.connect("build-finished", _finished)

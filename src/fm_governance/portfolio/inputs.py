@@ -76,13 +76,14 @@ def collect(args: Iterable[str], stdin: TextIO | None = None) -> tuple[list[Path
         if error is not None:
             errors.append(error)
     # The same file named twice (two arguments, a symlink, a hard link) is read once: one stat a
-    # file, where resolving each path's links would look up every folder on its way.
+    # file, where resolving each path's links would look up every folder on its way. A file system
+    # that numbers no file (inode 0, as some network drives report) is compared by resolved path.
     unique: dict[object, Path] = {}
     for file in files:
         try:
-            found = os.stat(file)
-            identity: object = (found.st_dev, found.st_ino)
+            info = os.stat(file)
         except OSError:  # read later, and reported there
-            identity = os.path.realpath(file)
+            info = None
+        identity: object = (info.st_dev, info.st_ino) if info is not None and info.st_ino else os.path.realpath(file)
         unique.setdefault(identity, file)
     return sorted(unique.values(), key=str), errors
