@@ -127,6 +127,18 @@ def read_bytes(path: Path | str, max_bytes: int | None = None) -> bytes:
         os.close(fd)
 
 
+def file_identity(path: Path | str) -> object | None:
+    """What makes two paths one file: its device and inode (as ``os.path.samefile`` compares them,
+    so symlinks, relative paths and hard links to one file are one), or its resolved path on a file
+    system that numbers no file (inode 0, as some network drives report); None when it names none.
+    One ``stat``, where resolving a path's links looks up every folder on its way."""
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return (info.st_dev, info.st_ino) if info.st_ino else os.path.realpath(path)
+
+
 def real_target(path: Path | str) -> Path:
     """The file a write to ``path`` must replace: ``path`` with every symlink followed.
 

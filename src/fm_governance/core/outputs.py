@@ -30,20 +30,10 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, Location
-from .files import check_writable, read_bytes, real_target
+from .files import check_writable, file_identity, read_bytes, real_target
 
 _TOP_KEY = re.compile(r"^([A-Za-z_][\w-]*)\s*:", re.MULTILINE)
 _RESPONSE_FIELDS = ("answer", "notes", "evidence", "waiver")
-
-
-def _identity(path: Path | str) -> tuple[int, int] | None:
-    """The file ``path`` names — device and inode, as ``os.path.samefile`` compares them, so
-    symlinks, relative paths and hard links to one file are one — or None when it names none."""
-    try:
-        found = os.stat(path)
-    except OSError:
-        return None
-    return found.st_dev, found.st_ino
 
 
 def _shape(path: Path) -> tuple[str | None, bool]:
@@ -129,12 +119,12 @@ def check_output(
         return
     check_writable(output)
     # The target is looked up once: a portfolio reads thousands of files.
-    target = _identity(path)
+    target = file_identity(path)
     for source in reading:
-        if target is not None and _identity(source) == target:
+        if target is not None and file_identity(source) == target:
             raise InputError(where, "is the file being read; writing the output there would replace it", "write the output to another file")
     for checklist in checklists:
-        if target is not None and _identity(checklist) == target:
+        if target is not None and file_identity(checklist) == target:
             raise InputError(where, "is a checklist; no output may replace it", "write the output to another file")
     kind, answered = _shape(path)
     if kind == "checklist":

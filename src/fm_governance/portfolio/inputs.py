@@ -19,6 +19,7 @@ from typing import TextIO
 
 from ..core.assessment import DEFAULT_FILENAME
 from ..core.errors import InputError, Location
+from ..core.files import file_identity
 
 #: Folder names never searched: version control, environments, vendored packages.
 _SKIPPED_DIRS = frozenset({"node_modules", "__pycache__"})
@@ -75,15 +76,9 @@ def collect(args: Iterable[str], stdin: TextIO | None = None) -> tuple[list[Path
         files.extend(found)
         if error is not None:
             errors.append(error)
-    # The same file named twice (two arguments, a symlink, a hard link) is read once: one stat a
-    # file, where resolving each path's links would look up every folder on its way. A file system
-    # that numbers no file (inode 0, as some network drives report) is compared by resolved path.
+    # The same file named twice (two arguments, a symlink, a hard link) is read once. A path that
+    # names no file is kept by its resolved path: it is read later, and reported there.
     unique: dict[object, Path] = {}
     for file in files:
-        try:
-            info = os.stat(file)
-        except OSError:  # read later, and reported there
-            info = None
-        identity: object = (info.st_dev, info.st_ino) if info is not None and info.st_ino else os.path.realpath(file)
-        unique.setdefault(identity, file)
+        unique.setdefault(file_identity(file) or os.path.realpath(file), file)
     return sorted(unique.values(), key=str), errors
