@@ -244,6 +244,33 @@ def test_guide_output_keeps_every_include_option_and_follows_the_files_into_ever
     assert "Overall two" in re.sub(r"<[^>]+>", "", build("a"))
 
 
+def test_a_process_forked_from_the_build_waits_for_the_copy_by_its_stamp(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """A process that did not fork the copy (one of Sphinx's parallel workers) cannot wait for it as
+    its parent does; it returns only once the copy's stamp says the output is written."""
+    import time
+
+    from handbook import guides
+
+    monkeypatch.setattr(guides, "_guide_dir", tmp_path / "gen")
+    monkeypatch.setattr(guides, "_inputs_key", lambda: "slow")
+    monkeypatch.setattr(guides, "guide_outputs", lambda: time.sleep(0.5) or {"out.txt": "done\n"})
+    guides._start_guide_outputs(None)
+    try:
+        worker = os.fork()
+        if worker == 0:  # a sibling of the copy
+            code = 1
+            try:
+                guides.wait_for_guide_outputs()
+                code = 0 if (tmp_path / "gen" / "out.txt").read_text(encoding="utf-8") == "done\n" else 3
+            finally:
+                os._exit(code)
+        _, status = os.waitpid(worker, 0)
+        assert os.waitstatus_to_exitcode(status) == 0
+    finally:
+        guides.wait_for_guide_outputs()
+    assert guides._child == {}
+
+
 def test_a_failing_guide_run_fails_the_build_with_its_error(tmp_path: Path, make_app, monkeypatch, capfd) -> None:  # type: ignore[no-untyped-def]
     from handbook import guides
     from sphinx.errors import ExtensionError
