@@ -8,6 +8,7 @@ that show them) and in the PDF (tests/test_docs_rtd.py); here, the generator and
 from __future__ import annotations
 
 import datetime as dt
+import gc
 import os
 import re
 import sys
@@ -178,9 +179,13 @@ def test_guide_output_is_made_beside_the_build_and_shown_when_its_page_is_writte
     monkeypatch.setattr(guides, "_inputs_key", lambda: state["key"])
     monkeypatch.setattr(guides, "guide_outputs", lambda: {"out.txt": state["text"], "pid.txt": str(os.getpid())})
 
+    frozen: list[int] = []
+
     def build() -> tuple[str, str]:
         app = make_app("html", srcdir=src, builddir=out)
+        app.connect("html-page-context", lambda *_: frozen.append(gc.get_freeze_count()))
         app.build()
+        assert gc.get_freeze_count() == 0  # the collector's objects are thawed when the build ends
         app.cleanup()  # the next app registers Sphinx's nodes afresh
         status = strip_escape_sequences(app.status.getvalue())
         assert app.warning.getvalue() == ""
@@ -192,6 +197,7 @@ def test_guide_output_is_made_beside_the_build_and_shown_when_its_page_is_writte
     assert (src / "gen" / "out.txt").read_text(encoding="utf-8") == state["text"]
     if hasattr(os, "fork"):  # made by a copy of the build process, not by the build itself
         assert int((src / "gen" / "pid.txt").read_text(encoding="utf-8")) != os.getpid()
+        assert frozen and all(frozen)  # and frozen for it until the build's end, pages written after the wait included
 
     state.update(key="two", text="$ fm-governance check\nOverall 13.2\n")  # a checklist edit, say
     html, status = build()

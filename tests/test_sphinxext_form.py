@@ -17,6 +17,7 @@ from sphinx.util.console import strip_escape_sequences
 
 from fm_governance.core.assessment import template_text
 from fm_governance.core.checklists import load_catalog
+from fm_governance.sphinxext.form import script_json
 
 ROOTS = Path(__file__).parent / "roots"
 DATA = re.compile(r'<script id="fmg-form-data" type="application/json">(.*?)</script>', re.DOTALL)
@@ -142,27 +143,59 @@ def test_a_search_finds_an_item_on_its_checklist_page_not_again_on_the_form_page
     assert html.count('class="fmg-item no-search"') == sum(len(c.items) for c in load_catalog())  # the form is all there
 
 
-def test_editing_another_checklist_rewrites_the_form_pages(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    """The page data holds every loaded checklist, so a page showing one checklist is rewritten (not
-    re-read) when another checklist's file changes; an incremental build would otherwise embed the
-    old items, and the page would refuse a file answering the new one."""
+@pytest.mark.parametrize("builder", ["html", "dirhtml"])
+def test_editing_another_checklist_updates_the_form_pages_data_in_place(make_app, tmp_path: Path, builder: str) -> None:  # type: ignore[no-untyped-def]
+    """The page data holds every loaded checklist, so a page showing one checklist must change when
+    another checklist's file changes (an incremental build would otherwise embed the old items, and
+    the page would refuse a file answering the new one). The page is neither re-read nor written
+    again: its data element is replaced, and the page is then what a fresh build writes."""
     src = tmp_path / "src"
     shutil.copytree(ROOTS / "test-fmg-form-escape", src)
     second = src / "checklists" / "second.yaml"
     item = "  - {id: SE-01, title: One, question: Is it one?, why: Why., guidance: Do., evidence: [A], severity: low, owner: risk}\n"
     head = "id: second\ntitle: Second\nversion: 1.0.0\nowner: risk\nsummary: Another checklist.\nitems:\n"
     second.write_text(head + item, encoding="utf-8")
-    app = make_app("html", srcdir=src, freshenv=True)
+    name = "checklist.html" if builder == "html" else "checklist/index.html"
+    app = make_app(builder, srcdir=src, freshenv=True)
     build_clean(app)
     app.cleanup()
-    first = json.loads(DATA.findall(page(app, "checklist.html"))[0])
+    first = json.loads(DATA.findall(page(app, name))[0])
     assert [c["id"] for c in first["checklists"]] == ["closing", "second"]
     time.sleep(0.05)  # after the first build's read time (Sphinx compares mtimes)
     second.write_text(head + item + item.replace("SE-01", "SE-02"), encoding="utf-8")
-    app = make_app("html", srcdir=src)
+    app = make_app(builder, srcdir=src)
     read: list[str] = []
+    written: list[str] = []
     app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
+    app.connect("html-page-context", lambda _app, pagename, *_: written.append(pagename))
     build_clean(app)
+    app.cleanup()
     assert read == []  # no page renders the second checklist: nothing is re-read
-    data = json.loads(DATA.findall(page(app, "checklist.html"))[0])
+    assert "checklist" not in written  # nor written again
+    html = page(app, name)
+    data = json.loads(DATA.findall(html)[0])
     assert [row[0] for row in data["checklists"][1]["items"]] == ["SE-01", "SE-02"]
+    assert "SE-02" in data["template"] and data["page"] == ["CL-01", "CL-02"]
+    fresh = make_app(builder, srcdir=src, builddir=tmp_path / "fresh", freshenv=True)
+    build_clean(fresh)
+    assert html == page(fresh, name)  # byte for byte what a fresh build writes
+
+
+def test_a_form_page_is_mended_whichever_build_wrote_it(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """The written page is compared, not a record of the last build: a page holding data another
+    build left (an interrupted build, another builder sharing the doctrees) is brought up to date
+    by the next build, even one that changes nothing."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-form-escape", src)
+    app = make_app("html", srcdir=src, freshenv=True)
+    build_clean(app)
+    app.cleanup()
+    target = Path(app.outdir) / "checklist.html"
+    good = target.read_text(encoding="utf-8")
+    raw = DATA.findall(good)[0]
+    stale = json.loads(raw)
+    stale["checklists"][0]["items"].pop()
+    target.write_text(good.replace(raw, script_json(stale)), encoding="utf-8")
+    app = make_app("html", srcdir=src)
+    build_clean(app)
+    assert target.read_text(encoding="utf-8") == good

@@ -236,7 +236,10 @@ _build: dict[str, str] = {"key": ""}
 
 
 def _start_guide_outputs(app: Any) -> None:
-    wait_for_guide_outputs()  # a copy started by an earlier build in this process, not waited for
+    try:
+        wait_for_guide_outputs()  # a copy started by an earlier build in this process, not waited for
+    finally:
+        _thaw()
     key = _inputs_key()
     _build["key"] = key
     _guide_dir.mkdir(parents=True, exist_ok=True)
@@ -247,7 +250,7 @@ def _start_guide_outputs(app: Any) -> None:
         return
     sys.stdout.flush()
     sys.stderr.flush()
-    # What the build holds so far is put out of the collector's sight until the copy is done: a
+    # What the build holds so far is put out of the collector's sight until the build ends: a
     # collection walks every object it tracks, and each object it touches is a memory page the
     # kernel must then copy for one of the two processes (the gc module's advice for a fork).
     freezing = gc.get_freeze_count() == 0
@@ -288,13 +291,24 @@ def wait_for_guide_outputs() -> None:
         return
     pid, froze = _child["pid"], _child["froze"]
     _child.clear()
-    try:
-        _, status = os.waitpid(pid, 0)
-    finally:
-        if froze:
-            gc.unfreeze()
+    if froze:
+        # Thawed when the build ends, not now: unfreezing moves every frozen object into the
+        # oldest generation at once, which sets off a full collection over all of them (a tenth
+        # of a second on the handbook) for objects that live until the build ends anyway.
+        _frozen["by_us"] = 1
+    _, status = os.waitpid(pid, 0)
     if os.waitstatus_to_exitcode(status) != 0:
         raise _failed()
+
+
+#: Set while the collector's objects are frozen by :func:`_start_guide_outputs` for a copy that
+#: has been reaped; :func:`_thaw` unfreezes them.
+_frozen: dict[str, int] = {}
+
+
+def _thaw() -> None:
+    if _frozen.pop("by_us", None):
+        gc.unfreeze()
 
 
 def _failed() -> Exception:
@@ -394,6 +408,8 @@ def _finished(_app: Any, exc: BaseException | None) -> None:
     except Exception:
         if exc is None:
             raise
+    finally:
+        _thaw()
 
 
 def setup_guides(app: Any) -> None:
