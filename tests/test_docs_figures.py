@@ -273,8 +273,25 @@ def test_a_process_forked_from_the_build_waits_for_the_copy_by_its_stamp(tmp_pat
         _, status = os.waitpid(worker, 0)
         assert os.waitstatus_to_exitcode(status) == 0
     finally:
-        guides.wait_for_guide_outputs()
-    assert guides._child == {}
+        guides._finished(None, None)  # the build's end: reaps the copy and thaws the collector
+    assert guides._child == {} and gc.get_freeze_count() == 0
+
+
+def test_the_collector_is_thawed_at_once_when_the_copy_is_reaped_outside_a_build(tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Only a running build keeps the collector's objects frozen after the copy is reaped (they live
+    until its end); a copy reaped by anyone else (a test, a script) leaves nothing frozen."""
+    from handbook import guides
+
+    monkeypatch.setattr(guides, "_guide_dir", tmp_path / "gen")
+    monkeypatch.setattr(guides, "_inputs_key", lambda: "outside")
+    monkeypatch.setattr(guides, "guide_outputs", lambda: {"out.txt": "done\n"})
+    guides._start_guide_outputs(None)
+    if guides._child:  # forked (the collector frozen for the copy)
+        assert gc.get_freeze_count() > 0
+    guides._building.clear()  # the build was abandoned without its end
+    guides.wait_for_guide_outputs()
+    assert guides._child == {} and gc.get_freeze_count() == 0
+    assert (tmp_path / "gen" / "out.txt").read_text(encoding="utf-8") == "done\n"
 
 
 def test_a_failing_guide_run_fails_the_build_with_its_error(tmp_path: Path, make_app, monkeypatch, capfd) -> None:  # type: ignore[no-untyped-def]

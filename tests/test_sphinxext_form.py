@@ -143,8 +143,8 @@ def test_a_search_finds_an_item_on_its_checklist_page_not_again_on_the_form_page
     assert html.count('class="fmg-item no-search"') == sum(len(c.items) for c in load_catalog())  # the form is all there
 
 
-@pytest.mark.parametrize("builder", ["html", "dirhtml"])
-def test_editing_another_checklist_updates_the_form_pages_data_in_place(make_app, tmp_path: Path, builder: str) -> None:  # type: ignore[no-untyped-def]
+@pytest.mark.parametrize(("builder", "encoding"), [("html", "utf-8"), ("dirhtml", "utf-8"), ("html", "latin-1")])
+def test_editing_another_checklist_updates_the_form_pages_data_in_place(make_app, tmp_path: Path, builder: str, encoding: str) -> None:  # type: ignore[no-untyped-def]
     """The page data holds every loaded checklist, so a page showing one checklist must change when
     another checklist's file changes (an incremental build would otherwise embed the old items, and
     the page would refuse a file answering the new one). The page is neither re-read nor written
@@ -156,14 +156,15 @@ def test_editing_another_checklist_updates_the_form_pages_data_in_place(make_app
     head = "id: second\ntitle: Second\nversion: 1.0.0\nowner: risk\nsummary: Another checklist.\nitems:\n"
     second.write_text(head + item, encoding="utf-8")
     name = "checklist.html" if builder == "html" else "checklist/index.html"
-    app = make_app(builder, srcdir=src, freshenv=True)
+    conf = {"html_output_encoding": encoding}
+    app = make_app(builder, srcdir=src, freshenv=True, confoverrides=conf)
     build_clean(app)
     app.cleanup()
-    first = json.loads(DATA.findall(page(app, name))[0])
+    first = json.loads(DATA.findall((Path(app.outdir) / name).read_text(encoding=encoding))[0])
     assert [c["id"] for c in first["checklists"]] == ["closing", "second"]
     time.sleep(0.05)  # after the first build's read time (Sphinx compares mtimes)
     second.write_text(head + item + item.replace("SE-01", "SE-02"), encoding="utf-8")
-    app = make_app(builder, srcdir=src)
+    app = make_app(builder, srcdir=src, confoverrides=conf)
     read: list[str] = []
     written: list[str] = []
     app.connect("env-before-read-docs", lambda _app, _env, docnames: read.extend(docnames))
@@ -172,13 +173,15 @@ def test_editing_another_checklist_updates_the_form_pages_data_in_place(make_app
     app.cleanup()
     assert read == []  # no page renders the second checklist: nothing is re-read
     assert "checklist" not in written  # nor written again
-    html = page(app, name)
-    data = json.loads(DATA.findall(html)[0])
+    html = (Path(app.outdir) / name).read_bytes()
+    data = json.loads(DATA.findall(html.decode(encoding))[0])
     assert [row[0] for row in data["checklists"][1]["items"]] == ["SE-01", "SE-02"]
     assert "SE-02" in data["template"] and data["page"] == ["CL-01", "CL-02"]
-    fresh = make_app(builder, srcdir=src, builddir=tmp_path / "fresh", freshenv=True)
+    if encoding == "latin-1":  # what latin-1 cannot hold is a character reference, as Sphinx writes it
+        assert b"&#" in html
+    fresh = make_app(builder, srcdir=src, builddir=tmp_path / "fresh", freshenv=True, confoverrides=conf)
     build_clean(fresh)
-    assert html == page(fresh, name)  # byte for byte what a fresh build writes
+    assert html == (Path(fresh.outdir) / name).read_bytes()  # byte for byte what a fresh build writes
 
 
 def test_a_form_page_is_mended_whichever_build_wrote_it(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
@@ -199,3 +202,32 @@ def test_a_form_page_is_mended_whichever_build_wrote_it(make_app, tmp_path: Path
     app = make_app("html", srcdir=src)
     build_clean(app)
     assert target.read_text(encoding="utf-8") == good
+
+
+def test_a_form_page_that_cannot_be_mended_is_a_warning_not_a_crash(make_app, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
+    """A written page the build cannot replace (read-only) leaves the build finished, with one
+    warning naming the file and what to do; the other pages are still brought up to date."""
+    src = tmp_path / "src"
+    shutil.copytree(ROOTS / "test-fmg-form-escape", src)
+    (src / "other.md").write_text("# Other\n\n```{fmg:checklist} closing\n:no-index:\n```\n", encoding="utf-8")
+    (src / "index.md").write_text((src / "index.md").read_text(encoding="utf-8").replace("checklist\n", "checklist\nother\n", 1), encoding="utf-8")
+    app = make_app("html", srcdir=src, freshenv=True)
+    build_clean(app)
+    app.cleanup()
+    locked, other = Path(app.outdir) / "checklist.html", Path(app.outdir) / "other.html"
+    for target in (locked, other):
+        raw = DATA.findall(target.read_text(encoding="utf-8"))[0]
+        stale = json.loads(raw)
+        stale["template"] = "stale"
+        target.write_text(target.read_text(encoding="utf-8").replace(raw, script_json(stale)), encoding="utf-8")
+    locked.chmod(0o444)
+    try:
+        app = make_app("html", srcdir=src)
+        app.build()
+        warnings = strip_escape_sequences(app.warning.getvalue()).strip().splitlines()
+    finally:
+        locked.chmod(0o644)
+    assert len(warnings) == 1, warnings
+    assert str(locked) in warnings[0] and "form data not brought up to date" in warnings[0] and "writable" in warnings[0]
+    assert "stale" in DATA.findall(locked.read_text(encoding="utf-8"))[0]
+    assert json.loads(DATA.findall(other.read_text(encoding="utf-8"))[0])["template"] != "stale"

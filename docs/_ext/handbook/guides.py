@@ -233,13 +233,20 @@ def _write_guide_outputs(_app: object, key: str | None = None) -> None:
 _child: dict[str, int] = {}
 #: The key of the output this build's pages show (the hash of its inputs).
 _build: dict[str, str] = {"key": ""}
+#: Set while the collector's objects are frozen by :func:`_start_guide_outputs` for a copy that
+#: has been reaped; :func:`_thaw` unfreezes them.
+_frozen: dict[str, int] = {}
+#: The pid of the process running a build, from ``builder-inited`` to ``build-finished``.
+_building: set[int] = set()
 
 
 def _start_guide_outputs(app: Any) -> None:
+    _building.clear()
     try:
         wait_for_guide_outputs()  # a copy started by an earlier build in this process, not waited for
     finally:
         _thaw()
+    _building.add(os.getpid())
     key = _inputs_key()
     _build["key"] = key
     _guide_dir.mkdir(parents=True, exist_ok=True)
@@ -257,7 +264,12 @@ def _start_guide_outputs(app: Any) -> None:
     if freezing:
         gc.freeze()
     parent = os.getpid()
-    pid = os.fork()
+    try:
+        pid = os.fork()
+    except BaseException:
+        if freezing:
+            gc.unfreeze()
+        raise
     if pid == 0:  # the copy: write the output, report failure by exit status, leave at once
         status = 1
         try:
@@ -292,18 +304,17 @@ def wait_for_guide_outputs() -> None:
     pid, froze = _child["pid"], _child["froze"]
     _child.clear()
     if froze:
-        # Thawed when the build ends, not now: unfreezing moves every frozen object into the
-        # oldest generation at once, which sets off a full collection over all of them (a tenth
-        # of a second on the handbook) for objects that live until the build ends anyway.
+        # Within a build, thawed when it ends, not now: unfreezing moves every frozen object into
+        # the oldest generation at once, which sets off a full collection over all of them (a
+        # tenth of a second on the handbook) for objects that live until the build ends anyway.
         _frozen["by_us"] = 1
-    _, status = os.waitpid(pid, 0)
+    try:
+        _, status = os.waitpid(pid, 0)
+    finally:
+        if os.getpid() not in _building:
+            _thaw()
     if os.waitstatus_to_exitcode(status) != 0:
         raise _failed()
-
-
-#: Set while the collector's objects are frozen by :func:`_start_guide_outputs` for a copy that
-#: has been reaped; :func:`_thaw` unfreezes them.
-_frozen: dict[str, int] = {}
 
 
 def _thaw() -> None:
@@ -409,6 +420,7 @@ def _finished(_app: Any, exc: BaseException | None) -> None:
         if exc is None:
             raise
     finally:
+        _building.clear()
         _thaw()
 
 

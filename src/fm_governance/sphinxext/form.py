@@ -33,8 +33,10 @@ from typing import Any, ClassVar
 from docutils import nodes
 from sphinx.application import Sphinx
 from sphinx.builders import Builder
+from sphinx.util import logging
 
 from ..core.assessment import template_text
+from ..core.errors import InputError
 from ..core.files import write_atomic
 from . import catalog, render
 from .directives import ChecklistDirective, no_search
@@ -46,6 +48,8 @@ DATA_ID = "fmg-form-data"
 #: Bump when the shape of the embedded data changes (the script refuses data it does not know).
 DATA_VERSION = 1
 FORM_CLASS = "fmg-form-page"
+
+logger = logging.getLogger(__name__)
 
 
 class AssessmentFormDirective(ChecklistDirective):
@@ -160,8 +164,11 @@ def _on_build_finished(app: Sphinx, exc: BaseException | None) -> None:
     render the edited checklist are read and written again; the others (each other checklist's page)
     differ only in that one element, so it is replaced in their written HTML instead of writing
     each page again (about a tenth of a second a page: post-transforms, search index, templates).
-    The written files are compared, not a record of the last build, so a page is mended whatever
-    build wrote it last — one sharing this doctree folder, or one interrupted before the end.
+    The written files are compared, not a record of the last build, so a page's form data is
+    brought up to date whatever build wrote it last — one sharing this doctree folder, or one
+    interrupted before the end. The file is read and written as Sphinx writes it (in
+    ``html_output_encoding``, characters it cannot encode as character references, line endings
+    untouched), so a mended page is what a fresh build writes.
     """
     builder = app.builder
     if exc is not None or not _is_form_builder(builder) or builder.name == "singlehtml":
@@ -170,26 +177,43 @@ def _on_build_finished(app: Sphinx, exc: BaseException | None) -> None:
     if not users:
         return
     shared = page_data(app, [])
+    encoding = app.config.html_output_encoding
     for docname in sorted(users):
         path = Path(builder.get_outfilename(docname))
         try:
-            html = path.read_text(encoding="utf-8")
-        except (FileNotFoundError, UnicodeDecodeError):
-            continue  # not written (Sphinx writes it next time), or not ours to mend
-        found = list(_DATA_ELEMENT.finditer(html))
-        if len(found) != 1:
-            continue  # a page with no form (the matrix), or one this module did not write
-        try:
-            old = json.loads(found[0][2])
-        except ValueError:
-            continue
-        if not isinstance(old, dict) or not isinstance(old.get("page"), list):
-            continue
-        text = script_json({**shared, "page": old["page"]})
-        if text == found[0][2]:
-            continue
-        start, end = found[0].span(2)
-        write_atomic(path, html[:start] + text + html[end:])
+            _mend(path, shared, encoding)
+        except InputError as err:  # located, with its fix (a read-only page, a full disk)
+            logger.warning(f"form data not brought up to date: {err}", type="fmg", subtype="form")
+        except OSError as err:
+            reason = err.strerror or str(err)
+            logger.warning(
+                f"{path}: form data not brought up to date ({reason}) — make the file readable, or delete it and build again", type="fmg", subtype="form"
+            )
+
+
+def _mend(path: Path, shared: dict[str, Any], encoding: str) -> None:
+    """Replace ``path``'s page data with ``shared`` and the page's own items, if they differ."""
+    try:
+        raw = path.read_bytes()
+    except FileNotFoundError:
+        return  # not written yet: Sphinx writes it on the next build
+    try:
+        html = raw.decode(encoding)
+    except (UnicodeDecodeError, LookupError):
+        return  # not a page this build's settings wrote; Sphinx rewrites it when its source changes
+    found = list(_DATA_ELEMENT.finditer(html))
+    if len(found) != 1:
+        return  # a page with no form (the matrix, an assessment), or one this module did not write
+    try:
+        old = json.loads(found[0][2])
+    except ValueError:
+        return
+    if not isinstance(old, dict) or not isinstance(old.get("page"), list):
+        return
+    start, end = found[0].span(2)
+    mended = (html[:start] + script_json({**shared, "page": old["page"]}) + html[end:]).encode(encoding, "xmlcharrefreplace")
+    if mended != raw:
+        write_atomic(path, mended)
 
 
 def _on_write_started(app: Sphinx, builder: Builder) -> None:
