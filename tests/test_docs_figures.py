@@ -36,6 +36,7 @@ def test_figures_are_drawn_as_svg_and_pdf_and_only_when_their_inputs_change(tmp_
         "open-vs-closed-matrix",
         "who-decides-raci",
         "provider-terms-tiers",
+        "openai-outage-2024-12-11",
     }
     for name in figures.FIGURES:
         svg = (tmp_path / f"{name}.svg").read_text(encoding="utf-8")
@@ -122,6 +123,24 @@ def test_the_concentration_chapter_states_the_numbers_its_figure_draws() -> None
     for value in (by_host, by_developer, after):
         assert f"**{value:,}**" in chapter, value
     assert f"above {data['highly_concentrated_above']:,}" in chapter
+
+
+def test_the_concentration_chapter_states_the_outage_times_its_timeline_draws() -> None:
+    """Every time the outage figure draws is in the chapter's text and in the figure's alt text, and
+    the caption names the data file and when the source was read."""
+    from handbook.figures import _clock, _pm
+
+    data = yaml.safe_load((DATA / "openai-outage-2024-12-11.yaml").read_text(encoding="utf-8"))
+    chapter = (ROOT / "docs" / "handbook" / "concentration-risk.md").read_text(encoding="utf-8")
+    figure = chapter[chapter.index("/_generated/figures/openai-outage-2024-12-11.*") :]
+    figure = figure[: figure.index("```")]
+    text = chapter.replace(figure, "")
+    times = [data["deployed"], data["degraded"]] + [s[k] for s in data["services"] for k in ("substantial", "full") if k in s]
+    for hhmm in times:
+        shown = _pm(_clock(data["day"], hhmm))
+        assert shown in text and shown in figure, shown
+    assert data["url"] in chapter and "openai-outage-2024-12-11.yaml" in figure
+    assert f"read {data['read'].day} {data['read']:%B %Y}" in figure
 
 
 def test_the_regulation_chapter_lists_the_dates_its_timeline_draws() -> None:

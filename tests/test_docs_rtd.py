@@ -241,6 +241,9 @@ def test_pdf_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
     # The tier ladder is in the PDF as vector text (its rungs are searchable), with its caption.
     assert "The tier ladder, drawn from the provider-terms data" in " ".join(text.split())
     assert "Consumer plans" in text and "Cloud channels" in text
+    # So is the outage timeline: its products and times as text.
+    assert "OpenAI's outage of 11 December 2024, per product" in " ".join(text.replace("\u2019", "'").split())
+    assert "full 7:38 pm" in text and "substantial 5:45 pm" in text
 
 
 def test_epub_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
@@ -257,7 +260,15 @@ def test_epub_builds_like_read_the_docs(rtd: ReadTheDocs) -> None:
         assert 'id="de-01"' in book.read(chapter).decode("utf-8")
         # The charts are in the book as SVG (vector, text kept), among them the provider-terms tier ladder.
         images = {Path(n).name for n in names if n.endswith(".svg")}
-        for figure in ("concentration-hhi", "eu-ai-act-timeline", "crosswalk-coverage", "open-vs-closed-matrix", "who-decides-raci", "provider-terms-tiers"):
+        for figure in (
+            "concentration-hhi",
+            "eu-ai-act-timeline",
+            "crosswalk-coverage",
+            "open-vs-closed-matrix",
+            "who-decides-raci",
+            "provider-terms-tiers",
+            "openai-outage-2024-12-11",
+        ):
             assert f"{figure}.svg" in images, figure
         terms = next(n for n in pages if n.endswith("handbook/provider-terms.xhtml"))
         assert "provider-terms-tiers.svg" in book.read(terms).decode("utf-8")

@@ -137,6 +137,64 @@ def eu_ai_act(plt: Any, data: dict[str, Any], today: dt.date) -> Any:
     return fig
 
 
+def _clock(day: dt.date, hhmm: str) -> dt.datetime:
+    hours, minutes = (int(part) for part in hhmm.split(":"))
+    return dt.datetime(day.year, day.month, day.day, hours, minutes)
+
+
+def _pm(moment: dt.datetime) -> str:
+    """3:16 pm, as the chapter writes a time."""
+    return f"{moment.hour % 12 or 12}:{moment:%M} {'am' if moment.hour < 12 else 'pm'}"
+
+
+def outage(plt: Any, data: dict[str, Any]) -> Any:
+    """One provider's outage, per product: from the start of degradation to the substantial and
+    the full recovery its post-mortem reports, with the change that set it off marked."""
+    import matplotlib.dates as mdates
+
+    day = data["day"]
+    deployed, degraded = _clock(day, data["deployed"]), _clock(day, data["degraded"])
+    services = data["services"]
+    fig, ax = plt.subplots(figsize=(8.4, 2.9))
+    down, partial = "#d55e00", "#f0c27b"  # vermillion and a light orange (Okabe–Ito), hatched apart
+    for row, service in enumerate(services):
+        full = _clock(day, service["full"])
+        substantial = _clock(day, service["substantial"]) if "substantial" in service else None
+        until = substantial or full
+        ax.barh(row, until - degraded, left=degraded, height=0.5, color=down, hatch="//", edgecolor="white", linewidth=0)
+        if substantial is not None:
+            ax.barh(row, full - substantial, left=substantial, height=0.5, color=partial, hatch="..", edgecolor="white", linewidth=0)
+            ax.text(substantial, row - 0.3, f"substantial {_pm(substantial)}", ha="center", va="bottom", fontsize=8.5, bbox=CHIP)
+        ax.text(full + dt.timedelta(minutes=4), row, f"full {_pm(full)}", ha="left", va="center", fontsize=9)
+    ax.axvline(deployed, color=INK, linewidth=1, linestyle="--")
+    ax.text(deployed - dt.timedelta(minutes=3), len(services) - 0.35, f"{_pm(deployed)}: telemetry\nservice deployed", ha="right", va="top", fontsize=8.5)
+    ax.text(degraded + dt.timedelta(minutes=3), len(services) - 0.35, f"{_pm(degraded)}: all products\ndegrade", ha="left", va="top", fontsize=8.5)
+    ax.set_yticks(range(len(services)), [s["name"] for s in services])
+    ax.set_ylim(len(services) + 0.45, -0.6)  # room under the last bar for the two marks' labels
+    start = _clock(day, "14:00")
+    ax.set_xlim(start, _clock(day, "20:30"))
+    ax.xaxis.set_major_locator(mdates.HourLocator())
+    ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _pos: _pm(mdates.num2date(x)).replace(":00", "")))
+    ax.set_xlabel(f"{day.day} {day:%B %Y}, {data['timezone']} (UTC−8)")
+    handles = [
+        plt.Rectangle((0, 0), 1, 1, facecolor=down, hatch="//", edgecolor="white", linewidth=0),
+        plt.Rectangle((0, 0), 1, 1, facecolor=partial, hatch="..", edgecolor="white", linewidth=0),
+    ]
+    ax.legend(
+        handles,
+        ["degraded or unavailable", "substantially recovered, not yet fully"],
+        loc="lower left",
+        bbox_to_anchor=(0, 1.0),
+        ncol=2,
+        frameon=False,
+        fontsize=9,
+    )
+    ax.spines[["top", "right"]].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    fig.tight_layout()
+    return fig
+
+
 def crosswalk_counts() -> dict[str, Any]:
     """What the crosswalk figure draws: per checklist, its title, its number of items and how many
     of them cite each framework. The figure is keyed on this, not on the checklists' bytes, so
@@ -344,6 +402,7 @@ FIGURES: dict[str, tuple[Path, Callable[..., Any], bool]] = {
     "open-vs-closed-matrix": (HERE.parents[2] / "handbook" / "open-vs-closed.md", decision_grid, False),
     "who-decides-raci": (HERE.parents[2] / "handbook" / "who-decides.md", raci_grid, False),
     "provider-terms-tiers": (PROVIDER_TERMS, tier_ladder, False),
+    "openai-outage-2024-12-11": (DATA / "openai-outage-2024-12-11.yaml", outage, False),
 }
 
 
