@@ -165,13 +165,14 @@ def outage(plt: Any, data: dict[str, Any]) -> Any:
         if substantial is not None:
             ax.barh(row, full - substantial, left=substantial, height=0.5, color=partial, hatch="..", edgecolor="white", linewidth=0)
             ax.text(substantial, row - 0.3, f"substantial {_pm(substantial)}", ha="center", va="bottom", fontsize=8.5, bbox=CHIP)
-        ax.text(full + dt.timedelta(minutes=4), row, f"full {_pm(full)}", ha="left", va="center", fontsize=9)
+        label = f"full {_pm(full)}" if substantial is not None else f"full {_pm(full)}\n(no substantial-recovery time given)"
+        ax.text(full + dt.timedelta(minutes=4), row, label, ha="left", va="center", fontsize=9)
     ax.axvline(deployed, color=INK, linewidth=1, linestyle="--")
     ax.text(deployed - dt.timedelta(minutes=3), len(services) - 0.35, f"{_pm(deployed)}: telemetry\nservice deployed", ha="right", va="top", fontsize=8.5)
     ax.text(degraded + dt.timedelta(minutes=3), len(services) - 0.35, f"{_pm(degraded)}: all products\ndegrade", ha="left", va="top", fontsize=8.5)
     ax.set_yticks(range(len(services)), [s["name"] for s in services])
-    ax.set_ylim(len(services) + 0.45, -0.6)  # room under the last bar for the two marks' labels
-    start = _clock(day, "14:00")
+    ax.set_ylim(len(services) + 0.5, -0.6)  # room under the last bar for the two marks' labels
+    start = _clock(day, "13:40")
     ax.set_xlim(start, _clock(day, "20:30"))
     ax.xaxis.set_major_locator(mdates.HourLocator())
     ax.xaxis.set_major_formatter(plt.FuncFormatter(lambda x, _pos: _pm(mdates.num2date(x)).replace(":00", "")))
