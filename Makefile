@@ -37,7 +37,12 @@ run: docs $(STAMP)
 	elif [ $$code -ne 0 ]; then exit $$code; fi
 	@echo "Handbook: docs/_build/html/index.html"
 
+# The handbook's HTML needs Graphviz (its diagrams, sphinx.ext.graphviz); not TeX or a browser.
+# A `dot` already on the PATH (from any package manager) is enough.
+DOCS_PACKAGES := graphviz
+
 docs: $(STAMP)
+	@command -v dot >/dev/null 2>&1 || $(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES="$(DOCS_PACKAGES)"
 	$(BIN)/python -m sphinx -n -W --keep-going -b html docs docs/_build/html
 
 lint: $(STAMP)
