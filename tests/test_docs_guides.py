@@ -174,6 +174,13 @@ def test_check_text_and_what_the_guides_say_about_it(outputs: dict[str, str], ex
     rows = {line.split("  ")[1].strip(): line.split() for line in lines if line.startswith("  ") and not line.startswith("  fm-")}
     assert rows["Operational continuity"][-1] == "3", "assess.md: three n/a in operational continuity"
     assert rows["Overall"][1] == "13.2", "ci.md: the overall score is 13.2"
+    # The list of open items counts the table's No and Unanswered columns together.
+    header = next(line.split() for line in lines if line.split()[:1] == ["Area"])
+    no, unanswered = int(rows["Overall"][header.index("No")]), int(rows["Overall"][header.index("Unanswered")])
+    assert f"Open items ({no + unanswered})" in printed
+    guide = (DOCS / "guides" / "assess.md").read_text(encoding="utf-8")
+    legal = re.search(r"^  legal \((\d+)\): (\S+), (\S+),", printed, re.MULTILINE)
+    assert legal is not None and f"`legal ({legal[1]}): {legal[2]}, {legal[3]}, …`" in guide, legal  # assess.md's to-do line
     expired = outputs["check-expired.txt"]
     assert "VL-02: waiver expired on 2027-03-31" in expired
     assert "n/a needs notes" in outputs["check-na.txt"]
@@ -183,6 +190,9 @@ def test_gates_and_exit_codes(outputs: dict[str, str], example_copy: Path, conf:
     as_of = ("--as-of", conf.GUIDE_AS_OF)
     code, passed = _cli("check", *as_of, "--fail-under", "10")
     assert code == 0
+    # cli.md quotes what the passing gate says it did not gate.
+    not_gated = re.search(r"(\d+ critical, \d+ high and \d+ medium items open are not gated)", " ".join(passed.split()))
+    assert not_gated is not None and f'"{not_gated[1]}"' in " ".join((DOCS / "reference" / "cli.md").read_text(encoding="utf-8").split())
     assert _cli("check", *as_of, "--fail-on", "critical")[0] == 1
     items = json.loads(_cli("check", *as_of, "--format", "json")[1])["items"]
     assert sum(i["severity"] == "critical" and i["status"] == "open" for i in items) == 6, "ci.md: six critical items are open"

@@ -181,7 +181,7 @@ def comment(report: Report, *, budget: int = BUDGET) -> str:
             _details(
                 f"Score per area (overall {fmt_score(report.score)}/100)",
                 _table(
-                    ("Area", "Version", "Score", "Met", "Partial", "No", "Open", "Waived", "n/a", *(["Review"] if review_column else [])),
+                    ("Area", "Version", "Score", "Met", "Partial", "No", "Unanswered", "Waived", "n/a", *(["Review"] if review_column else [])),
                     area_rows,
                     "llrrrrrrr" + ("r" if review_column else ""),
                 ),

@@ -41,7 +41,7 @@ _COLUMNS: tuple[tuple[str, tuple[Status, ...]], ...] = (
     ("Met", (Status.MET,)),
     ("Partial", (Status.PARTIAL,)),
     ("No", (Status.NOT_MET,)),
-    ("Open", (Status.OPEN,)),
+    ("Unanswered", (Status.OPEN,)),
     ("Waived", (Status.WAIVED,)),
     ("n/a", (Status.EXCLUDED, Status.NOT_APPLICABLE)),
 )
@@ -50,6 +50,7 @@ _COLUMNS: tuple[tuple[str, tuple[Status, ...]], ...] = (
 def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -> str:
     """The report as text ``width`` columns wide; ``color`` adds ANSI styles for a terminal."""
     from rich import box
+    from rich.padding import Padding
     from rich.table import Table
     from rich.text import Text
 
@@ -79,7 +80,9 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
 
     # A column for answers that need review only when there are some: most reports never have one.
     columns = _COLUMNS + ((("Review", (Status.REVIEW,)),) if report.result.needing_review else ())
-    table = Table(box=box.SIMPLE_HEAD)
+    # Two spaces between columns and none at the edges: the table fits 80 columns with its
+    # "Unanswered" column, indented like the item lists below it.
+    table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, padding=(0, 1, 0, 0))
     table.add_column("Area", justify="left", overflow="fold")
     for col, _ in (("Score", ()), *columns):
         # fold: a word wider than its column (a long checklist title) breaks, it is never cut.
@@ -88,7 +91,9 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
         table.add_row(Text(terminal_line(area.title)), fmt_score(area.score), *[str(area.count(*statuses)) for _, statuses in columns])
     table.add_section()
     table.add_row("Overall", fmt_score(report.score), *[str(sum(a.count(*s) for a in report.areas)) for _, s in columns], style="bold")
-    console.print(table)
+    console.print()
+    console.print(Padding(table, (0, 0, 0, 2)))
+    console.print()
 
     open_items = report.open_items
     if open_items:

@@ -175,11 +175,11 @@ class PageLayout:
             if review_column:
                 counts.append(str(c.count(Status.REVIEW)))
             rows.append([link, version, fmt_score(area.score), *counts])
-        headers = ["Checklist", "Version", "Score", "Met", "Partial", "Not met", "Open", "Waived", "n/a"]
-        widths = [24, 11, 9, 8, 9, 9, 8, 11, 11]
+        headers = ["Checklist", "Version", "Score", "Met", "Partial", "Not met", "Unanswered", "Waived", "n/a"]
+        widths = [16, 12, 9, 7, 10, 9, 15, 12, 10]  # the headers' words fit a narrow theme (alabaster)
         if review_column:  # only when some answer needs review: most pages never have one
             headers.append("Review")
-            widths = [20, 10, 8, 7, 9, 9, 7, 10, 8, 12]
+            widths = [14, 11, 8, 7, 9, 8, 14, 10, 8, 11]
         table = self.table(headers, rows, widths, "scores")
         for row, area in zip(next(table.findall(nodes.tbody)).children, self.report.areas, strict=True):
             row[latex.ORIGIN] = f"{area.result.checklist.path}:1"  # where the PDF pass's warnings point
