@@ -399,3 +399,21 @@ def test_text_has_colour_only_for_a_terminal(estate: tuple[Path, Path]) -> None:
     coloured = text.render(report, width=120, color=True)
     assert "\x1b[" not in plain and "\x1b[" in coloured
     assert re.sub(r"\x1b\[[0-9;]*m", "", coloured).split() == text.render(report, width=120).split()
+
+
+@pytest.mark.parametrize("fmt", ["text", "sarif", "junit", "gitlab"])
+def test_an_na_without_notes_is_listed_as_such_not_as_unanswered(estate: tuple[Path, Path], fmt: str) -> None:
+    """GV-05 answers n/a with no notes: it is open (scored 0 until its notes say why), and every
+    listing says so in those words, as the gate's reasons do; GV-02 has no answer at all."""
+    folder, path = estate
+    code, out, _ = invoke(folder, "check", str(path), "--format", fmt, "--fail-on", "medium")
+    assert code == 1
+    flat = " ".join(out.split())
+    if fmt == "text":
+        assert re.search(r"GV-05 \[medium · engineering\] n/a without notes:", out), out
+        assert "GV-05 (medium) is n/a without notes" in flat and "GV-02 (critical) is unanswered" in flat
+        assert re.search(r"GV-02 \[critical · privacy\] unanswered:", out)
+    else:
+        said = {"sarif": "GV-05 is n/a without notes:", "junit": "GV-05 (medium, engineering) is n/a without notes", "gitlab": "GV-05 (medium, engineering) is n/a without notes:"}
+        assert said[fmt] in flat, flat
+        assert said[fmt].replace("n/a without notes", "unanswered").replace("GV-05", "GV-02").replace("medium, engineering", "critical, privacy") in flat

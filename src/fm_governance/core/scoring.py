@@ -97,6 +97,14 @@ class ItemResult:
         return self.status is Status.REVIEW
 
     @property
+    def open_state(self) -> str:
+        """Why an open item is open, in a few words: "unanswered", "n/a without notes" (scored as
+        open until its notes say why) or "answered no"."""
+        if self.status is Status.OPEN:
+            return "n/a without notes" if self.response is not None and self.response.answer is not None else "unanswered"
+        return "answered no"
+
+    @property
     def location(self) -> Location | None:
         return self.response.location if self.response else None
 
@@ -287,8 +295,7 @@ def evaluate_gate(result: Result, gate: Gate) -> GateOutcome | None:
             reasons.append(f"overall score {overall:g} is under {gate.fail_under:g}")
     if gate.fail_on is not None:
         for r in result.open_at_or_above(gate.fail_on):
-            state = "unanswered" if r.status is Status.OPEN else "answered no"
-            reasons.append(f"{r.item.id} ({r.item.severity.value}) is {state}")
+            reasons.append(f"{r.item.id} ({r.item.severity.value}) is {r.open_state}")
             failing.append(r.item.id)
         if gate.waiver_max_days is not None:
             horizon = result.today + _dt.timedelta(days=gate.waiver_max_days)

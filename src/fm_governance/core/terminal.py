@@ -130,7 +130,8 @@ def _first(values: Iterable[str]) -> str:
 def scan_summary(scan: Any) -> str:
     """What the scan found, in a few lines: providers, model ids and signals (all found in files)."""
     providers = _joined(p["id"] for p in scan.providers) or "none"
-    lines = [f"scan: {scan.stats.get('files_listed', '?')} files; providers in use: {providers}"]
+    files = scan.stats.get("files_listed", "?")
+    lines = [f"scan: {files} {'file' if files == 1 else 'files'}; providers in use: {providers}"]
     if scan.models:
         lines.append("  models: " + _joined(sorted({str(m["id"]) for m in scan.models})))
     if scan.signals:

@@ -25,7 +25,6 @@ import hashlib
 from typing import Any
 
 from ..core.escaping import json_text
-from ..core.scoring import Status
 from .model import Report
 from .sarif import relative_uri
 
@@ -45,7 +44,7 @@ def render(report: Report, *, base_dir: str | None = None) -> str:
     for r in result.items:
         if not r.is_open:
             continue
-        state = "is unanswered" if r.status is Status.OPEN else "is answered no"
+        state = f"is {r.open_state}"
         line = r.location.line if r.location is not None and r.location.line else 1
         issues.append(
             {

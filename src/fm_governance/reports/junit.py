@@ -40,7 +40,7 @@ def render(report: Report) -> str:
                 case.set("file", r.location.file)
                 case.set("line", str(r.location.line))
             if r.is_open:
-                state = "unanswered" if r.status is Status.OPEN else "answered no"
+                state = r.open_state
                 fail = ET.SubElement(case, "failure", message=f"{r.item.id} ({r.item.severity.value}, {r.item.owner}) is {state}", type=r.item.severity.value)
                 fail.text = r.item.question
             elif r.status in (Status.EXCLUDED, Status.NOT_APPLICABLE):

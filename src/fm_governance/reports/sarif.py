@@ -15,7 +15,6 @@ from typing import Any
 
 from .. import __version__
 from ..core.escaping import json_text
-from ..core.scoring import Status
 from .jsondoc import gate_dict, policy_dict
 from .model import Report
 
@@ -59,7 +58,7 @@ def render(report: Report, *, base_dir: str | None = None) -> str:
         if review and r.response is not None and r.response.review_location is not None:
             loc = r.response.review_location
         region = {"startLine": loc.line or 1, "startColumn": loc.column or 1} if loc else {"startLine": 1}
-        state = "is unanswered" if r.status is Status.OPEN else "is answered no"
+        state = f"is {r.open_state}"
         if review and r.response is not None:
             state = f"needs review ({r.response.review})"
         results.append(

@@ -100,7 +100,7 @@ def render(report: Report, *, width: int = DEFAULT_WIDTH, color: bool = False) -
         whose = f" owned by {', '.join(report.owners)}" if report.owners else ""
         line(f"Open items{whose} ({len(open_items)}), most severe first:", "bold")
         for v in open_items[:MAX_OPEN_ITEMS]:
-            answer = "unanswered" if v.status is Status.OPEN else "no (needs review)" if v.status is Status.REVIEW else "no"
+            answer = v.result.open_state if v.status is Status.OPEN else "no (needs review)" if v.status is Status.REVIEW else "no"
             where = f"{v.location}: " if v.location else ""
             # The location, id and state lead (one line a log parser can read); the question
             # follows, wrapped under it, so the list reads at the width it is shown at.
