@@ -414,6 +414,10 @@ def test_an_na_without_notes_is_listed_as_such_not_as_unanswered(estate: tuple[P
         assert "GV-05 (medium) is n/a without notes" in flat and "GV-02 (critical) is unanswered" in flat
         assert re.search(r"GV-02 \[critical · privacy\] unanswered:", out)
     else:
-        said = {"sarif": "GV-05 is n/a without notes:", "junit": "GV-05 (medium, engineering) is n/a without notes", "gitlab": "GV-05 (medium, engineering) is n/a without notes:"}
+        said = {
+            "sarif": "GV-05 is n/a without notes:",
+            "junit": "GV-05 (medium, engineering) is n/a without notes",
+            "gitlab": "GV-05 (medium, engineering) is n/a without notes:",
+        }
         assert said[fmt] in flat, flat
         assert said[fmt].replace("n/a without notes", "unanswered").replace("GV-05", "GV-02").replace("medium, engineering", "critical, privacy") in flat
