@@ -128,3 +128,17 @@ def test_a_bad_consulted_role_is_one_located_line_and_exit_2_from_the_command(in
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in done.stderr
     assert lines[0].startswith(f"{path}:") and 'consulted[0]: "marketing" is not allowed' in lines[0]
+
+
+def test_a_folder_named_twice_is_loaded_once(tmp_path: Path, installed_cli: str) -> None:
+    """The same folder given twice (or by a second spelling, or through a link) names the same
+    files: they load once, and no checklist clashes with itself."""
+    folder = tmp_path / "mycl"
+    write_checklist(folder, "my-extra", [item("MX-01", "low", "legal")])
+    (tmp_path / "link").symlink_to(folder, target_is_directory=True)
+    catalog = load_catalog([folder, tmp_path / "." / "mycl", tmp_path / "link"], builtins=())
+    assert [c.id for c in catalog] == ["my-extra"]
+    done = subprocess.run(
+        [installed_cli, "checklists", "--checklists-dir", str(folder), "--checklists-dir", str(folder)], capture_output=True, text=True, check=False
+    )
+    assert done.returncode == 0 and "my-extra" in done.stdout, done.stderr

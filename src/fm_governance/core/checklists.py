@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import InputError, InputErrors, Location
+from .files import file_identity
 from .models import Checklist, Item, Reference, Severity, version_key
 from .schemas import validate_plain
 from .yamlio import load_located, read_text
@@ -228,6 +229,16 @@ def load_catalog(extra_dirs: Iterable[Path] = (), *, builtins: Sequence[str] | N
     paths = [folder / f"{b}.yaml" for b in wanted]
     for extra in extra_dirs:
         paths.extend(checklist_files(Path(extra)))
+    # A file named twice (a folder given twice, by two spellings or a link) is one checklist, not a
+    # clash of ids with itself.
+    seen: set[object] = set()
+    unique: list[Path] = []
+    for path in paths:
+        key = file_identity(path) or path
+        if key not in seen:
+            seen.add(key)
+            unique.append(path)
+    paths = unique
     checklists: dict[str, Checklist] = {}
     owners_of_items: dict[str, str] = {}
     errors: list[InputError] = []
