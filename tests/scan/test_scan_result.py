@@ -58,3 +58,19 @@ def test_provider_table_lists_canonical_ids():
     table = provider_table()
     assert [p["id"] for p in table] == sorted(p["id"] for p in table)
     assert {"id": "ollama", "name": "Ollama", "roles": ["self-hosted"]} in table
+
+
+def test_a_signals_inventory_evidence_names_each_location_once(tmp_path: Path) -> None:
+    """Two packages on one `RUN pip install` line are two findings but one place to look: the
+    inventory lists each file:line once, and counts as "more" only the places it does not show."""
+    from conftest import scan_files
+
+    docker = 'FROM python:3.11\nRUN pip install vllm transformers accelerate\nCMD ["python", "-m", "vllm.entrypoints.openai.api_server"]\n'
+    result = scan_files(tmp_path, {"Dockerfile": docker})
+    raw = next(s for s in result.signals if s["id"] == "self-hosted-inference")
+    assert [(e["file"], e["line"]) for e in raw["evidence"]].count(("Dockerfile", 2)) > 1  # the scanner keeps every finding
+    signal = next(s for s in result.to_inventory()["signals"] if s["id"] == "self-hosted-inference")
+    assert signal["evidence"] == ["Dockerfile:2", "Dockerfile:3"] and "more" not in signal
+    many = scan_files(tmp_path / "many", {f"svc{n}/Dockerfile": docker for n in range(4)})
+    signal = next(s for s in many.to_inventory()["signals"] if s["id"] == "self-hosted-inference")
+    assert len(signal["evidence"]) == len(set(signal["evidence"])) == 5 and signal["more"] == 3  # 8 places, 5 shown
