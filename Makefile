@@ -22,7 +22,9 @@ SYSTEM_PACKAGES := latexmk texlive-latex-recommended texlive-latex-extra texlive
 
 .PHONY: run test lint docs pytest bench clean system-deps
 
+# Debian's python3 makes virtual environments only with python3-venv (ensurepip) installed.
 $(STAMP): pyproject.toml
+	@$(PYTHON) -c "import ensurepip" 2>/dev/null || $(MAKE) --no-print-directory system-deps SYSTEM_PACKAGES=python3-venv
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	$(BIN)/python -m pip install --quiet -e '.[dev]'

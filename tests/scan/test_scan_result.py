@@ -74,3 +74,7 @@ def test_a_signals_inventory_evidence_names_each_location_once(tmp_path: Path) -
     many = scan_files(tmp_path / "many", {f"svc{n}/Dockerfile": docker for n in range(4)})
     signal = next(s for s in many.to_inventory()["signals"] if s["id"] == "self-hosted-inference")
     assert len(signal["evidence"]) == len(set(signal["evidence"])) == 5 and signal["more"] == 3  # 8 places, 5 shown
+    # Past the scanner's cap of evidence rows (20 findings here are 36), places are still counted once.
+    lots = scan_files(tmp_path / "lots", {f"svc{n:02}/Dockerfile": docker for n in range(12)})
+    signal = next(s for s in lots.to_inventory()["signals"] if s["id"] == "self-hosted-inference")
+    assert signal["more"] == 24 - 5

@@ -88,11 +88,10 @@ class ScanResult:
             models.append(entry)
         signals = []
         for s in self.signals:
-            # Several findings on one line (two packages on one `RUN pip install`) are one location.
-            places = list(dict.fromkeys(location(e) for e in s["evidence"]))
-            # The locations not shown, counting each finding beyond the scanner's evidence cap as one.
-            more = len(places) - min(len(places), INVENTORY_LOCATIONS) + s["count"] - len(s["evidence"])
-            signals.append({"id": s["id"], "items": s["items"], "evidence": places[:INVENTORY_LOCATIONS], **({"more": more} if more > 0 else {})})
+            # Several findings on one line (two packages on one `RUN pip install`) are one place.
+            shown = list(dict.fromkeys(location(e) for e in s["evidence"]))[:INVENTORY_LOCATIONS]
+            more = s.get("places", s["count"]) - len(shown)  # the places, over every finding, not shown
+            signals.append({"id": s["id"], "items": s["items"], "evidence": shown, **({"more": more} if more > 0 else {})})
         live = sum(1 for f in self.findings if f["context"] in ("code", "config", "dependency", "artifact"))
         return {
             "scanner": {"catalog_as_of": self.catalog_as_of},

@@ -36,7 +36,9 @@ def is_live(finding: dict[str, Any]) -> bool:
     return finding["context"] in LIVE_CONTEXTS and finding["confidence"] in LIVE_CONFIDENCE and finding["kind"] != "secret"
 
 
-def _evidence(findings: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], int]:
+def _evidence(findings: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]], int, int]:
+    """The first ``MAX_EVIDENCE`` findings as evidence rows, how many findings there are, and in how
+    many places (file, line and notebook cell: several findings can share a line)."""
     rows = sorted(
         {(f["file"], f["line"], f.get("cell") or 0, f["provider"] or "", f["kind"], f["value"]) for f in findings},
     )
@@ -47,7 +49,7 @@ def _evidence(findings: Iterable[dict[str, Any]]) -> tuple[list[dict[str, Any]],
             entry["cell"] = cell
         entry.update({"provider": provider or None, "kind": kind, "value": value})
         out.append(entry)
-    return out, len(rows)
+    return out, len(rows), len({row[:3] for row in rows})
 
 
 def derive(findings: list[dict[str, Any]], models: list[dict[str, Any]], rules: Rules, today: _dt.date, items: dict[str, list[str]]) -> list[dict[str, Any]]:
@@ -102,8 +104,8 @@ def derive(findings: list[dict[str, Any]], models: list[dict[str, Any]], rules: 
         if signal_id not in raised:
             continue
         evidence, detail = raised[signal_id]
-        rows, count = _evidence(evidence)
-        entry: dict[str, Any] = {"id": signal_id, "title": definition["title"], "items": items.get(signal_id, []), "count": count, "evidence": rows}
+        rows, count, places = _evidence(evidence)
+        entry: dict[str, Any] = {"id": signal_id, "title": definition["title"], "items": items.get(signal_id, []), "count": count, "places": places, "evidence": rows}
         entry.update({k: v for k, v in detail.items() if v})
         out.append(entry)
     return out
