@@ -105,7 +105,14 @@ def derive(findings: list[dict[str, Any]], models: list[dict[str, Any]], rules: 
             continue
         evidence, detail = raised[signal_id]
         rows, count, places = _evidence(evidence)
-        entry: dict[str, Any] = {"id": signal_id, "title": definition["title"], "items": items.get(signal_id, []), "count": count, "places": places, "evidence": rows}
+        entry: dict[str, Any] = {
+            "id": signal_id,
+            "title": definition["title"],
+            "items": items.get(signal_id, []),
+            "count": count,
+            "places": places,
+            "evidence": rows,
+        }
         entry.update({k: v for k, v in detail.items() if v})
         out.append(entry)
     return out
