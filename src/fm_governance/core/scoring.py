@@ -97,11 +97,16 @@ class ItemResult:
         return self.status is Status.REVIEW
 
     @property
+    def unexplained_na(self) -> bool:
+        """Answered ``n/a`` without notes: scored as open until the notes say why (the only answer
+        an open item can have)."""
+        return self.status is Status.OPEN and self.response is not None and self.response.answer is not None
+
+    @property
     def open_state(self) -> str:
-        """Why an open item is open, in a few words: "unanswered", "n/a without notes" (scored as
-        open until its notes say why) or "answered no"."""
+        """Why an open item is open, in a few words: "unanswered", "n/a without notes" or "answered no"."""
         if self.status is Status.OPEN:
-            return "n/a without notes" if self.response is not None and self.response.answer is not None else "unanswered"
+            return "n/a without notes" if self.unexplained_na else "unanswered"
         return "answered no"
 
     @property

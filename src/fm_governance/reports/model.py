@@ -667,7 +667,7 @@ def _item_view(r: ItemResult, today: _dt.date, *, blocking: bool, policy: Policy
 def _state(r: ItemResult, waiver: WaiverView | None) -> str:
     resp = r.response
     if r.status is Status.OPEN:
-        if resp is not None and resp.answer is not None:  # n/a without notes is scored as open
+        if r.unexplained_na:
             return "n/a without notes (scored as open until it says why)"
         if resp is None:
             return "missing from the file (counted as open)"
